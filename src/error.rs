@@ -1,0 +1,95 @@
+//! The crate's one error type. Every variant carries enough context (file, line, key) for a
+//! user to find and fix the problem without reading the source.
+
+use std::fmt;
+use std::path::PathBuf;
+
+/// Where in an input a problem was found: a file and, when known, a 1-based line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    /// The file, or a pseudo-name such as `--set` for command-line overrides.
+    pub file: String,
+    /// 1-based line number, when the problem can be pinned to one.
+    pub line: Option<usize>,
+}
+
+impl Location {
+    /// A location in `file` at `line`.
+    pub fn new(file: impl Into<String>, line: Option<usize>) -> Location {
+        Location { file: file.into(), line }
+    }
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.line {
+            Some(line) => write!(f, "{}:{}", self.file, line),
+            None => write!(f, "{}", self.file),
+        }
+    }
+}
+
+/// Everything that can go wrong in trustsim.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A file could not be read or written.
+    #[error("{}: {source}", path.display())]
+    Io {
+        /// The file or directory involved.
+        path: PathBuf,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+    /// The scenario is not valid TOML.
+    #[error("{location}: invalid TOML: {message}")]
+    Syntax {
+        /// Where the syntax error is.
+        location: Location,
+        /// What the parser said.
+        message: String,
+    },
+    /// A key of the scenario is unknown, has the wrong type, or holds a value out of range.
+    #[error("{location}: `{key}`: {message}")]
+    Invalid {
+        /// Where the key is (or, for a missing key, its table).
+        location: Location,
+        /// The dotted key, e.g. `population.users` or `event[2].day`.
+        key: String,
+        /// What is wrong and what would have been accepted.
+        message: String,
+    },
+    /// A `--set key=value` argument is malformed.
+    #[error("--set `{argument}`: {message}")]
+    Override {
+        /// The argument as given.
+        argument: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// An edge-list file is malformed.
+    #[error("{location}: {message}")]
+    EdgeList {
+        /// Where the bad row is.
+        location: Location,
+        /// What is wrong and what is expected.
+        message: String,
+    },
+    /// The simulation broke one of its own invariants: a bug, never bad input.
+    #[error("internal invariant broken on day {day}: {message}")]
+    Invariant {
+        /// The simulated day on which the check failed.
+        day: u32,
+        /// What did not add up.
+        message: String,
+    },
+}
+
+impl Error {
+    /// An [`Error::Io`] for `path`.
+    pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Error {
+        Error::Io { path: path.into(), source }
+    }
+}
+
+/// Result with the crate's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,25 @@
+//! trustsim
+pub mod commands;
+pub mod dist;
+pub mod error;
+pub mod event;
+pub mod ledger;
+pub mod loader;
+pub mod metrics;
+pub mod network;
+pub mod news;
+pub mod outcome;
+pub mod output;
+mod params;
+pub mod platform;
+mod platform_phase;
+pub mod policy;
+pub mod reference;
+mod regulation;
+pub mod rng;
+pub mod run;
+pub mod scenario;
+pub mod user_pass;
+pub mod users;
+pub mod world;
+pub use error::{Error, Result};

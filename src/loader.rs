@@ -1,0 +1,211 @@
+//! Reading a scenario file: TOML syntax, defaults for missing keys, `--set` overrides, types
+//! and ranges, with every error pointed at the file, line and key that caused it.
+
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Location, Result};
+use crate::scenario::{Problem, Scenario};
+
+/// A scenario read from a file, with what is needed to reproduce and report it.
+#[derive(Debug, Clone)]
+pub struct LoadedScenario {
+    /// The validated scenario, defaults and overrides applied.
+    pub scenario: Scenario,
+    /// The file it was read from.
+    pub path: PathBuf,
+    /// The file's bytes, hashed into the manifest.
+    pub source: Vec<u8>,
+    /// The `--set` overrides applied, in order.
+    pub overrides: Vec<String>,
+}
+
+impl LoadedScenario {
+    /// The edge-list file named by the scenario, resolved against the scenario's directory.
+    pub fn edge_list_path(&self) -> PathBuf {
+        let dir = self.path.parent().unwrap_or(Path::new("."));
+        dir.join(&self.scenario.network.edge_list)
+    }
+}
+
+/// Reads, overrides and validates the scenario in `path`. `overrides` are `dotted.key=value`
+/// strings; the value is read as TOML (`3`, `0.5`, `true`, `"text"`) or else as a bare string.
+pub fn load(path: &Path, overrides: &[String]) -> Result<LoadedScenario> {
+    let source = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let file = path.display().to_string();
+    let text = String::from_utf8(source.clone()).map_err(|e| Error::Syntax {
+        location: Location::new(&file, Some(line_of(&source, e.utf8_error().valid_up_to()))),
+        message: "the file is not valid UTF-8".to_string(),
+    })?;
+    let scenario = parse(&text, &file, overrides, path)?;
+    Ok(LoadedScenario { scenario, path: path.to_path_buf(), source, overrides: overrides.to_vec() })
+}
+
+/// Parses scenario `text` (named `file` in errors), applying `overrides`.
+pub fn parse(text: &str, file: &str, overrides: &[String], path: &Path) -> Result<Scenario> {
+    let table: toml::Table = text.parse().map_err(|e: toml::de::Error| Error::Syntax {
+        location: Location::new(file, e.span().map(|s| line_of(text.as_bytes(), s.start))),
+        message: e.message().trim_end().to_string(),
+    })?;
+    if !table.contains_key("schema_version") {
+        return Err(Error::Invalid {
+            location: Location::new(file, Some(1)),
+            key: "schema_version".to_string(),
+            message: format!(
+                "is required: start the file with `schema_version = {}`",
+                crate::scenario::SCHEMA_VERSION
+            ),
+        });
+    }
+    let mut merged = defaults();
+    merge(&mut merged, table);
+    if !merged.contains_key("name") || merged["name"].as_str() == Some(Scenario::default().name.as_str()) {
+        let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        merged.insert("name".to_string(), toml::Value::String(stem));
+    }
+    let mut merged = toml::Value::Table(merged);
+    let mut overridden = Vec::new();
+    for argument in overrides {
+        overridden.push(apply_override(&mut merged, argument)?);
+    }
+    let locate = |problem: Problem| -> Error {
+        let from_command_line = overridden.iter().any(|k| problem.key == *k || problem.key.starts_with(&format!("{k}.")));
+        let location = if from_command_line {
+            Location::new("--set", None)
+        } else {
+            Location::new(file, find_line(text, &problem.key))
+        };
+        Error::Invalid { location, key: problem.key, message: problem.message }
+    };
+    let scenario: Scenario = serde_path_to_error::deserialize(merged).map_err(|e| {
+        let key = e.path().to_string();
+        let key = if key == "." { String::new() } else { key };
+        let message = e.into_inner().message().trim_end().to_string();
+        locate(Problem::new(key, message))
+    })?;
+    scenario.validate().map_err(locate)?;
+    Ok(scenario)
+}
+
+/// The default scenario as a TOML table, onto which a file is merged.
+fn defaults() -> toml::Table {
+    match toml::Value::try_from(Scenario::default()) {
+        Ok(toml::Value::Table(table)) => table,
+        _ => unreachable!("the default scenario serializes to a table"),
+    }
+}
+
+/// Merges `overlay` into `base`: tables recursively, everything else (arrays included) replaced.
+fn merge(base: &mut toml::Table, overlay: toml::Table) {
+    for (key, value) in overlay {
+        match (base.get_mut(&key), value) {
+            (Some(toml::Value::Table(inner)), toml::Value::Table(value)) => merge(inner, value),
+            (_, value) => {
+                base.insert(key, value);
+            }
+        }
+    }
+}
+
+/// One segment of a dotted key: a table key or an array index.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Segment {
+    Key(String),
+    Index(usize),
+}
+
+/// Splits `event[2].day` into `event`, `2`, `day`.
+fn segments(key: &str) -> Option<Vec<Segment>> {
+    let mut out = Vec::new();
+    for part in key.split('.') {
+        let (name, mut rest) = part.split_once('[').map_or((part, ""), |(n, r)| (n, r));
+        if name.is_empty() {
+            return None;
+        }
+        out.push(Segment::Key(name.to_string()));
+        while !rest.is_empty() {
+            let (index, tail) = rest.split_once(']')?;
+            out.push(Segment::Index(index.parse().ok()?));
+            rest = tail.strip_prefix('[').unwrap_or(tail);
+            if !tail.is_empty() && !tail.starts_with('[') {
+                return None;
+            }
+        }
+    }
+    Some(out)
+}
+
+/// Applies one `key=value` override, returning the key.
+fn apply_override(table: &mut toml::Value, argument: &str) -> Result<String> {
+    let fail = |message: String| Error::Override { argument: argument.to_string(), message };
+    let (key, raw) = argument
+        .split_once('=')
+        .ok_or_else(|| fail("expected `dotted.key=value`, e.g. `population.users=50000`".to_string()))?;
+    let key = key.trim();
+    let path = segments(key).ok_or_else(|| fail(format!("`{key}` is not a dotted key such as `trust.loss_rate` or `event[0].day`")))?;
+    let value = format!("value = {raw}")
+        .parse::<toml::Table>()
+        .ok()
+        .and_then(|mut t| t.remove("value"))
+        .unwrap_or_else(|| toml::Value::String(raw.trim().to_string()));
+    let (last, parents) = path.split_last().expect("segments are never empty");
+    let mut current = &mut *table;
+    let mut walked = String::new();
+    for segment in parents {
+        walked = join(&walked, segment);
+        current = match child(current, segment) {
+            Some(next @ (toml::Value::Table(_) | toml::Value::Array(_))) => next,
+            Some(_) => return Err(fail(format!("`{walked}` is a value, not a table"))),
+            None => return Err(fail(format!("`{walked}` is not a table of the scenario"))),
+        };
+    }
+    match (current, last) {
+        (toml::Value::Table(t), Segment::Key(name)) => {
+            t.insert(name.clone(), value);
+        }
+        _ => return Err(fail("an override must end in a key of a table, e.g. `event[0].day`".to_string())),
+    }
+    Ok(key.to_string())
+}
+
+/// The child of `value` named by `segment`, if any.
+fn child<'a>(value: &'a mut toml::Value, segment: &Segment) -> Option<&'a mut toml::Value> {
+    match (value, segment) {
+        (toml::Value::Table(t), Segment::Key(k)) => t.get_mut(k),
+        (toml::Value::Array(a), Segment::Index(i)) => a.get_mut(*i),
+        _ => None,
+    }
+}
+
+fn join(walked: &str, segment: &Segment) -> String {
+    match segment {
+        Segment::Key(name) if walked.is_empty() => name.clone(),
+        Segment::Key(name) => format!("{walked}.{name}"),
+        Segment::Index(i) => format!("{walked}[{i}]"),
+    }
+}
+
+/// The 1-based line of the deepest part of `key` present in `text`.
+fn find_line(text: &str, key: &str) -> Option<usize> {
+    let document = toml_edit::Document::parse(text.to_string()).ok()?;
+    let mut item = document.as_item();
+    let mut span = None;
+    for segment in segments(key).unwrap_or_default() {
+        let next = match &segment {
+            Segment::Key(name) => item.get(name.as_str()),
+            Segment::Index(i) => item.get(*i),
+        };
+        match next {
+            Some(next) => {
+                item = next;
+                span = next.span().or(span);
+            }
+            None => break,
+        }
+    }
+    span.map(|s| line_of(text.as_bytes(), s.start))
+}
+
+/// The 1-based line containing byte `offset`.
+fn line_of(bytes: &[u8], offset: usize) -> usize {
+    1 + bytes[..offset.min(bytes.len())].iter().filter(|&&b| b == b'\n').count()
+}

@@ -1,0 +1,160 @@
+//! Regulators and the sector-wide instruments they run: stringency paths with coordination lags,
+//! the compensation fund, the liquidity backstop, ratings, custody, disclosure and education.
+
+use crate::event::{CompensationFund, EducationCampaign, LiquidityBackstop, Ratings};
+use crate::scenario::RegulatorParams;
+use crate::users::yuan_to_cents;
+
+/// A linear path of stringency from `from` on `start_day` to `to` after `days` days.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Ramp {
+    start_day: u32,
+    days: u32,
+    from: f64,
+    to: f64,
+}
+
+impl Ramp {
+    fn at(&self, day: u32) -> f64 {
+        if self.days == 0 || day >= self.start_day + self.days {
+            self.to
+        } else {
+            let progress = f64::from(day - self.start_day) / f64::from(self.days);
+            self.from + (self.to - self.from) * progress
+        }
+    }
+}
+
+/// One regulator's state.
+#[derive(Debug, Clone)]
+pub struct Regulator {
+    /// Its parameters.
+    pub params: RegulatorParams,
+    /// Index of the regulator it follows, if any.
+    pub leader: Option<usize>,
+    ramp: Option<Ramp>,
+    /// Effective stringency on each day so far (index = day).
+    pub stringency_history: Vec<f64>,
+    /// Inspections owed but not yet scheduled (fractional capacity carries over).
+    pub inspection_capacity: f64,
+    /// Fines collected, in cents.
+    pub treasury_cents: i64,
+}
+
+impl Regulator {
+    /// A regulator at its initial stringency; `leader` is the index of the one it follows.
+    pub fn new(params: RegulatorParams, leader: Option<usize>) -> Regulator {
+        let initial = params.stringency;
+        Regulator { params, leader, ramp: None, stringency_history: vec![initial], inspection_capacity: 0.0, treasury_cents: 0 }
+    }
+
+    /// Stringency in force today.
+    pub fn stringency(&self) -> f64 {
+        *self.stringency_history.last().expect("history starts with day 0")
+    }
+
+    /// Its own policy on `day`, before following anyone.
+    fn own_stringency(&self, day: u32) -> f64 {
+        self.ramp.map_or(self.params.stringency, |ramp| ramp.at(day))
+    }
+
+    /// Starts tightening (or loosening) from today's stringency towards `to` over `days`.
+    pub fn tighten(&mut self, day: u32, to: f64, days: u32) {
+        let from = self.own_stringency(day);
+        self.ramp = Some(Ramp { start_day: day, days, from, to });
+    }
+
+    /// Records the stringency of `day`: its own path, or the leader's of `coordination_lag_days`
+    /// earlier when that is stricter.
+    pub fn record_day(&mut self, day: u32, leader_history: Option<&[f64]>) {
+        let own = self.own_stringency(day);
+        let followed = leader_history.map_or(own, |history| {
+            let lagged = day.saturating_sub(self.params.coordination_lag_days) as usize;
+            own.max(history[lagged.min(history.len() - 1)])
+        });
+        self.stringency_history.push(followed);
+    }
+}
+
+/// The compensation fund.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Fund {
+    /// Share of a loss compensated.
+    pub coverage: f64,
+    /// Most paid per investor per failed platform, in cents.
+    pub cap_cents: i64,
+    /// Annual levy on platforms' claims.
+    pub levy_rate: f64,
+    /// Money in the fund, in cents.
+    pub balance_cents: i64,
+    /// Part of the balance promised to settlements not yet paid.
+    pub committed_cents: i64,
+}
+
+/// The lender of last resort.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Backstop {
+    /// Annual interest on its loans.
+    pub penalty_rate: f64,
+    /// Cash available to lend, in cents.
+    pub cash_cents: i64,
+}
+
+/// Sector-wide instruments in force.
+#[derive(Debug, Clone, Default)]
+pub struct Policy {
+    /// The compensation fund, once set up.
+    pub fund: Option<Fund>,
+    /// The liquidity backstop, once set up.
+    pub backstop: Option<Backstop>,
+    /// Rating publication, once started: parameters and the next rating day.
+    pub ratings: Option<(Ratings, u32)>,
+    /// Whether user funds are held in custody by banks.
+    pub custody: bool,
+    /// Minimum disclosure quality mandated (0 when none).
+    pub disclosure_minimum: f64,
+    /// Running education campaigns and their last day.
+    pub education: Vec<(EducationCampaign, u32)>,
+}
+
+impl Policy {
+    /// Sets up the compensation fund (or replaces its terms, keeping its balance); returns the
+    /// seed capital that came in.
+    pub fn open_fund(&mut self, terms: &CompensationFund) -> i64 {
+        let capital = yuan_to_cents(terms.capital_yuan);
+        let (balance, committed) = self.fund.as_ref().map_or((0, 0), |f| (f.balance_cents, f.committed_cents));
+        self.fund = Some(Fund {
+            coverage: terms.coverage,
+            cap_cents: yuan_to_cents(terms.cap_yuan),
+            levy_rate: terms.levy_rate,
+            balance_cents: balance + capital,
+            committed_cents: committed,
+        });
+        capital
+    }
+
+    /// Sets up the backstop (adding to its cash if it exists); returns the capital that came in.
+    pub fn open_backstop(&mut self, terms: &LiquidityBackstop) -> i64 {
+        let capital = yuan_to_cents(terms.capital_yuan);
+        let cash = self.backstop.as_ref().map_or(0, |b| b.cash_cents);
+        self.backstop = Some(Backstop { penalty_rate: terms.penalty_rate, cash_cents: cash + capital });
+        capital
+    }
+
+    /// ρ·c: how far the fund's existence closes the gap of trust to 1 (0 without a fund).
+    pub fn reassurance(&self, fund_reassurance: f64) -> f64 {
+        self.fund.as_ref().map_or(0.0, |f| f.coverage * fund_reassurance)
+    }
+
+    /// Combined daily reach and literacy gain of the campaigns running on `day`: a user reached
+    /// by any campaign gains the largest gain among them.
+    pub fn education_today(&mut self, day: u32) -> Option<(f64, f64)> {
+        self.education.retain(|(_, last)| *last >= day);
+        if self.education.is_empty() {
+            return None;
+        }
+        let missed: f64 = self.education.iter().map(|(c, _)| 1.0 - c.reach_per_day).product();
+        let gain = self.education.iter().map(|(c, _)| c.literacy_gain).fold(0.0, f64::max);
+        Some((1.0 - missed, gain))
+    }
+}

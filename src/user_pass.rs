@@ -1,0 +1,331 @@
+//! The users' day: payouts and settlements, returns, trust updates, withdrawal requests,
+//! complaints and investments, in one pass over users. Everything a user reads about others
+//! (neighbours' trust and withdrawals, platforms' terms) is as of yesterday, so the result does
+//! not depend on the order users are visited in.
+
+use crate::network::Network;
+use crate::platform::Settlement;
+use crate::rng::{Purpose, UserDraws};
+use crate::scenario::Scenario;
+use crate::users::{pick, UserState, Users, NO_PLATFORM};
+
+/// What users see of a platform today (set by the platform and regulator phases of yesterday).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PlatformView {
+    /// Return credited per day on holdings not asked back (0 when not crediting).
+    pub daily_return: f64,
+    /// Cash offered to outstanding withdrawal requests today.
+    pub payable_cents: i64,
+    /// Outstanding withdrawal requests the offer is shared among, pro rata.
+    pub pending_cents: i64,
+    /// Perceived quality g in [0, 1]: disclosed health, rating, warnings.
+    pub quality: f32,
+    /// Intensity of today's news about the platform.
+    pub news: f32,
+    /// Whether the platform still takes withdrawal requests (it has not closed).
+    pub open: bool,
+    /// Whether it accepts new deposits.
+    pub accepts_deposits: bool,
+    /// Promised return above the market, per year.
+    pub excess_return: f32,
+    /// Published rating, if any.
+    pub rating: Option<f32>,
+    /// Settlement of claims after closing, applied today.
+    pub settlement: Option<Settlement>,
+}
+
+/// Money and counts that users moved through one platform today.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct PlatformFlows {
+    /// New deposits.
+    pub deposits_cents: i64,
+    /// Withdrawals paid.
+    pub paid_cents: i64,
+    /// Returns credited to holdings.
+    pub credited_cents: i64,
+    /// New withdrawal requests.
+    pub requested_cents: i64,
+    /// Requests outstanding at the end of the pass.
+    pub pending_cents: i64,
+    /// Claims (sum of holdings) at the end of the pass.
+    pub claims_cents: i64,
+    /// Paid to claimants of a closed platform.
+    pub recovered_cents: i64,
+    /// Paid to claimants by the compensation fund.
+    pub compensated_cents: i64,
+    /// Claims lost in a closing settlement (before compensation).
+    pub lost_cents: i64,
+    /// New complaints.
+    pub complaints: u32,
+    /// Users holding the platform at the end of the pass.
+    pub holders: u32,
+    /// Sum of holders' trust in the platform.
+    pub trust_sum: f64,
+}
+
+/// Everything the users' day reads that is not a user's own state.
+#[derive(Debug, Clone, Copy)]
+pub struct DayContext<'a> {
+    /// Today.
+    pub day: u32,
+    /// The scenario's parameters.
+    pub scenario: &'a Scenario,
+    /// Per-user random draws.
+    pub draws: UserDraws,
+    /// Each platform as users see it.
+    pub views: &'a [PlatformView],
+    /// Cumulative marketing weights of platforms taking deposits (search draws).
+    pub marketing_cdf: &'a [f64],
+    /// ν: reach-weighted negative-news intensity.
+    pub sector_news: f64,
+    /// ρ·c: trust gap closed by the compensation fund.
+    pub reassurance: f64,
+    /// Education campaigns today: daily reach and literacy gain.
+    pub education: Option<(f64, f64)>,
+    /// Compensation cap per investor per platform, in cents.
+    pub compensation_cap_cents: i64,
+}
+
+/// Counts of the users' day.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct UserDayTotals {
+    /// Users who started withdrawing today (threshold or herd rule).
+    pub new_withdrawers: u64,
+    /// Users who invested today.
+    pub investors: u64,
+    /// Users reached by education today.
+    pub educated: u64,
+}
+
+/// Moves trust towards `target` at the gain or loss rate, less `shock`, within [0, 1].
+#[inline]
+fn approach(trust: f32, target: f32, gain: f32, loss: f32, shock: f32) -> f32 {
+    let rate = if target < trust { loss } else { gain };
+    (trust + rate * (target - trust) - shock).clamp(0.0, 1.0)
+}
+
+/// Runs the users' day; `flows` (one per platform) must be zeroed by the caller.
+pub fn run_day(ctx: &DayContext, users: &mut Users, network: &Network, flows: &mut [PlatformFlows]) -> UserDayTotals {
+    let s = ctx.scenario;
+    let (t, b) = (&s.trust, &s.behaviour);
+    let finance = s.finance.enabled;
+    let gain = t.gain_rate as f32;
+    let loss = t.loss_rate as f32;
+    let beta = t.behaviour_weight as f32;
+    let kappa_herd = t.literacy_herd_reduction as f32;
+    let kappa_news = t.literacy_news_reduction as f32;
+    let reassure = ctx.reassurance as f32;
+    let sector_news = (ctx.sector_news * t.news_sensitivity) as f32 * (1.0 - reassure);
+    let platform_news = t.platform_news_sensitivity as f32 * (1.0 - reassure);
+    let min_invest = crate::users::yuan_to_cents(b.min_invest_yuan).max(1);
+    let memory = b.herd_memory_days;
+    let day = ctx.day;
+    let k_slots = users.slots;
+    let mut totals = UserDayTotals::default();
+
+    for i in 0..users.len() {
+        let user = i as u32;
+        let neighbours = network.neighbours(user);
+        let own_trust = users.sector_trust[i];
+        let (mut trust_sum, mut withdrawing) = (0.0f32, 0u32);
+        for &j in neighbours {
+            trust_sum += users.sector_trust[j as usize];
+            withdrawing += u32::from(users.visible_until[j as usize] >= day);
+        }
+        let degree = neighbours.len() as f32;
+        let (neighbour_trust, withdrawing_share) =
+            if neighbours.is_empty() { (own_trust, 0.0) } else { (trust_sum / degree, withdrawing as f32 / degree) };
+        let literacy = users.literacy[i];
+        let herd_weight = users.herding[i] * (1.0 - kappa_herd * literacy);
+        let herd_trigger = b.herd_withdrawal && !neighbours.is_empty() && withdrawing_share >= users.neighbour_threshold[i];
+        let news_damping = 1.0 - kappa_news * literacy;
+        let mut state = users.state[i];
+        let mut withdrew = false;
+
+        // Holdings: settle, pay, credit, update trust, request withdrawals.
+        let (mut held_amount, mut held_trust, mut free_slots) = (0i64, 0.0f32, 0usize);
+        let mut victim = false;
+        let base = i * k_slots;
+        for slot in base..base + k_slots {
+            let p = users.holdings.platform[slot];
+            if p == NO_PLATFORM {
+                free_slots += 1;
+                continue;
+            }
+            let view = &ctx.views[p as usize];
+            let flow = &mut flows[p as usize];
+            let mut amount = users.holdings.amount_cents[slot];
+            if let Some(settlement) = view.settlement {
+                let recovered = pro_rata(amount, settlement.pool_cents, settlement.claims_cents);
+                let lost = amount - recovered;
+                let compensated = pro_rata(lost, settlement.compensation_budget_cents, settlement.loss_cents)
+                    .min(ctx.compensation_cap_cents);
+                users.cash_cents[i] += recovered + compensated;
+                flow.recovered_cents += recovered;
+                flow.compensated_cents += compensated;
+                flow.lost_cents += lost;
+                victim |= lost > compensated;
+                clear_slot(users, slot);
+                free_slots += 1;
+                continue;
+            }
+            let mut pending = users.holdings.pending_cents[slot];
+            let experience = if pending > 0 {
+                let paid = pro_rata(pending, view.payable_cents, view.pending_cents);
+                let coverage = paid as f32 / pending as f32;
+                pending -= paid;
+                amount -= paid;
+                users.cash_cents[i] += paid;
+                flow.paid_cents += paid;
+                Some(coverage)
+            } else {
+                None
+            };
+            let credited = ((amount - pending) as f64 * view.daily_return) as i64;
+            amount += credited;
+            flow.credited_cents += credited;
+            let target = (1.0 - herd_weight) * experience.unwrap_or(view.quality) + herd_weight * own_trust;
+            let target = target + reassure * (1.0 - target);
+            let trust = approach(users.holdings.trust[slot], target, gain, loss, platform_news * view.news * news_damping);
+            users.holdings.trust[slot] = trust;
+            if pending > 0 && day - users.holdings.pending_since[slot] >= b.complaint_delay_days && !users.holdings.complained[slot] {
+                users.holdings.complained[slot] = true;
+                flow.complaints += 1;
+            }
+            if pending == 0 && amount > 0 && view.open && ((b.withdraw_on_low_trust && trust < users.trust_threshold[i]) || herd_trigger) {
+                pending = amount;
+                users.holdings.pending_since[slot] = day;
+                users.holdings.complained[slot] = false;
+                flow.requested_cents += amount;
+                withdrew = true;
+            }
+            users.holdings.amount_cents[slot] = amount;
+            users.holdings.pending_cents[slot] = pending;
+            if amount == 0 {
+                clear_slot(users, slot);
+                free_slots += 1;
+                continue;
+            }
+            flow.pending_cents += pending;
+            flow.claims_cents += amount;
+            flow.holders += 1;
+            flow.trust_sum += f64::from(trust);
+            held_amount += amount;
+            held_trust += amount as f32 * trust;
+        }
+
+        // Sector trust: herd (neighbours' trust and behaviour) against own fundamentals.
+        let fundamentals = if held_amount > 0 { held_trust / held_amount as f32 } else { users.anchor[i] };
+        let fundamentals = fundamentals + reassure * (1.0 - fundamentals);
+        let social = (1.0 - beta) * neighbour_trust + beta * (1.0 - withdrawing_share);
+        let target = herd_weight * social + (1.0 - herd_weight) * fundamentals;
+        let reads_news = sector_news > 0.0 && ctx.draws.uniform(day, user, Purpose::News) < t.news_attention;
+        let shock = if reads_news { sector_news * news_damping } else { 0.0 };
+        let new_trust = approach(own_trust, target, gain, loss, shock);
+        users.next_sector_trust[i] = new_trust;
+
+        if let Some((reach, literacy_gain)) = ctx.education {
+            if ctx.draws.uniform(day, user, Purpose::Education) < reach {
+                users.literacy[i] = literacy + literacy_gain as f32 * (1.0 - literacy);
+                totals.educated += 1;
+            }
+        }
+
+        if !finance && herd_trigger && state != UserState::Withdrawing {
+            state = UserState::Withdrawing;
+            withdrew = true;
+        }
+
+        // Investment: search (marketing-weighted), then accept by appeal.
+        let has_pending = (base..base + k_slots).any(|slot| users.holdings.pending_cents[slot] > 0);
+        if finance
+            && state == UserState::Active
+            && !has_pending
+            && !ctx.marketing_cdf.is_empty()
+            && users.cash_cents[i] >= min_invest
+            && ctx.draws.uniform(day, user, Purpose::Invest) < b.invest_rate * f64::from(new_trust)
+        {
+            let total = *ctx.marketing_cdf.last().expect("non-empty");
+            let p = pick(ctx.marketing_cdf, ctx.draws.uniform(day, user, Purpose::Platform) * total) as u32;
+            let view = &ctx.views[p as usize];
+            let held = (base..base + k_slots).find(|&slot| users.holdings.platform[slot] == p);
+            let slot_ok = match held {
+                Some(slot) => users.holdings.trust[slot] >= b.top_up_trust as f32,
+                None => free_slots > 0,
+            };
+            if view.accepts_deposits && slot_ok {
+                let appeal = appeal(b, view, literacy, users.risk_tolerance[i]);
+                let amount = (users.cash_cents[i] as f64 * f64::from(users.invest_fraction[i])) as i64;
+                if amount >= min_invest && ctx.draws.uniform(day, user, Purpose::Accept) < appeal {
+                    let slot = held.unwrap_or_else(|| {
+                        (base..base + k_slots).find(|&s| users.holdings.platform[s] == NO_PLATFORM).expect("a free slot")
+                    });
+                    if held.is_none() {
+                        users.holdings.platform[slot] = p;
+                        users.holdings.trust[slot] = new_trust;
+                        flows[p as usize].holders += 1;
+                        flows[p as usize].trust_sum += f64::from(new_trust);
+                    }
+                    users.cash_cents[i] -= amount;
+                    users.holdings.amount_cents[slot] += amount;
+                    flows[p as usize].deposits_cents += amount;
+                    flows[p as usize].claims_cents += amount;
+                    totals.investors += 1;
+                }
+            }
+        }
+
+        // State and visible behaviour.
+        if withdrew {
+            totals.new_withdrawers += 1;
+        }
+        users.next_visible_until[i] = if withdrew { day.saturating_add(memory) } else { users.visible_until[i] };
+        if finance {
+            let holds_anything = (base..base + k_slots).any(|slot| users.holdings.platform[slot] != NO_PLATFORM);
+            state = if victim || state == UserState::Victim {
+                UserState::Victim
+            } else if state == UserState::Exited {
+                UserState::Exited
+            } else if (base..base + k_slots).any(|slot| users.holdings.pending_cents[slot] > 0) {
+                UserState::Withdrawing
+            } else if !holds_anything && new_trust < b.exit_trust as f32 {
+                UserState::Exited
+            } else {
+                UserState::Active
+            };
+        }
+        users.state[i] = state;
+    }
+    std::mem::swap(&mut users.sector_trust, &mut users.next_sector_trust);
+    std::mem::swap(&mut users.visible_until, &mut users.next_visible_until);
+    totals
+}
+
+/// The probability that a user who found a platform invests in it.
+fn appeal(b: &crate::scenario::BehaviourParams, view: &PlatformView, literacy: f32, risk_tolerance: f32) -> f64 {
+    let excess = f64::from(view.excess_return);
+    let literacy = f64::from(literacy);
+    let lure = b.return_appeal * f64::from(risk_tolerance) * (1.0 - literacy) * excess;
+    let suspicion = b.return_suspicion * literacy * (excess - b.plausible_excess_return).max(0.0);
+    let rating = view.rating.map_or(0.0, |r| b.rating_appeal * (f64::from(r) - 0.5));
+    (0.5 + lure - suspicion + rating).clamp(0.0, 1.0)
+}
+
+/// `amount × numerator / denominator`, rounded down, in exact integer arithmetic.
+#[inline]
+pub fn pro_rata(amount: i64, numerator: i64, denominator: i64) -> i64 {
+    if denominator <= 0 || numerator <= 0 {
+        return 0;
+    }
+    if numerator >= denominator {
+        return amount;
+    }
+    (i128::from(amount) * i128::from(numerator) / i128::from(denominator)) as i64
+}
+
+fn clear_slot(users: &mut Users, slot: usize) {
+    users.holdings.platform[slot] = NO_PLATFORM;
+    users.holdings.amount_cents[slot] = 0;
+    users.holdings.pending_cents[slot] = 0;
+    users.holdings.complained[slot] = false;
+}

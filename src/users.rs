@@ -1,0 +1,188 @@
+//! Users as struct-of-arrays: personal attributes, trust, cash, state, and up to K holdings each.
+//! Double-buffered fields (sector trust, visible withdrawal) are read from yesterday and written
+//! for today, so the order in which users are updated never matters.
+
+use rand::Rng;
+use rand_chacha::ChaCha8Rng;
+
+use crate::scenario::PopulationParams;
+
+/// Marks an empty holding slot.
+pub const NO_PLATFORM: u32 = u32::MAX;
+
+/// What a user is doing, as counted in the outputs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[repr(u8)]
+pub enum UserState {
+    /// In the sector, invested or willing to invest.
+    Active = 0,
+    /// Has withdrawal requests waiting to be paid.
+    Withdrawing = 1,
+    /// Left the sector for good.
+    Exited = 2,
+    /// Lost money in a platform failure; never invests again.
+    Victim = 3,
+}
+
+/// The K holding slots of every user, flattened: slot `k` of user `i` is index `i * K + k`.
+#[derive(Debug, Clone, Default)]
+pub struct Holdings {
+    /// Platform held, or [`NO_PLATFORM`].
+    pub platform: Vec<u32>,
+    /// Deposit owed to the user by the platform (principal plus credited returns), in cents.
+    pub amount_cents: Vec<i64>,
+    /// Part of the amount the user has asked to withdraw and not yet received, in cents.
+    pub pending_cents: Vec<i64>,
+    /// Day the current withdrawal request was made.
+    pub pending_since: Vec<u32>,
+    /// Trust in this platform, in [0, 1].
+    pub trust: Vec<f32>,
+    /// Whether the user has complained about the current unpaid request.
+    pub complained: Vec<bool>,
+}
+
+/// All users.
+#[derive(Debug, Clone)]
+pub struct Users {
+    /// Holding slots per user (K).
+    pub slots: usize,
+    /// Financial literacy L.
+    pub literacy: Vec<f32>,
+    /// Risk tolerance R.
+    pub risk_tolerance: Vec<f32>,
+    /// Herding propensity H.
+    pub herding: Vec<f32>,
+    /// Trust threshold θ below which the user withdraws from a platform.
+    pub trust_threshold: Vec<f32>,
+    /// Share φ of withdrawing neighbours at which the user withdraws everything.
+    pub neighbour_threshold: Vec<f32>,
+    /// Trust a user returns to when holding nothing (the initial trust).
+    pub anchor: Vec<f32>,
+    /// Share of cash put into one investment.
+    pub invest_fraction: Vec<f32>,
+    /// Sector trust as of yesterday (read by neighbours today).
+    pub sector_trust: Vec<f32>,
+    /// Sector trust being written today.
+    pub next_sector_trust: Vec<f32>,
+    /// Last day on which the user's latest withdrawal is visible to neighbours (0: never).
+    pub visible_until: Vec<u32>,
+    /// `visible_until` being written today.
+    pub next_visible_until: Vec<u32>,
+    /// Cash outside the sector's platforms, in cents.
+    pub cash_cents: Vec<i64>,
+    /// Current state.
+    pub state: Vec<UserState>,
+    /// Holdings, K per user.
+    pub holdings: Holdings,
+}
+
+/// Each attribute is drawn from its own region of the population stream, so changing one
+/// attribute's distribution never changes another's draws.
+fn attribute_rng(base: &ChaCha8Rng, attribute: u128) -> ChaCha8Rng {
+    let mut rng = base.clone();
+    rng.set_word_pos(attribute << 48);
+    rng
+}
+
+impl Users {
+    /// Draws `params.users` users from `rng` (the population stream). Holdings start empty.
+    pub fn draw(params: &PopulationParams, rng: &ChaCha8Rng) -> Users {
+        let n = params.users as usize;
+        let column = |dist: &crate::dist::Dist, attribute: u128| -> Vec<f32> {
+            let sampler = dist.sampler(0.0..=1.0);
+            let mut rng = attribute_rng(rng, attribute);
+            (0..n).map(|_| sampler.sample(&mut rng) as f32).collect()
+        };
+        let literacy = column(&params.literacy, 1);
+        let risk_tolerance = column(&params.risk_tolerance, 2);
+        let herding = column(&params.herding, 3);
+        let trust_threshold = column(&params.trust_threshold, 4);
+        let neighbour_threshold = column(&params.neighbour_threshold, 5);
+        let anchor = column(&params.initial_trust, 6);
+        let invest_fraction = column(&params.invest_fraction, 7);
+        let cash_sampler = params.cash_yuan.sampler(0.0..=1.0e9);
+        let mut cash_rng = attribute_rng(rng, 8);
+        let cash_cents = (0..n).map(|_| yuan_to_cents(cash_sampler.sample(&mut cash_rng))).collect();
+        let slots = params.holdings_per_user as usize;
+        Users {
+            slots,
+            literacy,
+            risk_tolerance,
+            herding,
+            trust_threshold,
+            neighbour_threshold,
+            sector_trust: anchor.clone(),
+            next_sector_trust: anchor.clone(),
+            anchor,
+            invest_fraction,
+            visible_until: vec![0; n],
+            next_visible_until: vec![0; n],
+            cash_cents,
+            state: vec![UserState::Active; n],
+            holdings: Holdings {
+                platform: vec![NO_PLATFORM; n * slots],
+                amount_cents: vec![0; n * slots],
+                pending_cents: vec![0; n * slots],
+                pending_since: vec![0; n * slots],
+                trust: vec![0.0; n * slots],
+                complained: vec![false; n * slots],
+            },
+        }
+    }
+
+    /// Number of users.
+    pub fn len(&self) -> usize {
+        self.literacy.len()
+    }
+
+    /// Whether there are no users.
+    pub fn is_empty(&self) -> bool {
+        self.literacy.is_empty()
+    }
+
+    /// Gives a share `investor_share` of users day-0 holdings in platforms drawn by `weights`
+    /// (cumulative, one per platform). Each investor holds 1 to K distinct platforms, splitting
+    /// `invest_fraction` of cash equally; trust in each starts at the user's sector trust.
+    /// Returns the deposits placed in each platform.
+    pub fn place_initial_holdings(&mut self, investor_share: f64, cumulative_weights: &[f64], rng: &mut ChaCha8Rng) -> Vec<i64> {
+        let mut deposits = vec![0i64; cumulative_weights.len()];
+        let total = *cumulative_weights.last().unwrap_or(&0.0);
+        let platforms = cumulative_weights.len();
+        for user in 0..self.len() {
+            if rng.random::<f64>() >= investor_share || total <= 0.0 {
+                continue;
+            }
+            let wanted = 1 + rng.random_range(0..self.slots.min(platforms));
+            let budget = (self.cash_cents[user] as f64 * f64::from(self.invest_fraction[user])) as i64;
+            let each = budget / wanted as i64;
+            let base = user * self.slots;
+            let mut held = 0;
+            let mut attempts = 0;
+            while held < wanted && attempts < 20 * wanted {
+                attempts += 1;
+                let platform = pick(cumulative_weights, rng.random::<f64>() * total) as u32;
+                if self.holdings.platform[base..base + held].contains(&platform) {
+                    continue;
+                }
+                let slot = base + held;
+                self.holdings.platform[slot] = platform;
+                self.holdings.amount_cents[slot] = each;
+                self.holdings.trust[slot] = self.sector_trust[user];
+                self.cash_cents[user] -= each;
+                deposits[platform as usize] += each;
+                held += 1;
+            }
+        }
+        deposits
+    }
+}
+
+/// The index whose cumulative weight first exceeds `target` (inverse-CDF pick).
+pub fn pick(cumulative_weights: &[f64], target: f64) -> usize {
+    cumulative_weights.partition_point(|&w| w <= target).min(cumulative_weights.len() - 1)
+}
+
+/// Yuan to whole cents, rounding to nearest.
+pub fn yuan_to_cents(yuan: f64) -> i64 {
+    (yuan * 100.0).round() as i64
+}

@@ -1,0 +1,487 @@
+//! The world: users on their network, platforms, regulators, policy, news and the money ledger,
+//! built from a scenario and a seed, and advanced one day at a time by [`World::step`], which is
+//! pure computation (no I/O).
+
+use rand::seq::index::sample;
+use rand::Rng;
+use rand_chacha::ChaCha8Rng;
+use std::path::Path;
+
+use crate::dist::Dist;
+use crate::error::{Error, Result};
+use crate::event::{Action, PlatformSelector};
+use crate::ledger::{Inflow, Ledger};
+use crate::network::Network;
+use crate::news::{News, NewsKind};
+use crate::platform::{Platform, PlatformState};
+use crate::policy::{Policy, Regulator};
+use crate::rng::{stream, Stream, UserDraws};
+use crate::scenario::{NetworkKind, PlatformType, Scenario};
+use crate::user_pass::{run_day, DayContext, PlatformFlows, PlatformView, UserDayTotals};
+use crate::users::{UserState, Users};
+
+/// Running totals since day 0, in cents and counts.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Totals {
+    /// Deposits made.
+    pub deposits_cents: i64,
+    /// Withdrawals paid.
+    pub withdrawals_cents: i64,
+    /// Claims lost in failures (before compensation).
+    pub losses_incurred_cents: i64,
+    /// Claims paid back out of failed platforms' assets.
+    pub losses_recovered_cents: i64,
+    /// Losses paid back by the compensation fund.
+    pub losses_compensated_cents: i64,
+    /// Complaints made.
+    pub complaints: u64,
+    /// Inspections carried out.
+    pub inspections: u64,
+    /// Enforcement actions: fines, wind-downs, fraud exposures, public warnings.
+    pub enforcement_actions: u64,
+    /// Data leaks.
+    pub leaks: u64,
+}
+
+/// Today's flows, for the per-step metrics.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Today {
+    /// Deposits made today.
+    pub deposits_cents: i64,
+    /// Withdrawals paid today.
+    pub withdrawals_cents: i64,
+    /// New withdrawal requests today.
+    pub requested_cents: i64,
+    /// Complaints today.
+    pub complaints: u64,
+    /// Inspections today.
+    pub inspections: u64,
+    /// Enforcement actions today.
+    pub enforcement_actions: u64,
+    /// The users' counts.
+    pub users: UserDayTotals,
+}
+
+/// The whole simulated world.
+#[derive(Debug, Clone)]
+pub struct World {
+    /// The scenario it was built from.
+    pub scenario: Scenario,
+    /// The seed it was built with.
+    pub seed: u64,
+    /// Days simulated so far (0 before the first step).
+    pub day: u32,
+    /// The social network.
+    pub network: Network,
+    /// The users.
+    pub users: Users,
+    /// The platforms, in creation order.
+    pub platforms: Vec<Platform>,
+    /// The regulators, in scenario order.
+    pub regulators: Vec<Regulator>,
+    /// Sector-wide instruments.
+    pub policy: Policy,
+    /// The news.
+    pub news: News,
+    /// Money in and out.
+    pub ledger: Ledger,
+    /// Running totals.
+    pub totals: Totals,
+    /// Today's flows.
+    pub today: Today,
+    pub(crate) draws: UserDraws,
+    pub(crate) platform_rng: ChaCha8Rng,
+    pub(crate) regulator_rng: ChaCha8Rng,
+    event_rng: ChaCha8Rng,
+    pub(crate) views: Vec<PlatformView>,
+    pub(crate) flows: Vec<PlatformFlows>,
+    marketing_cdf: Vec<f64>,
+    platform_news: Vec<f64>,
+}
+
+impl World {
+    /// Builds the world for `scenario` and `seed`; `edge_list` is the resolved path of the
+    /// network file when the scenario reads one. Events of day 0 are applied.
+    pub fn build(scenario: &Scenario, edge_list: Option<&Path>, seed: u64) -> Result<World> {
+        let population = &scenario.population;
+        let n = population.users;
+        let mut network_rng = stream(seed, Stream::Network);
+        let z = scenario.network.mean_degree;
+        let network = match scenario.network.kind {
+            NetworkKind::WattsStrogatz => {
+                Network::watts_strogatz(n, z as u32, scenario.network.rewire_probability, &mut network_rng)
+            }
+            NetworkKind::BarabasiAlbert => Network::barabasi_albert(n, z as u32 / 2, &mut network_rng),
+            NetworkKind::ErdosRenyi => Network::erdos_renyi(n, z, &mut network_rng),
+            NetworkKind::EdgeList => {
+                let path = edge_list.expect("an edge-list scenario comes with its file's path");
+                Network::load_edge_list(path, n)?
+            }
+        };
+        let population_rng = stream(seed, Stream::Population);
+        let mut users = Users::draw(population, &population_rng);
+        let mut ledger = Ledger::default();
+        ledger.inflow(Inflow::UserEndowment, users.cash_cents.iter().sum());
+        let mut platform_rng = stream(seed, Stream::Platforms);
+        let mut platforms = Vec::new();
+        if scenario.finance.enabled {
+            platforms = initial_platforms(scenario, &mut platform_rng);
+            let sizes = Dist::LogNormal { mu: 0.0, sigma: scenario.platforms.size_sigma }.sampler(0.0..=f64::MAX);
+            let mut cumulative = 0.0;
+            let cdf: Vec<f64> = platforms
+                .iter()
+                .map(|_| {
+                    cumulative += sizes.sample(&mut platform_rng);
+                    cumulative
+                })
+                .collect();
+            let mut holdings_rng = population_rng.clone();
+            holdings_rng.set_word_pos(9 << 48);
+            let deposits = users.place_initial_holdings(population.investor_share, &cdf, &mut holdings_rng);
+            for (platform, deposits) in platforms.iter_mut().zip(deposits) {
+                let capital_ratio = scenario.platforms.capital_ratio.get(platform.kind);
+                platform.open_books(deposits, capital_ratio, &mut ledger);
+            }
+        }
+        let regulators = scenario
+            .regulator
+            .iter()
+            .map(|r| Regulator::new(r.clone(), scenario.regulator_index(&r.follows).ok()))
+            .collect();
+        let count = platforms.len();
+        let mut world = World {
+            scenario: scenario.clone(),
+            seed,
+            day: 0,
+            network,
+            users,
+            platforms,
+            regulators,
+            policy: Policy::default(),
+            news: News::new(&scenario.news),
+            ledger,
+            totals: Totals::default(),
+            today: Today::default(),
+            draws: UserDraws::new(seed),
+            platform_rng,
+            regulator_rng: stream(seed, Stream::Regulator),
+            event_rng: stream(seed, Stream::Events),
+            views: Vec::with_capacity(count),
+            flows: vec![PlatformFlows::default(); count],
+            marketing_cdf: Vec::with_capacity(count),
+            platform_news: vec![0.0; count],
+        };
+        world.apply_events(0);
+        world.check_money()?;
+        Ok(world)
+    }
+
+    /// Advances one day: events, the users' day, the platforms' day, the regulators' day; then
+    /// checks that no money was created or lost unaccounted.
+    pub fn step(&mut self) -> Result<()> {
+        self.day += 1;
+        let day = self.day;
+        self.today = Today::default();
+        self.news.decay();
+        self.apply_events(day);
+        self.refresh_views();
+        self.flows.iter_mut().for_each(|f| *f = PlatformFlows::default());
+        let ctx = DayContext {
+            day,
+            scenario: &self.scenario,
+            draws: self.draws,
+            views: &self.views,
+            marketing_cdf: &self.marketing_cdf,
+            sector_news: self.news.sector_intensity(),
+            reassurance: self.policy.reassurance(self.scenario.trust.fund_reassurance),
+            education: self.policy.education_today(day),
+            compensation_cap_cents: self.policy.fund.as_ref().map_or(i64::MAX, |f| f.cap_cents),
+        };
+        self.today.users = run_day(&ctx, &mut self.users, &self.network, &mut self.flows);
+        if self.scenario.finance.enabled {
+            self.platforms_day()?;
+            self.regulators_day();
+            self.enter_platforms();
+        }
+        self.check_money()
+    }
+
+    /// Total claims on open platforms, in cents.
+    pub fn total_claims(&self) -> i64 {
+        self.platforms.iter().filter(|p| !p.state.is_closed()).map(|p| p.claims_cents).sum()
+    }
+
+    /// The platform's share of all claims.
+    pub(crate) fn market_share(&self, platform: usize) -> f64 {
+        let total = self.total_claims();
+        if total <= 0 {
+            0.0
+        } else {
+            self.platforms[platform].claims_cents as f64 / total as f64
+        }
+    }
+
+    /// Money held inside the economy: users' cash and platforms', funds' and regulators' money.
+    pub fn money_held(&self) -> i64 {
+        let users: i64 = self.users.cash_cents.iter().sum();
+        let platforms: i64 = self.platforms.iter().map(|p| p.reserves_cents + p.loans_cents + p.stash_cents).sum();
+        let fund = self.policy.fund.as_ref().map_or(0, |f| f.balance_cents);
+        let backstop = self.policy.backstop.as_ref().map_or(0, |b| b.cash_cents);
+        let regulators: i64 = self.regulators.iter().map(|r| r.treasury_cents).sum();
+        users + platforms + fund + backstop + regulators
+    }
+
+    /// Checks the accounting identity: money held equals inflows less outflows, to the cent,
+    /// and no account is negative.
+    pub fn check_money(&self) -> Result<()> {
+        let held = self.money_held();
+        let expected = self.ledger.expected_holdings();
+        let fail = |message: String| Err(Error::Invariant { day: self.day, message });
+        if held != expected {
+            return fail(format!("money held is {held} cents but inflows less outflows are {expected} cents"));
+        }
+        if let Some(i) = self.users.cash_cents.iter().position(|&c| c < 0) {
+            return fail(format!("user {i} has negative cash"));
+        }
+        if let Some(p) = self.platforms.iter().find(|p| p.reserves_cents < 0 || p.loans_cents < 0 || p.stash_cents < 0) {
+            return fail(format!("platform {} has a negative balance", p.id));
+        }
+        Ok(())
+    }
+
+    /// Builds what users will see of each platform today, and the marketing search table.
+    fn refresh_views(&mut self) {
+        let count = self.platforms.len();
+        self.platform_news.resize(count, 0.0);
+        self.flows.resize(count, PlatformFlows::default());
+        self.news.platform_intensities(&mut self.platform_news);
+        let trust = &self.scenario.trust;
+        let market = self.scenario.finance.market_return;
+        let claims: Vec<i64> = self.platforms.iter().map(|p| if p.state.is_closed() { 0 } else { p.claims_cents }).collect();
+        let open = self.platforms.iter().filter(|p| !p.state.is_closed()).count().max(1);
+        let mean_claims = claims.iter().sum::<i64>() as f64 / open as f64;
+        self.views.clear();
+        self.marketing_cdf.clear();
+        let mut cumulative = 0.0;
+        for (p, platform) in self.platforms.iter().enumerate() {
+            let mut quality = platform.disclosure * platform.true_health() + (1.0 - platform.disclosure) * trust.opacity_prior;
+            if let Some(rating) = platform.rating {
+                quality = (1.0 - trust.rating_weight) * quality + trust.rating_weight * rating;
+            }
+            if platform.warned || platform.state == PlatformState::Suspended {
+                quality = 0.0;
+            }
+            let accepts = platform.accepts_deposits();
+            self.views.push(PlatformView {
+                daily_return: if platform.credits_returns() { platform.promised_return / 365.0 } else { 0.0 },
+                payable_cents: platform.payable_cents,
+                pending_cents: platform.pending_cents,
+                quality: quality as f32,
+                news: self.platform_news[p] as f32,
+                open: !platform.state.is_closed(),
+                accepts_deposits: accepts,
+                excess_return: (platform.promised_return - market) as f32,
+                rating: platform.rating.map(|r| r as f32),
+                settlement: platform.settlement,
+            });
+            if accepts {
+                let relative_size = if mean_claims > 0.0 { claims[p] as f64 / mean_claims } else { 1.0 };
+                let boost = platform.campaign.map_or(1.0, |(multiplier, _)| multiplier);
+                cumulative += platform.marketing * boost * (0.5 + 0.5 * relative_size);
+            }
+            self.marketing_cdf.push(cumulative);
+        }
+        if cumulative <= 0.0 {
+            self.marketing_cdf.clear();
+        }
+    }
+
+    /// The platform an event names, among open platforms: the largest by claims (ties to the
+    /// lowest index), optionally of one type, or a given index.
+    fn select(&self, selector: PlatformSelector) -> Option<usize> {
+        match selector {
+            PlatformSelector::Index(i) => {
+                let i = i as usize;
+                (i < self.platforms.len() && !self.platforms[i].state.is_closed()).then_some(i)
+            }
+            PlatformSelector::Largest(kind) => self
+                .platforms
+                .iter()
+                .enumerate()
+                .filter(|(_, p)| !p.state.is_closed() && kind.is_none_or(|k| p.kind == k))
+                .max_by_key(|(i, p)| (p.claims_cents, std::cmp::Reverse(*i)))
+                .map(|(i, _)| i),
+        }
+    }
+
+    /// Applies the scenario's events for `day`, in file order.
+    fn apply_events(&mut self, day: u32) {
+        let events: Vec<Action> = self.scenario.event.iter().filter(|e| e.day == day).map(|e| e.action.clone()).collect();
+        for action in events {
+            self.apply(day, &action);
+        }
+    }
+
+    fn apply(&mut self, day: u32, action: &Action) {
+        let intensities = self.scenario.news.clone();
+        match action {
+            Action::RunAway(t) => {
+                if let Some(p) = self.select(t.platform) {
+                    self.close(p, PlatformState::RanAway);
+                }
+            }
+            Action::Collapse(t) => {
+                if let Some(p) = self.select(t.platform) {
+                    self.close(p, PlatformState::Collapsed);
+                }
+            }
+            Action::DataLeak(t) => {
+                if let Some(p) = self.select(t.platform) {
+                    self.leak(p);
+                }
+            }
+            Action::Rumour(r) => {
+                if let Some(p) = self.select(r.platform) {
+                    let share = self.market_share(p);
+                    self.news.publish(NewsKind::Rumour, Some(p as u32), r.intensity, share);
+                }
+            }
+            Action::FraudExposure(t) => {
+                if let Some(p) = self.select(t.platform) {
+                    self.expose_fraud(p);
+                }
+            }
+            Action::RegulatoryAnnouncement(a) => self.news.publish(NewsKind::Announcement, None, a.intensity, 0.0),
+            Action::MarketingCampaign(c) => {
+                if let Some(p) = self.select(c.platform) {
+                    self.platforms[p].campaign = Some((c.multiplier, day + c.duration_days - 1));
+                }
+            }
+            Action::Tightening(t) => {
+                for regulator in self.regulators.iter_mut().filter(|r| t.regulator.is_empty() || r.params.name == t.regulator) {
+                    regulator.tighten(day, t.stringency, t.ramp_days);
+                }
+                self.news.publish(NewsKind::Announcement, None, intensities.enforcement, 0.0);
+            }
+            Action::EducationCampaign(c) => self.policy.education.push((c.clone(), day + c.duration_days - 1)),
+            Action::CompensationFund(terms) => {
+                let capital = self.policy.open_fund(terms);
+                self.ledger.inflow(Inflow::FundCapital, capital);
+            }
+            Action::LiquidityBackstop(terms) => {
+                let capital = self.policy.open_backstop(terms);
+                self.ledger.inflow(Inflow::BackstopCapital, capital);
+            }
+            Action::Ratings(terms) => {
+                self.policy.ratings = Some((terms.clone(), day));
+                self.publish_ratings(day);
+            }
+            Action::DisclosureMandate(m) => {
+                self.policy.disclosure_minimum = self.policy.disclosure_minimum.max(m.minimum);
+                for platform in &mut self.platforms {
+                    platform.disclosure = platform.disclosure.max(m.minimum);
+                }
+            }
+            Action::FundCustody => self.policy.custody = true,
+            Action::FundraisingBan(ban) => {
+                let regulator = self.scenario.regulator_index(&ban.regulator).ok();
+                for platform in &mut self.platforms {
+                    if regulator.is_none_or(|r| r == platform.regulator) {
+                        platform.fundraising_banned = true;
+                    }
+                }
+            }
+            Action::SeedWithdrawers(s) => self.seed_withdrawers(day, s.count),
+        }
+    }
+
+    /// Makes `count` users, drawn uniformly, start withdrawing everything today.
+    fn seed_withdrawers(&mut self, day: u32, count: u32) {
+        let n = self.users.len();
+        let memory = self.scenario.behaviour.herd_memory_days;
+        let mut chosen = sample(&mut self.event_rng, n, count as usize).into_vec();
+        chosen.sort_unstable();
+        let slots = self.users.slots;
+        for i in chosen {
+            self.users.visible_until[i] = day.saturating_add(memory).max(1);
+            self.users.next_visible_until[i] = self.users.visible_until[i];
+            self.users.state[i] = UserState::Withdrawing;
+            for slot in i * slots..(i + 1) * slots {
+                let holdings = &mut self.users.holdings;
+                let platform = holdings.platform[slot];
+                if platform != crate::users::NO_PLATFORM
+                    && holdings.pending_cents[slot] == 0
+                    && !self.platforms[platform as usize].state.is_closed()
+                {
+                    holdings.pending_cents[slot] = holdings.amount_cents[slot];
+                    holdings.pending_since[slot] = day;
+                    self.platforms[platform as usize].pending_cents += holdings.amount_cents[slot];
+                }
+            }
+        }
+    }
+
+    /// New platforms entering today (Poisson with mean `entry_rate / 365`).
+    fn enter_platforms(&mut self) {
+        let rate = self.scenario.platforms.entry_rate / 365.0;
+        if rate <= 0.0 {
+            return;
+        }
+        let arrivals = rand_distr::Distribution::sample(&rand_distr::Poisson::new(rate).expect("validated rate"), &mut self.platform_rng) as u32;
+        for _ in 0..arrivals {
+            let kind = draw_type(&self.scenario, self.platform_rng.random::<f64>());
+            let regulator = draw_regulator(&self.scenario, self.platform_rng.random::<f64>());
+            let id = self.platforms.len() as u32;
+            let mut platform = Platform::new(id, kind, regulator, self.day, &self.scenario.platforms);
+            platform.disclosure = platform.disclosure.max(self.policy.disclosure_minimum);
+            self.platforms.push(platform);
+        }
+    }
+}
+
+/// Day-0 platforms: type counts by largest remainder on the shares, regulators by jurisdiction
+/// share over evenly spaced positions.
+fn initial_platforms(scenario: &Scenario, _rng: &mut ChaCha8Rng) -> Vec<Platform> {
+    let params = &scenario.platforms;
+    let count = params.count as usize;
+    let exact: Vec<f64> = PlatformType::ALL.iter().map(|&k| params.share.get(k) * count as f64).collect();
+    let mut counts: Vec<usize> = exact.iter().map(|x| x.floor() as usize).collect();
+    let mut order: Vec<usize> = (0..3).collect();
+    order.sort_by(|&a, &b| (exact[b] - exact[b].floor()).total_cmp(&(exact[a] - exact[a].floor())).then(a.cmp(&b)));
+    for &k in order.iter().take(count - counts.iter().sum::<usize>()) {
+        counts[k] += 1;
+    }
+    let mut platforms = Vec::with_capacity(count);
+    for (k, &kind) in PlatformType::ALL.iter().enumerate() {
+        for _ in 0..counts[k] {
+            let id = platforms.len() as u32;
+            let position = (f64::from(id) + 0.5) / count as f64;
+            platforms.push(Platform::new(id, kind, draw_regulator(scenario, position), 0, params));
+        }
+    }
+    platforms
+}
+
+/// The type whose cumulative share first exceeds `u`.
+fn draw_type(scenario: &Scenario, u: f64) -> PlatformType {
+    let mut cumulative = 0.0;
+    for kind in PlatformType::ALL {
+        cumulative += scenario.platforms.share.get(kind);
+        if u < cumulative {
+            return kind;
+        }
+    }
+    PlatformType::Sound
+}
+
+/// The regulator whose cumulative jurisdiction share first exceeds `u`.
+fn draw_regulator(scenario: &Scenario, u: f64) -> usize {
+    let mut cumulative = 0.0;
+    for (i, regulator) in scenario.regulator.iter().enumerate() {
+        cumulative += regulator.jurisdiction_share;
+        if u < cumulative {
+            return i;
+        }
+    }
+    scenario.regulator.len() - 1
+}
