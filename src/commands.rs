@@ -66,12 +66,18 @@ pub fn run(options: &RunOptions) -> Result<RunReport> {
     manifest.insert("command".into(), json!("run"));
     manifest.insert("scenario_file".into(), json!(options.scenario.display().to_string()));
     manifest.insert("scenario_sha256".into(), json!(sha256_hex(&loaded.source)));
-    manifest.insert("resolved_scenario_sha256".into(), json!(sha256_hex(resolved.as_bytes())));
+    manifest.insert(
+        "resolved_scenario_sha256".into(),
+        json!(sha256_hex(resolved.as_bytes())),
+    );
     manifest.insert("overrides".into(), json!(options.overrides));
     manifest.insert("seed".into(), json!(options.seed));
     manifest.insert("rng".into(), Value::String(RNG_DERIVATION.to_string()));
     let directory = out.finish(manifest)?;
-    Ok(RunReport { directory, outcome: result.outcome })
+    Ok(RunReport {
+        directory,
+        outcome: result.outcome,
+    })
 }
 
 /// Checks scenario files without simulating (including that an edge-list file loads).

@@ -69,17 +69,17 @@ impl Dist {
         let inner = match *self {
             Dist::Fixed { value } => Inner::Fixed(value),
             Dist::Uniform { low, high } => Inner::Uniform { low, width: high - low },
-            Dist::Beta { alpha, beta } => {
-                Inner::Beta(rand_distr::Beta::new(alpha, beta).expect("validated beta"))
-            }
-            Dist::Normal { mean, sd } => {
-                Inner::Normal(rand_distr::Normal::new(mean, sd).expect("validated normal"))
-            }
+            Dist::Beta { alpha, beta } => Inner::Beta(rand_distr::Beta::new(alpha, beta).expect("validated beta")),
+            Dist::Normal { mean, sd } => Inner::Normal(rand_distr::Normal::new(mean, sd).expect("validated normal")),
             Dist::LogNormal { mu, sigma } => {
                 Inner::LogNormal(rand_distr::LogNormal::new(mu, sigma).expect("validated lognormal"))
             }
         };
-        Sampler { inner, low: *range.start(), high: *range.end() }
+        Sampler {
+            inner,
+            low: *range.start(),
+            high: *range.end(),
+        }
     }
 }
 
@@ -120,27 +120,23 @@ impl Check<RangeInclusive<f64>> for Dist {
         let inside = |x: f64| x.is_finite() && x >= lo && x <= hi;
         let allowed = format!("values must lie from {lo} to {hi}");
         match *self {
-            Dist::Fixed { value } if !inside(value) => {
-                Err(format!("fixed value {value} is out of range: {allowed}"))
-            }
-            Dist::Uniform { low, high } if !(inside(low) && inside(high) && low <= high) => Err(
-                format!("uniform needs {lo} <= low <= high <= {hi}, got low = {low}, high = {high}"),
+            Dist::Fixed { value } if !inside(value) => Err(format!("fixed value {value} is out of range: {allowed}")),
+            Dist::Uniform { low, high } if !(inside(low) && inside(high) && low <= high) => Err(format!(
+                "uniform needs {lo} <= low <= high <= {hi}, got low = {low}, high = {high}"
+            )),
+            Dist::Beta { alpha, beta } if !(alpha > 0.0 && beta > 0.0 && alpha.is_finite() && beta.is_finite()) => Err(
+                format!("beta needs alpha > 0 and beta > 0, got alpha = {alpha}, beta = {beta}"),
             ),
-            Dist::Beta { alpha, beta } if !(alpha > 0.0 && beta > 0.0 && alpha.is_finite() && beta.is_finite()) => {
-                Err(format!("beta needs alpha > 0 and beta > 0, got alpha = {alpha}, beta = {beta}"))
-            }
-            Dist::Beta { .. } if lo > 0.0 || hi < 1.0 => {
-                Err(format!("beta draws lie in 0 to 1, but {allowed}; use uniform or normal"))
-            }
+            Dist::Beta { .. } if lo > 0.0 || hi < 1.0 => Err(format!(
+                "beta draws lie in 0 to 1, but {allowed}; use uniform or normal"
+            )),
             Dist::Normal { mean, sd } if !(inside(mean) && sd >= 0.0 && sd.is_finite()) => Err(format!(
                 "normal needs a mean inside the range and sd >= 0 ({allowed}), got mean = {mean}, sd = {sd}"
             )),
-            Dist::LogNormal { mu, sigma } if !(mu.is_finite() && sigma >= 0.0 && sigma.is_finite()) => {
-                Err(format!("lognormal needs finite mu and sigma >= 0, got mu = {mu}, sigma = {sigma}"))
-            }
-            Dist::LogNormal { .. } if lo > 0.0 => {
-                Err(format!("lognormal draws can be near 0, but {allowed}"))
-            }
+            Dist::LogNormal { mu, sigma } if !(mu.is_finite() && sigma >= 0.0 && sigma.is_finite()) => Err(format!(
+                "lognormal needs finite mu and sigma >= 0, got mu = {mu}, sigma = {sigma}"
+            )),
+            Dist::LogNormal { .. } if lo > 0.0 => Err(format!("lognormal draws can be near 0, but {allowed}")),
             _ => Ok(()),
         }
     }

@@ -16,7 +16,10 @@ pub struct Location {
 impl Location {
     /// A location in `file` at `line`.
     pub fn new(file: impl Into<String>, line: Option<usize>) -> Location {
-        Location { file: file.into(), line }
+        Location {
+            file: file.into(),
+            line,
+        }
     }
 }
 
@@ -87,7 +90,10 @@ pub enum Error {
 impl Error {
     /// An [`Error::Io`] for `path`.
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Error {
-        Error::Io { path: path.into(), source }
+        Error::Io {
+            path: path.into(),
+            source,
+        }
     }
 }
 

@@ -246,8 +246,12 @@ impl<'de> Deserialize<'de> for Event {
         let mut table = toml::Table::deserialize(d)?;
         let day = table.remove("day").ok_or_else(|| D::Error::missing_field("day"))?;
         let day = match day {
-            toml::Value::Integer(day) => u32::try_from(day)
-                .map_err(|_| D::Error::custom(format!("`day` must be a whole number from 0 to {}, got {day}", u32::MAX)))?,
+            toml::Value::Integer(day) => u32::try_from(day).map_err(|_| {
+                D::Error::custom(format!(
+                    "`day` must be a whole number from 0 to {}, got {day}",
+                    u32::MAX
+                ))
+            })?,
             other => return Err(D::Error::custom(format!("`day` must be a whole number, got {other}"))),
         };
         let action = Action::deserialize(toml::Value::Table(table)).map_err(|e| D::Error::custom(e.message()))?;
@@ -261,25 +265,36 @@ impl Event {
         if self.day > scenario.horizon_days {
             return Err(Problem::new(
                 format!("{}day", prefix(key)),
-                format!("must be within the horizon, 0 to {}, got {}", scenario.horizon_days, self.day),
+                format!(
+                    "must be within the horizon, 0 to {}, got {}",
+                    scenario.horizon_days, self.day
+                ),
             ));
         }
         let regulator = |name: &str| -> Result<(), Problem> {
             if name.is_empty() {
                 return Ok(());
             }
-            scenario.regulator_index(name).map(|_| ()).map_err(|m| Problem::new(format!("{}regulator", prefix(key)), m))
+            scenario
+                .regulator_index(name)
+                .map(|_| ())
+                .map_err(|m| Problem::new(format!("{}regulator", prefix(key)), m))
         };
         let platform = |selector: &PlatformSelector| -> Result<(), Problem> {
             match *selector {
                 PlatformSelector::Index(i) if i >= scenario.platforms.count => Err(Problem::new(
                     format!("{}platform", prefix(key)),
-                    format!("platform #{i} does not exist on day 0: indices run from 0 to {}", scenario.platforms.count - 1),
+                    format!(
+                        "platform #{i} does not exist on day 0: indices run from 0 to {}",
+                        scenario.platforms.count - 1
+                    ),
                 )),
                 _ => Ok(()),
             }
         };
-        if !scenario.finance.enabled && !matches!(self.action, Action::SeedWithdrawers(_) | Action::EducationCampaign(_)) {
+        if !scenario.finance.enabled
+            && !matches!(self.action, Action::SeedWithdrawers(_) | Action::EducationCampaign(_))
+        {
             return Err(Problem::new(
                 format!("{}kind", prefix(key)),
                 "with finance.enabled = false only `seed_withdrawers` and `education_campaign` events apply",
@@ -314,7 +329,10 @@ impl Event {
                 if p.count > scenario.population.users {
                     return Err(Problem::new(
                         format!("{}count", prefix(key)),
-                        format!("must be at most population.users = {}, got {}", scenario.population.users, p.count),
+                        format!(
+                            "must be at most population.users = {}, got {}",
+                            scenario.population.users, p.count
+                        ),
                     ));
                 }
                 Ok(())

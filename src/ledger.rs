@@ -91,7 +91,11 @@ impl Ledger {
 
     /// Money that should be held inside the economy: all inflows less all outflows.
     pub fn expected_holdings(&self) -> i64 {
-        let inflows = self.user_endowment + self.owner_capital + self.borrower_interest + self.fund_capital + self.backstop_capital;
+        let inflows = self.user_endowment
+            + self.owner_capital
+            + self.borrower_interest
+            + self.fund_capital
+            + self.backstop_capital;
         let outflows = self.loan_defaults
             + self.fire_sale_discount
             + self.operating_costs

@@ -37,7 +37,12 @@ pub fn load(path: &Path, overrides: &[String]) -> Result<LoadedScenario> {
         message: "the file is not valid UTF-8".to_string(),
     })?;
     let scenario = parse(&text, &file, overrides, path)?;
-    Ok(LoadedScenario { scenario, path: path.to_path_buf(), source, overrides: overrides.to_vec() })
+    Ok(LoadedScenario {
+        scenario,
+        path: path.to_path_buf(),
+        source,
+        overrides: overrides.to_vec(),
+    })
 }
 
 /// Parses scenario `text` (named `file` in errors), applying `overrides`.
@@ -59,7 +64,10 @@ pub fn parse(text: &str, file: &str, overrides: &[String], path: &Path) -> Resul
     let mut merged = defaults();
     merge(&mut merged, table);
     if !merged.contains_key("name") || merged["name"].as_str() == Some(Scenario::default().name.as_str()) {
-        let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        let stem = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
         merged.insert("name".to_string(), toml::Value::String(stem));
     }
     let mut merged = toml::Value::Table(merged);
@@ -68,13 +76,19 @@ pub fn parse(text: &str, file: &str, overrides: &[String], path: &Path) -> Resul
         overridden.push(apply_override(&mut merged, argument)?);
     }
     let locate = |problem: Problem| -> Error {
-        let from_command_line = overridden.iter().any(|k| problem.key == *k || problem.key.starts_with(&format!("{k}.")));
+        let from_command_line = overridden
+            .iter()
+            .any(|k| problem.key == *k || problem.key.starts_with(&format!("{k}.")));
         let location = if from_command_line {
             Location::new("--set", None)
         } else {
             Location::new(file, find_line(text, &problem.key))
         };
-        Error::Invalid { location, key: problem.key, message: problem.message }
+        Error::Invalid {
+            location,
+            key: problem.key,
+            message: problem.message,
+        }
     };
     let scenario: Scenario = serde_path_to_error::deserialize(merged).map_err(|e| {
         let key = e.path().to_string();
@@ -136,12 +150,19 @@ fn segments(key: &str) -> Option<Vec<Segment>> {
 
 /// Applies one `key=value` override, returning the key.
 fn apply_override(table: &mut toml::Value, argument: &str) -> Result<String> {
-    let fail = |message: String| Error::Override { argument: argument.to_string(), message };
+    let fail = |message: String| Error::Override {
+        argument: argument.to_string(),
+        message,
+    };
     let (key, raw) = argument
         .split_once('=')
         .ok_or_else(|| fail("expected `dotted.key=value`, e.g. `population.users=50000`".to_string()))?;
     let key = key.trim();
-    let path = segments(key).ok_or_else(|| fail(format!("`{key}` is not a dotted key such as `trust.loss_rate` or `event[0].day`")))?;
+    let path = segments(key).ok_or_else(|| {
+        fail(format!(
+            "`{key}` is not a dotted key such as `trust.loss_rate` or `event[0].day`"
+        ))
+    })?;
     let value = format!("value = {raw}")
         .parse::<toml::Table>()
         .ok()
@@ -162,7 +183,11 @@ fn apply_override(table: &mut toml::Value, argument: &str) -> Result<String> {
         (toml::Value::Table(t), Segment::Key(name)) => {
             t.insert(name.clone(), value);
         }
-        _ => return Err(fail("an override must end in a key of a table, e.g. `event[0].day`".to_string())),
+        _ => {
+            return Err(fail(
+                "an override must end in a key of a table, e.g. `event[0].day`".to_string(),
+            ))
+        }
     }
     Ok(key.to_string())
 }

@@ -59,8 +59,19 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<ExitCode, trustsim::Error> {
     match cli.command {
-        Command::Run { scenario, seed, overrides, out, quiet } => {
-            let report = commands::run(&RunOptions { scenario, seed, overrides, out })?;
+        Command::Run {
+            scenario,
+            seed,
+            overrides,
+            out,
+            quiet,
+        } => {
+            let report = commands::run(&RunOptions {
+                scenario,
+                seed,
+                overrides,
+                out,
+            })?;
             if !quiet {
                 let o = &report.outcome;
                 println!(

@@ -124,7 +124,11 @@ struct Histogram {
 
 impl Histogram {
     fn new() -> Histogram {
-        Histogram { bins: vec![0; TRUST_BINS], count: 0, sum: 0.0 }
+        Histogram {
+            bins: vec![0; TRUST_BINS],
+            count: 0,
+            sum: 0.0,
+        }
     }
 
     fn add(&mut self, value: f32) {
@@ -184,8 +188,14 @@ pub fn observe(world: &World) -> StepMetrics {
     let mut failed = [0u64; 3];
     let (mut aum, mut unmet) = (0i64, 0i64);
     for platform in &world.platforms {
-        by_state[PlatformState::ALL.iter().position(|&s| s == platform.state).expect("listed")] += 1;
-        let kind = PlatformType::ALL.iter().position(|&k| k == platform.kind).expect("listed");
+        by_state[PlatformState::ALL
+            .iter()
+            .position(|&s| s == platform.state)
+            .expect("listed")] += 1;
+        let kind = PlatformType::ALL
+            .iter()
+            .position(|&k| k == platform.kind)
+            .expect("listed");
         if platform.state.is_closed() {
             failed[kind] += u64::from(platform.state.is_failure());
         } else {
@@ -196,7 +206,11 @@ pub fn observe(world: &World) -> StepMetrics {
     }
     let totals = &world.totals;
     let today = &world.today;
-    let stringency = world.regulators.iter().map(|r| r.stringency() * r.params.jurisdiction_share).sum();
+    let stringency = world
+        .regulators
+        .iter()
+        .map(|r| r.stringency() * r.params.jurisdiction_share)
+        .sum();
     StepMetrics {
         day: world.day,
         trust_mean: sector.mean(),
@@ -213,7 +227,11 @@ pub fn observe(world: &World) -> StepMetrics {
         users_victim: states[UserState::Victim as usize],
         investors,
         new_withdrawers: today.users.new_withdrawers,
-        literacy_mean: if users.is_empty() { 0.0 } else { literacy / users.len() as f64 },
+        literacy_mean: if users.is_empty() {
+            0.0
+        } else {
+            literacy / users.len() as f64
+        },
         aum_yuan: yuan(aum),
         deposits_yuan: yuan(today.deposits_cents),
         withdrawals_yuan: yuan(today.withdrawals_cents),

@@ -85,10 +85,7 @@ impl Network {
         }
         neighbours.truncate(write);
         neighbours.shrink_to_fit();
-        Network {
-            offsets,
-            neighbours,
-        }
+        Network { offsets, neighbours }
     }
 
     /// A Watts–Strogatz small world (Watts & Strogatz 1998), following the same procedure as
@@ -107,12 +104,7 @@ impl Network {
     ///
     /// Unless `mean_degree` is even, at least 2 and below `nodes`, and `rewire_probability` is in
     /// `[0, 1]`; the scenario validation guarantees this.
-    pub fn watts_strogatz(
-        nodes: u32,
-        mean_degree: u32,
-        rewire_probability: f64,
-        rng: &mut impl Rng,
-    ) -> Network {
+    pub fn watts_strogatz(nodes: u32, mean_degree: u32, rewire_probability: f64, rng: &mut impl Rng) -> Network {
         assert!(
             mean_degree >= 2 && mean_degree % 2 == 0 && mean_degree < nodes,
             "Watts-Strogatz needs an even mean degree in 2..{nodes}, got {mean_degree}"
@@ -244,8 +236,7 @@ impl Network {
         // Reserve a few standard deviations above the expected count so the vector almost never
         // reallocates: at 10^7 users a reallocation would briefly double peak memory.
         let expected = p * (n as f64) * (n as f64 - 1.0) / 2.0;
-        let mut edges: Vec<(u32, u32)> =
-            Vec::with_capacity((expected + 4.0 * expected.sqrt()) as usize + 16);
+        let mut edges: Vec<(u32, u32)> = Vec::with_capacity((expected + 4.0 * expected.sqrt()) as usize + 16);
         let mut v: u64 = 1;
         let mut w: u64 = 0;
         loop {
@@ -303,9 +294,7 @@ impl Network {
         let mut edges: Vec<(u32, u32)> = Vec::new();
         loop {
             buffer.clear();
-            let read = reader
-                .read_until(b'\n', &mut buffer)
-                .map_err(|e| Error::io(path, e))?;
+            let read = reader.read_until(b'\n', &mut buffer).map_err(|e| Error::io(path, e))?;
             if read == 0 {
                 break;
             }
@@ -320,8 +309,7 @@ impl Network {
                 continue;
             }
             let mut fields = text.split(|&byte| byte == b',').map(<[u8]>::trim_ascii);
-            let (Some(source), Some(target), None) = (fields.next(), fields.next(), fields.next())
-            else {
+            let (Some(source), Some(target), None) = (fields.next(), fields.next(), fields.next()) else {
                 let count = 1 + text.iter().filter(|&&byte| byte == b',').count();
                 let noun = if count == 1 { "field" } else { "fields" };
                 return Err(row_error(
@@ -537,10 +525,7 @@ mod tests {
             assert!(list.windows(2).all(|w| w[0] < w[1]), "node {i}: {list:?}");
             assert!(!list.contains(&i), "self-loop at {i}");
             for &j in list {
-                assert!(
-                    network.neighbours(j).binary_search(&i).is_ok(),
-                    "{i}-{j} one-way"
-                );
+                assert!(network.neighbours(j).binary_search(&i).is_ok(), "{i}-{j} one-way");
             }
         }
     }
@@ -590,11 +575,7 @@ mod tests {
         let kept: usize = (0..5000)
             .map(|i| {
                 let old = lattice.neighbours(i);
-                network
-                    .neighbours(i)
-                    .iter()
-                    .filter(|j| old.contains(j))
-                    .count()
+                network.neighbours(i).iter().filter(|j| old.contains(j)).count()
             })
             .sum();
         let kept_fraction = kept as f64 / 50_000.0;
@@ -628,19 +609,13 @@ mod tests {
         assert_simple_undirected(&network);
         let (mean, variance) = degree_moments(&network);
         assert!((mean - 5.0).abs() < 0.15, "mean {mean}");
-        assert!(
-            (variance / mean - 1.0).abs() < 0.1,
-            "variance {variance}, mean {mean}"
-        );
+        assert!((variance / mean - 1.0).abs() < 0.1, "variance {variance}, mean {mean}");
     }
 
     #[test]
     fn erdos_renyi_extremes() {
         assert_eq!(Network::erdos_renyi(50, 0.0, &mut rng(6)).edge_count(), 0);
-        assert_eq!(
-            Network::erdos_renyi(50, 49.0, &mut rng(6)).edge_count(),
-            50 * 49 / 2
-        );
+        assert_eq!(Network::erdos_renyi(50, 49.0, &mut rng(6)).edge_count(), 50 * 49 / 2);
         assert_eq!(Network::erdos_renyi(1, 0.0, &mut rng(6)).nodes(), 1);
     }
 
@@ -690,12 +665,28 @@ mod tests {
     #[test]
     fn edge_list_errors_name_file_line_and_reason() {
         let cases = [
-            ("0,1\n1,12000\n", 2, "node id `12000` is out of range: the population has 10000 users, so ids must be in 0..10000"),
-            ("0,1\n\n1,2,3\n", 3, "expected two integer columns `source,target`, found 3 fields"),
+            (
+                "0,1\n1,12000\n",
+                2,
+                "node id `12000` is out of range: the population has 10000 users, so ids must be in 0..10000",
+            ),
+            (
+                "0,1\n\n1,2,3\n",
+                3,
+                "expected two integer columns `source,target`, found 3 fields",
+            ),
             ("0,1\n7\n", 2, "found 1 field"),
-            ("# c\nabc,1\n", 2, "`abc` is not a non-negative integer node id (a header row must be exactly `source,target`)"),
+            (
+                "# c\nabc,1\n",
+                2,
+                "`abc` is not a non-negative integer node id (a header row must be exactly `source,target`)",
+            ),
             ("from,to\n0,1\n", 1, "`from` is not a non-negative integer node id"),
-            ("0,1\nsource,target\n", 2, "`source` is not a non-negative integer node id"),
+            (
+                "0,1\nsource,target\n",
+                2,
+                "`source` is not a non-negative integer node id",
+            ),
             ("0,-1\n", 1, "`-1` is not a non-negative integer node id"),
             ("0,+1\n", 1, "`+1` is not a non-negative integer node id"),
             ("0,\n", 1, "a node id is empty"),
@@ -725,10 +716,7 @@ mod tests {
             assert!(matches!(error, Error::EdgeList { .. }), "{error:?}");
             let shown = error.to_string();
             assert!(shown.contains(reason), "{shown}");
-            assert!(
-                shown.contains(&file.path().display().to_string()),
-                "{shown}"
-            );
+            assert!(shown.contains(&file.path().display().to_string()), "{shown}");
         }
     }
 

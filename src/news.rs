@@ -73,7 +73,12 @@ impl News {
             return;
         }
         let reach = (self.reach_base + self.reach_per_share * market_share).min(1.0);
-        self.items.push(NewsItem { kind, platform, intensity, reach });
+        self.items.push(NewsItem {
+            kind,
+            platform,
+            intensity,
+            reach,
+        });
         self.published += 1;
     }
 

@@ -91,7 +91,10 @@ pub fn outcome(scenario: &Scenario, seed: u64, series: &[StepMetrics], platforms
     let shock = shock_day(scenario) as usize;
     let pre_shock_trust = series[shock.saturating_sub(1).min(series.len() - 1)].trust_mean;
     let after = &series[shock.min(series.len() - 1)..];
-    let trough = after.iter().min_by(|a, b| a.trust_mean.total_cmp(&b.trust_mean)).expect("non-empty");
+    let trough = after
+        .iter()
+        .min_by(|a, b| a.trust_mean.total_cmp(&b.trust_mean))
+        .expect("non-empty");
     let recovered = after
         .iter()
         .filter(|row| row.day >= trough.day)
@@ -101,11 +104,18 @@ pub fn outcome(scenario: &Scenario, seed: u64, series: &[StepMetrics], platforms
         None => (last.day - trough.day, true),
     };
     let horizon = scenario.horizon_days;
-    let frauds: Vec<&Platform> = platforms.iter().filter(|p| p.kind == PlatformType::Fraudulent).collect();
+    let frauds: Vec<&Platform> = platforms
+        .iter()
+        .filter(|p| p.kind == PlatformType::Fraudulent)
+        .collect();
     let fraud_lifetime_days = if frauds.is_empty() {
         0.0
     } else {
-        frauds.iter().map(|p| f64::from(p.closed_day.unwrap_or(horizon) - p.born_day)).sum::<f64>() / frauds.len() as f64
+        frauds
+            .iter()
+            .map(|p| f64::from(p.closed_day.unwrap_or(horizon) - p.born_day))
+            .sum::<f64>()
+            / frauds.len() as f64
     };
     let count = |state: PlatformState| platforms.iter().filter(|p| p.state == state).count() as u64;
     let users = scenario.population.users;

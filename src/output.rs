@@ -80,13 +80,9 @@ impl OutputDir {
                 .serialize(row)
                 .map_err(|e| Error::io(&path, io::Error::from(e)))?;
         }
-        let hashing = writer
-            .into_inner()
-            .map_err(|e| Error::io(&path, e.into_error()))?;
+        let hashing = writer.into_inner().map_err(|e| Error::io(&path, e.into_error()))?;
         let (buffered, digest) = hashing.finish();
-        buffered
-            .into_inner()
-            .map_err(|e| Error::io(&path, e.into_error()))?;
+        buffered.into_inner().map_err(|e| Error::io(&path, e.into_error()))?;
         self.files.push((file_name.to_string(), digest));
         Ok(())
     }
@@ -96,8 +92,7 @@ impl OutputDir {
     pub fn write_text(&mut self, file_name: &str, contents: &str) -> Result<()> {
         let path = self.new_file_path(file_name)?;
         let mut file = create_new(&path)?;
-        file.write_all(contents.as_bytes())
-            .map_err(|e| Error::io(&path, e))?;
+        file.write_all(contents.as_bytes()).map_err(|e| Error::io(&path, e))?;
         self.files
             .push((file_name.to_string(), sha256_hex(contents.as_bytes())));
         Ok(())
@@ -119,10 +114,7 @@ impl OutputDir {
     /// directory is renamed to the destination, and the old one is removed. Removing the old
     /// output is best effort: if it fails, the new output is in place and the old one stays
     /// beside it under its `.old-` name. Returns the destination path.
-    pub fn finish(
-        mut self,
-        manifest: serde_json::Map<String, serde_json::Value>,
-    ) -> Result<PathBuf> {
+    pub fn finish(mut self, manifest: serde_json::Map<String, serde_json::Value>) -> Result<PathBuf> {
         let manifest_path = self.staging.join(MANIFEST);
         if manifest.contains_key("files") {
             return Err(Error::io(
@@ -140,12 +132,8 @@ impl OutputDir {
         let mut manifest = manifest;
         manifest.insert("files".to_string(), serde_json::Value::Object(files));
         let manifest = sorted(serde_json::Value::Object(manifest));
-        let mut text = serde_json::to_string_pretty(&manifest).map_err(|e| {
-            Error::io(
-                &manifest_path,
-                io::Error::new(io::ErrorKind::InvalidData, e),
-            )
-        })?;
+        let mut text = serde_json::to_string_pretty(&manifest)
+            .map_err(|e| Error::io(&manifest_path, io::Error::new(io::ErrorKind::InvalidData, e)))?;
         text.push('\n');
         let mut file = create_new(&manifest_path)?;
         file.write_all(text.as_bytes())
@@ -171,8 +159,7 @@ impl OutputDir {
         let aside = match fs::symlink_metadata(&self.destination) {
             Ok(_) => {
                 let aside = free_name(&parent.join(format!(".{name}.old-{}", std::process::id())));
-                fs::rename(&self.destination, &aside)
-                    .map_err(|e| Error::io(&self.destination, e))?;
+                fs::rename(&self.destination, &aside).map_err(|e| Error::io(&self.destination, e))?;
                 Some(aside)
             }
             Err(e) if e.kind() == io::ErrorKind::NotFound => None,
@@ -358,9 +345,7 @@ fn sorted(value: serde_json::Value) -> serde_json::Value {
             entries.sort_by(|a, b| a.0.cmp(&b.0));
             serde_json::Value::Object(entries.into_iter().map(|(k, v)| (k, sorted(v))).collect())
         }
-        serde_json::Value::Array(items) => {
-            serde_json::Value::Array(items.into_iter().map(sorted).collect())
-        }
+        serde_json::Value::Array(items) => serde_json::Value::Array(items.into_iter().map(sorted).collect()),
         other => other,
     }
 }
@@ -416,14 +401,8 @@ mod tests {
         assert!(!destination.exists());
         let finished = out.finish(serde_json::Map::new()).unwrap();
         assert_eq!(finished, destination);
-        assert_eq!(
-            entries(&destination),
-            ["daily.csv", "manifest.json", "notes.txt"]
-        );
-        assert_eq!(
-            fs::read_to_string(destination.join("notes.txt")).unwrap(),
-            "hello\n"
-        );
+        assert_eq!(entries(&destination), ["daily.csv", "manifest.json", "notes.txt"]);
+        assert_eq!(fs::read_to_string(destination.join("notes.txt")).unwrap(), "hello\n");
         // Nothing but the destination is left in the parent.
         assert_eq!(entries(&root.path().join("nested")), ["run"]);
     }
@@ -457,10 +436,7 @@ mod tests {
         second.write_text("shared.txt", "new").unwrap();
         second.finish(serde_json::Map::new()).unwrap();
         assert_eq!(entries(&destination), ["manifest.json", "shared.txt"]);
-        assert_eq!(
-            fs::read_to_string(destination.join("shared.txt")).unwrap(),
-            "new"
-        );
+        assert_eq!(fs::read_to_string(destination.join("shared.txt")).unwrap(), "new");
         assert_eq!(entries(root.path()), ["run"]);
     }
 
@@ -487,18 +463,11 @@ mod tests {
         out.write_csv("a.csv", &rows()).unwrap();
         out.write_text("empty.txt", "").unwrap();
         let names: Vec<&str> = out.files().iter().map(|(n, _)| n.as_str()).collect();
-        assert_eq!(
-            names,
-            ["z.txt", "a.csv", "empty.txt"],
-            "files() keeps write order"
-        );
+        assert_eq!(names, ["z.txt", "a.csv", "empty.txt"], "files() keeps write order");
 
         let mut given = serde_json::Map::new();
         given.insert("seed".to_string(), serde_json::json!(42));
-        given.insert(
-            "scenario".to_string(),
-            serde_json::json!({"name": "x", "b": 1, "a": 2}),
-        );
+        given.insert("scenario".to_string(), serde_json::json!({"name": "x", "b": 1, "a": 2}));
         out.finish(given).unwrap();
 
         let text = fs::read_to_string(destination.join(MANIFEST)).unwrap();
@@ -513,10 +482,7 @@ mod tests {
         }
         // Keys come out sorted, at every level.
         let top: Vec<&str> = ["files", "scenario", "seed"].to_vec();
-        let positions: Vec<usize> = top
-            .iter()
-            .map(|k| text.find(&format!("\"{k}\"")).unwrap())
-            .collect();
+        let positions: Vec<usize> = top.iter().map(|k| text.find(&format!("\"{k}\"")).unwrap()).collect();
         assert!(positions.windows(2).all(|w| w[0] < w[1]), "{text}");
         assert!(text.find("\"a.csv\"").unwrap() < text.find("\"empty.txt\"").unwrap());
         assert!(text.find("\"empty.txt\"").unwrap() < text.find("\"z.txt\"").unwrap());
@@ -533,10 +499,7 @@ mod tests {
         let text = fs::read_to_string(destination.join("daily.csv")).unwrap();
         assert!(text.starts_with("day,kind,trust\n"), "{text}");
         let mut reader = csv::Reader::from_path(destination.join("daily.csv")).unwrap();
-        let back: Vec<Row> = reader
-            .deserialize()
-            .collect::<std::result::Result<_, _>>()
-            .unwrap();
+        let back: Vec<Row> = reader.deserialize().collect::<std::result::Result<_, _>>().unwrap();
         assert_eq!(back, rows());
     }
 
@@ -577,10 +540,7 @@ mod tests {
         let mut reserved = serde_json::Map::new();
         reserved.insert("files".to_string(), serde_json::json!([]));
         assert!(out.finish(reserved).is_err());
-        assert!(
-            entries(root.path()).is_empty(),
-            "a failed finish leaves nothing"
-        );
+        assert!(entries(root.path()).is_empty(), "a failed finish leaves nothing");
     }
 
     #[test]

@@ -43,12 +43,18 @@ impl PlatformState {
 
     /// Whether the platform has closed for good.
     pub fn is_closed(self) -> bool {
-        matches!(self, PlatformState::Collapsed | PlatformState::RanAway | PlatformState::WoundDown | PlatformState::Exited)
+        matches!(
+            self,
+            PlatformState::Collapsed | PlatformState::RanAway | PlatformState::WoundDown | PlatformState::Exited
+        )
     }
 
     /// Whether the platform closed by failing (investors may lose money).
     pub fn is_failure(self) -> bool {
-        matches!(self, PlatformState::Collapsed | PlatformState::RanAway | PlatformState::WoundDown)
+        matches!(
+            self,
+            PlatformState::Collapsed | PlatformState::RanAway | PlatformState::WoundDown
+        )
     }
 }
 
@@ -211,7 +217,10 @@ impl Platform {
 
     /// True health in [0, 1]: real assets over claims.
     pub fn true_health(&self) -> f64 {
-        health(self.reserves_cents + self.loans_cents - self.backstop_owed_cents, self.claims_cents)
+        health(
+            self.reserves_cents + self.loans_cents - self.backstop_owed_cents,
+            self.claims_cents,
+        )
     }
 
     /// Health as the platform reports it: a fraud presents its siphoned money as a loan book.

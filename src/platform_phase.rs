@@ -32,7 +32,8 @@ impl World {
         let day = self.day;
         let platform = &mut self.platforms[p];
         if let Some(settlement) = platform.settlement.take() {
-            if f.recovered_cents > settlement.pool_cents || f.recovered_cents + f.lost_cents != settlement.claims_cents {
+            if f.recovered_cents > settlement.pool_cents || f.recovered_cents + f.lost_cents != settlement.claims_cents
+            {
                 return Err(Error::Invariant {
                     day,
                     message: format!(
@@ -66,7 +67,10 @@ impl World {
         if expected != f.claims_cents {
             return Err(Error::Invariant {
                 day,
-                message: format!("platform {p} owes {} cents but its holdings sum to {}", expected, f.claims_cents),
+                message: format!(
+                    "platform {p} owes {} cents but its holdings sum to {}",
+                    expected, f.claims_cents
+                ),
             });
         }
         platform.reserves_cents += f.deposits_cents - f.paid_cents;
@@ -130,7 +134,10 @@ impl World {
         if shortfall > 0 && platform.is_solvent() {
             if let Some(backstop) = self.policy.backstop.as_mut() {
                 let collateral = (platform.loans_cents as f64 * (1.0 - params.fire_sale_discount)) as i64;
-                let loan = shortfall.min(collateral - platform.backstop_owed_cents).min(backstop.cash_cents).max(0);
+                let loan = shortfall
+                    .min(collateral - platform.backstop_owed_cents)
+                    .min(backstop.cash_cents)
+                    .max(0);
                 backstop.cash_cents -= loan;
                 platform.backstop_owed_cents += loan;
                 platform.reserves_cents += loan;
@@ -138,7 +145,12 @@ impl World {
             }
         }
         if shortfall > 0 {
-            platform.fire_sale(shortfall, params.fire_sale_discount, params.fire_sale_daily_limit, &mut self.ledger);
+            platform.fire_sale(
+                shortfall,
+                params.fire_sale_discount,
+                params.fire_sale_daily_limit,
+                &mut self.ledger,
+            );
         }
         platform.payable_cents = demand.min(platform.reserves_cents);
         if platform.payable_cents < demand {
@@ -184,11 +196,17 @@ impl World {
             }
             _ => {
                 let target = platform.claims_cents as f64 * platform.reserve_ratio;
-                let weekly_outflow: i64 = (0..7).map(|back| platform.outflow_window[(day as usize + WINDOW_DAYS - back) % WINDOW_DAYS]).sum();
+                let weekly_outflow: i64 = (0..7)
+                    .map(|back| platform.outflow_window[(day as usize + WINDOW_DAYS - back) % WINDOW_DAYS])
+                    .sum();
                 let stressed = platform.payable_cents < platform.pending_cents
                     || (platform.reserves_cents as f64) < 0.5 * target
                     || weekly_outflow as f64 > 0.05 * platform.claims_cents as f64;
-                platform.state = if stressed { PlatformState::Distressed } else { PlatformState::Operating };
+                platform.state = if stressed {
+                    PlatformState::Distressed
+                } else {
+                    PlatformState::Operating
+                };
                 platform.invest_surplus(self.policy.custody);
             }
         }
@@ -200,7 +218,10 @@ impl World {
         let platform = &self.platforms[p];
         let gap = (self.regulators[platform.regulator].stringency() - platform.compliance).max(0.0);
         let exit_hazard = params.exit_rate / 365.0 * gap;
-        if self.platform_rng.random::<f64>() < exit_hazard && platform.state == PlatformState::Operating && platform.is_solvent() {
+        if self.platform_rng.random::<f64>() < exit_hazard
+            && platform.state == PlatformState::Operating
+            && platform.is_solvent()
+        {
             self.close(p, PlatformState::Exited);
         }
     }
@@ -208,8 +229,10 @@ impl World {
     /// A data leak at `p`: news, and complaints from a share of its holders.
     pub(crate) fn leak(&mut self, p: usize) {
         let share = self.market_share(p);
-        self.news.publish(NewsKind::DataLeak, Some(p as u32), self.scenario.news.data_leak, share);
-        let complaints = (f64::from(self.flows[p].holders) * self.scenario.platforms.leak_complaint_share).round() as u32;
+        self.news
+            .publish(NewsKind::DataLeak, Some(p as u32), self.scenario.news.data_leak, share);
+        let complaints =
+            (f64::from(self.flows[p].holders) * self.scenario.platforms.leak_complaint_share).round() as u32;
         let slot = self.day as usize % WINDOW_DAYS;
         self.platforms[p].complaint_window[slot] += complaints;
         self.totals.complaints += u64::from(complaints);
@@ -220,7 +243,12 @@ impl World {
     /// A regulator exposes `p` as a fraud (or accuses it): news, then an orderly wind-down.
     pub(crate) fn expose_fraud(&mut self, p: usize) {
         let share = self.market_share(p);
-        self.news.publish(NewsKind::FraudExposure, Some(p as u32), self.scenario.news.fraud_exposure, share);
+        self.news.publish(
+            NewsKind::FraudExposure,
+            Some(p as u32),
+            self.scenario.news.fraud_exposure,
+            share,
+        );
         self.totals.enforcement_actions += 1;
         self.today.enforcement_actions += 1;
         self.close(p, PlatformState::WoundDown);
@@ -232,8 +260,18 @@ impl World {
         let share = self.market_share(p);
         let news = &self.scenario.news;
         let (recovery, seize_stash, kind, intensity) = match state {
-            PlatformState::Collapsed => (self.scenario.platforms.collapse_recovery, false, Some(NewsKind::Collapse), news.collapse),
-            PlatformState::RanAway => (self.scenario.platforms.collapse_recovery, false, Some(NewsKind::RunAway), news.run_away),
+            PlatformState::Collapsed => (
+                self.scenario.platforms.collapse_recovery,
+                false,
+                Some(NewsKind::Collapse),
+                news.collapse,
+            ),
+            PlatformState::RanAway => (
+                self.scenario.platforms.collapse_recovery,
+                false,
+                Some(NewsKind::RunAway),
+                news.run_away,
+            ),
             PlatformState::WoundDown => {
                 let recovery = self.regulators[self.platforms[p].regulator].params.wind_down_recovery;
                 (recovery, true, Some(NewsKind::Enforcement), news.enforcement)

@@ -45,7 +45,14 @@ impl Regulator {
     /// A regulator at its initial stringency; `leader` is the index of the one it follows.
     pub fn new(params: RegulatorParams, leader: Option<usize>) -> Regulator {
         let initial = params.stringency;
-        Regulator { params, leader, ramp: None, stringency_history: vec![initial], inspection_capacity: 0.0, treasury_cents: 0 }
+        Regulator {
+            params,
+            leader,
+            ramp: None,
+            stringency_history: vec![initial],
+            inspection_capacity: 0.0,
+            treasury_cents: 0,
+        }
     }
 
     /// Stringency in force today.
@@ -61,7 +68,12 @@ impl Regulator {
     /// Starts tightening (or loosening) from today's stringency towards `to` over `days`.
     pub fn tighten(&mut self, day: u32, to: f64, days: u32) {
         let from = self.own_stringency(day);
-        self.ramp = Some(Ramp { start_day: day, days, from, to });
+        self.ramp = Some(Ramp {
+            start_day: day,
+            days,
+            from,
+            to,
+        });
     }
 
     /// Records the stringency of `day`: its own path, or the leader's of `coordination_lag_days`
@@ -122,7 +134,10 @@ impl Policy {
     /// seed capital that came in.
     pub fn open_fund(&mut self, terms: &CompensationFund) -> i64 {
         let capital = yuan_to_cents(terms.capital_yuan);
-        let (balance, committed) = self.fund.as_ref().map_or((0, 0), |f| (f.balance_cents, f.committed_cents));
+        let (balance, committed) = self
+            .fund
+            .as_ref()
+            .map_or((0, 0), |f| (f.balance_cents, f.committed_cents));
         self.fund = Some(Fund {
             coverage: terms.coverage,
             cap_cents: yuan_to_cents(terms.cap_yuan),
@@ -137,7 +152,10 @@ impl Policy {
     pub fn open_backstop(&mut self, terms: &LiquidityBackstop) -> i64 {
         let capital = yuan_to_cents(terms.capital_yuan);
         let cash = self.backstop.as_ref().map_or(0, |b| b.cash_cents);
-        self.backstop = Some(Backstop { penalty_rate: terms.penalty_rate, cash_cents: cash + capital });
+        self.backstop = Some(Backstop {
+            penalty_rate: terms.penalty_rate,
+            cash_cents: cash + capital,
+        });
         capital
     }
 

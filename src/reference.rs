@@ -5,9 +5,8 @@
 use std::fmt::Write as _;
 
 use crate::event::{
-    Announcement, CompensationFund, DisclosureMandate, EducationCampaign, FundraisingBan,
-    LiquidityBackstop, MarketingCampaign, PlatformTarget, Ratings, Rumour, SeedWithdrawers,
-    Tightening,
+    Announcement, CompensationFund, DisclosureMandate, EducationCampaign, FundraisingBan, LiquidityBackstop,
+    MarketingCampaign, PlatformTarget, Ratings, Rumour, SeedWithdrawers, Tightening,
 };
 use crate::params::ParamDoc;
 use crate::scenario::{SCHEMA_VERSION, TABLES};
@@ -19,12 +18,21 @@ const HORIZON_MAX: u32 = 36_500;
 
 /// What each table is for, by table key.
 const TABLE_MEANINGS: &[(&str, &str)] = &[
-    ("population", "How many users there are and how their attributes are drawn."),
+    (
+        "population",
+        "How many users there are and how their attributes are drawn.",
+    ),
     ("network", "The social network users talk over."),
-    ("trust", "How users update trust in the sector and in each platform they hold."),
+    (
+        "trust",
+        "How users update trust in the sector and in each platform they hold.",
+    ),
     ("behaviour", "Users' decisions to withdraw, invest, complain and leave."),
     ("finance", "The money side of the model."),
-    ("platforms", "The platforms on day 0, their balance sheets and their failure rules."),
+    (
+        "platforms",
+        "The platforms on day 0, their balance sheets and their failure rules.",
+    ),
     ("news", "How events become news and how news fades."),
     (
         "regulator",
@@ -45,11 +53,7 @@ const EVENT_KINDS: &[(&str, &str, &[ParamDoc])] = &[
         "A platform collapses in disorder.",
         PlatformTarget::PARAMETERS,
     ),
-    (
-        "data_leak",
-        "A platform leaks users' data.",
-        PlatformTarget::PARAMETERS,
-    ),
+    ("data_leak", "A platform leaks users' data.", PlatformTarget::PARAMETERS),
     (
         "rumour",
         "Negative news about one platform, true or not.",
@@ -445,14 +449,8 @@ mod tests {
             } else {
                 format!("## `[{key}]`")
             };
-            assert!(
-                markdown.contains(&format!("{heading}\n")),
-                "missing {heading}"
-            );
-            assert!(
-                TABLE_MEANINGS.iter().any(|(k, _)| k == key),
-                "no meaning for [{key}]"
-            );
+            assert!(markdown.contains(&format!("{heading}\n")), "missing {heading}");
+            assert!(TABLE_MEANINGS.iter().any(|(k, _)| k == key), "no meaning for [{key}]");
             for p in *parameters {
                 assert!(
                     markdown.contains(&format!("| `{}` |", p.name)),
@@ -474,17 +472,8 @@ mod tests {
                 );
             }
         }
-        for kind in [
-            "run_away",
-            "collapse",
-            "data_leak",
-            "fraud_exposure",
-            "fund_custody",
-        ] {
-            assert!(
-                markdown.contains(&format!("`kind = \"{kind}\"`")),
-                "missing {kind}"
-            );
+        for kind in ["run_away", "collapse", "data_leak", "fraud_exposure", "fund_custody"] {
+            assert!(markdown.contains(&format!("`kind = \"{kind}\"`")), "missing {kind}");
         }
     }
 
@@ -517,20 +506,14 @@ mod tests {
             "sound 0.7, fragile 0.2, fraudulent 0.1"
         );
         assert_eq!(render_default("Dist::beta(2.0, 5.0)"), "beta(2.0, 5.0)");
-        assert_eq!(
-            render_default("Dist::uniform(0.2, 0.6)"),
-            "uniform(0.2, 0.6)"
-        );
+        assert_eq!(render_default("Dist::uniform(0.2, 0.6)"), "uniform(0.2, 0.6)");
         assert_eq!(
             render_default("Dist::LogNormal { mu: 9.9, sigma: 1.0 }"),
             "log_normal(mu 9.9, sigma 1.0)"
         );
         assert_eq!(render_default("\"national\".to_string()"), "\"national\"");
         assert_eq!(render_default("String::new()"), "\"\"");
-        assert_eq!(
-            render_default("NetworkKind::WattsStrogatz"),
-            "watts_strogatz"
-        );
+        assert_eq!(render_default("NetworkKind::WattsStrogatz"), "watts_strogatz");
         assert_eq!(render_default("Targeting::Random"), "random");
         assert_eq!(render_default("PlatformSelector::Largest(None)"), "largest");
         assert_eq!(
@@ -549,10 +532,9 @@ mod tests {
         // Exhaustive: a new `Action` variant fails to compile here until it is listed above.
         fn parameters_of(action: &Action) -> &'static [ParamDoc] {
             match action {
-                Action::RunAway(_)
-                | Action::Collapse(_)
-                | Action::DataLeak(_)
-                | Action::FraudExposure(_) => PlatformTarget::PARAMETERS,
+                Action::RunAway(_) | Action::Collapse(_) | Action::DataLeak(_) | Action::FraudExposure(_) => {
+                    PlatformTarget::PARAMETERS
+                }
                 Action::Rumour(_) => Rumour::PARAMETERS,
                 Action::RegulatoryAnnouncement(_) => Announcement::PARAMETERS,
                 Action::MarketingCampaign(_) => MarketingCampaign::PARAMETERS,
@@ -569,8 +551,8 @@ mod tests {
         }
         let mut seen = Vec::new();
         for (kind, _, parameters) in EVENT_KINDS {
-            let action: Action = toml::from_str(&format!("kind = \"{kind}\""))
-                .unwrap_or_else(|e| panic!("{kind}: {e}"));
+            let action: Action =
+                toml::from_str(&format!("kind = \"{kind}\"")).unwrap_or_else(|e| panic!("{kind}: {e}"));
             assert_eq!(parameters_of(&action), *parameters, "{kind}");
             let variant = std::mem::discriminant(&action);
             assert!(!seen.contains(&variant), "{kind} listed twice");
@@ -611,8 +593,7 @@ mod tests {
     /// The top-level keys, which are not declared with `params!`, are described truthfully.
     #[test]
     fn top_level_keys_match_the_scenario() {
-        let scenario: Scenario =
-            toml::from_str(&format!("schema_version = {SCHEMA_VERSION}")).unwrap();
+        let scenario: Scenario = toml::from_str(&format!("schema_version = {SCHEMA_VERSION}")).unwrap();
         assert_eq!(scenario.horizon_days, HORIZON_DEFAULT);
         assert_eq!(scenario.name, "");
         assert_eq!(scenario.description, "");
@@ -621,10 +602,7 @@ mod tests {
                 horizon_days: days,
                 ..scenario.clone()
             };
-            scenario
-                .validate()
-                .err()
-                .is_some_and(|p| p.key == "horizon_days")
+            scenario.validate().err().is_some_and(|p| p.key == "horizon_days")
         };
         assert!(horizon_problem(0));
         assert!(!horizon_problem(1));

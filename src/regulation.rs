@@ -15,7 +15,9 @@ impl World {
     pub(crate) fn regulators_day(&mut self) {
         let day = self.day;
         for r in 0..self.regulators.len() {
-            let leader = self.regulators[r].leader.map(|l| self.regulators[l].stringency_history.clone());
+            let leader = self.regulators[r]
+                .leader
+                .map(|l| self.regulators[l].stringency_history.clone());
             self.regulators[r].record_day(day, leader.as_deref());
         }
         for r in 0..self.regulators.len() {
@@ -63,7 +65,10 @@ impl World {
             };
             self.platforms[target].inspection_day = Some(self.day + notice);
             let flee = self.scenario.platforms.flee_on_notice;
-            if notice > 0 && self.platforms[target].kind == PlatformType::Fraudulent && self.regulator_rng.random::<f64>() < flee {
+            if notice > 0
+                && self.platforms[target].kind == PlatformType::Fraudulent
+                && self.regulator_rng.random::<f64>() < flee
+            {
                 self.close(target, PlatformState::RanAway);
             } else if notice == 0 {
                 self.inspect(target);
@@ -98,7 +103,12 @@ impl World {
             self.regulators[r].treasury_cents += fine;
             self.totals.enforcement_actions += 1;
             self.today.enforcement_actions += 1;
-            self.news.publish(NewsKind::Enforcement, Some(p as u32), self.scenario.news.enforcement, share);
+            self.news.publish(
+                NewsKind::Enforcement,
+                Some(p as u32),
+                self.scenario.news.enforcement,
+                share,
+            );
         }
     }
 
@@ -108,21 +118,32 @@ impl World {
         for p in 0..self.platforms.len() {
             let platform = &self.platforms[p];
             let threshold = self.regulators[platform.regulator].params.warning_complaints;
-            if threshold == 0 || platform.warned || platform.state.is_closed() || platform.recent_complaints() < threshold {
+            if threshold == 0
+                || platform.warned
+                || platform.state.is_closed()
+                || platform.recent_complaints() < threshold
+            {
                 continue;
             }
             let share = self.market_share(p);
             self.platforms[p].warned = true;
             self.totals.enforcement_actions += 1;
             self.today.enforcement_actions += 1;
-            self.news.publish(NewsKind::PublicWarning, Some(p as u32), self.scenario.news.public_warning, share);
+            self.news.publish(
+                NewsKind::PublicWarning,
+                Some(p as u32),
+                self.scenario.news.public_warning,
+                share,
+            );
         }
     }
 
     /// Publishes ratings of every open platform: its true health with weight `detection_power`
     /// and its reported health with the rest, plus noise shrinking with detection power.
     pub(crate) fn publish_ratings(&mut self, day: u32) {
-        let Some((terms, _)) = self.policy.ratings.clone() else { return };
+        let Some((terms, _)) = self.policy.ratings.clone() else {
+            return;
+        };
         for p in 0..self.platforms.len() {
             if self.platforms[p].state.is_closed() {
                 continue;

@@ -59,7 +59,9 @@ impl UserDraws {
     /// The draws of the run with `seed` (key = first output of its `Users` stream).
     pub fn new(seed: u64) -> UserDraws {
         use rand::RngCore;
-        UserDraws { key: stream(seed, Stream::Users).next_u64() }
+        UserDraws {
+            key: stream(seed, Stream::Users).next_u64(),
+        }
     }
 
     /// A uniform number in [0, 1) with 53 random bits.
@@ -102,7 +104,10 @@ mod tests {
         // Standard error of a uniform mean is 0.289 / sqrt(n) = 0.00065; allow 5 of them.
         assert!((mean - 0.5).abs() < 0.0033, "mean {mean}");
         let covariance = product / f64::from(n);
-        assert!(covariance.abs() < 5.0 * (1.0 / 12.0) / f64::from(n).sqrt(), "cov {covariance}");
+        assert!(
+            covariance.abs() < 5.0 * (1.0 / 12.0) / f64::from(n).sqrt(),
+            "cov {covariance}"
+        );
     }
 
     #[test]
@@ -119,7 +124,13 @@ mod tests {
     #[test]
     fn streams_differ_and_repeat() {
         use rand::RngCore;
-        assert_eq!(stream(3, Stream::Network).next_u64(), stream(3, Stream::Network).next_u64());
-        assert_ne!(stream(3, Stream::Network).next_u64(), stream(3, Stream::Population).next_u64());
+        assert_eq!(
+            stream(3, Stream::Network).next_u64(),
+            stream(3, Stream::Network).next_u64()
+        );
+        assert_ne!(
+            stream(3, Stream::Network).next_u64(),
+            stream(3, Stream::Population).next_u64()
+        );
     }
 }

@@ -43,5 +43,8 @@ pub fn simulate(scenario: &Scenario, edge_list: Option<&Path>, seed: u64) -> Res
 /// Runs `scenario` for every seed in parallel; results come back in the order of `seeds`, so
 /// they do not depend on the number of threads.
 pub fn simulate_many(scenario: &Scenario, edge_list: Option<&Path>, seeds: &[u64]) -> Result<Vec<RunResult>> {
-    seeds.par_iter().map(|&seed| simulate(scenario, edge_list, seed)).collect()
+    seeds
+        .par_iter()
+        .map(|&seed| simulate(scenario, edge_list, seed))
+        .collect()
 }

@@ -23,7 +23,10 @@ pub struct Problem {
 impl Problem {
     /// A problem with `key`.
     pub fn new(key: impl Into<String>, message: impl Into<String>) -> Problem {
-        Problem { key: key.into(), message: message.into() }
+        Problem {
+            key: key.into(),
+            message: message.into(),
+        }
     }
 }
 
@@ -50,8 +53,7 @@ pub enum PlatformType {
 
 impl PlatformType {
     /// All types, in the order used by every output.
-    pub const ALL: [PlatformType; 3] =
-        [PlatformType::Sound, PlatformType::Fragile, PlatformType::Fraudulent];
+    pub const ALL: [PlatformType; 3] = [PlatformType::Sound, PlatformType::Fragile, PlatformType::Fraudulent];
 
     /// The lower-case name used in scenario files and outputs.
     pub fn name(self) -> &'static str {
@@ -78,7 +80,11 @@ pub struct ByType<T> {
 impl<T: Copy> ByType<T> {
     /// Values for sound, fragile and fraudulent platforms.
     pub const fn new(sound: T, fragile: T, fraudulent: T) -> ByType<T> {
-        ByType { sound, fragile, fraudulent }
+        ByType {
+            sound,
+            fragile,
+            fraudulent,
+        }
     }
 
     /// The value for `kind`.
@@ -94,7 +100,9 @@ impl<T: Copy> ByType<T> {
 impl<T: Check<RangeInclusive<U>> + Copy, U> Check<RangeInclusive<U>> for ByType<T> {
     fn check(&self, range: &RangeInclusive<U>) -> Result<(), String> {
         for kind in PlatformType::ALL {
-            self.get(kind).check(range).map_err(|m| format!("{}: {m}", kind.name()))?;
+            self.get(kind)
+                .check(range)
+                .map_err(|m| format!("{}: {m}", kind.name()))?;
         }
         Ok(())
     }
@@ -144,7 +152,7 @@ params! {
         /// Herding propensity H: weight on neighbours rather than own information.
         herding: Dist = Dist::beta(2.0, 2.0), 0.0..=1.0, "-";
         /// Personal trust threshold θ: withdraw from a platform when trust in it falls below.
-        trust_threshold: Dist = Dist::beta(2.0, 8.0), 0.0..=1.0, "-";
+        trust_threshold: Dist = Dist::beta(2.0, 12.0), 0.0..=1.0, "-";
         /// Personal neighbour threshold φ: withdraw everything when this share of neighbours is withdrawing.
         neighbour_threshold: Dist = Dist::uniform(0.2, 0.6), 0.0..=1.0, "-";
         /// Initial trust in the sector, also the user's anchor when holding nothing.
@@ -182,7 +190,7 @@ params! {
         /// Daily probability that a user reads sector news.
         news_attention: f64 = 0.3, 0.0..=1.0, "1/day";
         /// Sector trust lost per unit of reach-weighted negative-news intensity, when read.
-        news_sensitivity: f64 = 0.1, 0.0..=10.0, "-";
+        news_sensitivity: f64 = 0.05, 0.0..=10.0, "-";
         /// Trust in a platform lost per unit of news intensity about that platform (holders see it all).
         platform_news_sensitivity: f64 = 0.3, 0.0..=10.0, "-";
         /// Perceived quality of a platform whose disclosure hides its books (advertised image).
@@ -238,7 +246,7 @@ params! {
     /// `[platforms]`: the platforms on day 0, their balance sheets and their failure rules.
     pub struct PlatformParams {
         /// Number of platforms on day 0.
-        count: u32 = 100, 1..=100_000, "platforms";
+        count: u32 = 50, 1..=100_000, "platforms";
         /// Share of each type on day 0 and among entrants (must sum to 1).
         share: ByType<f64> = ByType::new(0.7, 0.2, 0.1), 0.0..=1.0, "-";
         /// σ of the log-normal size weights that set market shares (larger = more concentrated).
@@ -268,9 +276,9 @@ params! {
         /// Discount at which loans are sold to meet withdrawals beyond reserves.
         fire_sale_discount: f64 = 0.3, 0.0..=1.0, "-";
         /// Largest share of the loan book that can be sold in one day.
-        fire_sale_daily_limit: f64 = 0.05, 0.0..=1.0, "-";
+        fire_sale_daily_limit: f64 = 0.1, 0.0..=1.0, "-";
         /// Consecutive days of unmet withdrawal demand before withdrawals are suspended.
-        suspend_after_days: u32 = 3, 1..=3650, "days";
+        suspend_after_days: u32 = 7, 1..=3650, "days";
         /// Days withdrawals may stay suspended before the platform collapses.
         collapse_after_days: u32 = 30, 1..=3650, "days";
         /// Share of the loan book recovered for users when a platform collapses in disorder.
@@ -282,7 +290,7 @@ params! {
         /// Probability that a fraud notified of an inspection runs away before it.
         flee_on_notice: f64 = 0.8, 0.0..=1.0, "-";
         /// Data leaks per year at security 0; the hazard is proportional to (1 − security).
-        leak_rate: f64 = 0.5, 0.0..=365.0, "per year";
+        leak_rate: f64 = 0.05, 0.0..=365.0, "per year";
         /// Holders of a leaking platform who complain about misuse of their data.
         leak_complaint_share: f64 = 0.2, 0.0..=1.0, "-";
         /// New platforms entering per year.
@@ -440,7 +448,10 @@ impl Scenario {
         if self.schema_version != SCHEMA_VERSION {
             return Err(Problem::new(
                 "schema_version",
-                format!("this trustsim reads schema version {SCHEMA_VERSION}, got {}", self.schema_version),
+                format!(
+                    "this trustsim reads schema version {SCHEMA_VERSION}, got {}",
+                    self.schema_version
+                ),
             ));
         }
         self.horizon_days
@@ -487,9 +498,12 @@ impl Scenario {
                 if z < 2.0 || z.fract() != 0.0 || (z as u32) % 2 != 0 || z >= f64::from(users) {
                     return Err(Problem::new(
                         "network.mean_degree",
-                        format!("{:?} needs an even whole mean degree from 2 to users − 1, got {z}", self.network.kind)
-                            .replace("WattsStrogatz", "watts_strogatz")
-                            .replace("BarabasiAlbert", "barabasi_albert"),
+                        format!(
+                            "{:?} needs an even whole mean degree from 2 to users − 1, got {z}",
+                            self.network.kind
+                        )
+                        .replace("WattsStrogatz", "watts_strogatz")
+                        .replace("BarabasiAlbert", "barabasi_albert"),
                     ));
                 }
             }
@@ -497,7 +511,10 @@ impl Scenario {
                 if z > f64::from(users - 1) {
                     return Err(Problem::new(
                         "network.mean_degree",
-                        format!("erdos_renyi needs a mean degree of at most users − 1 = {}, got {z}", users - 1),
+                        format!(
+                            "erdos_renyi needs a mean degree of at most users − 1 = {}, got {z}",
+                            users - 1
+                        ),
                     ));
                 }
             }
@@ -540,14 +557,21 @@ impl Scenario {
             if self.regulator[..i].iter().any(|r| r.name == regulator.name) {
                 return Err(Problem::new(
                     format!("regulator[{i}].name"),
-                    format!("`{}` is used by an earlier regulator; names must be unique", regulator.name),
+                    format!(
+                        "`{}` is used by an earlier regulator; names must be unique",
+                        regulator.name
+                    ),
                 ));
             }
             if !regulator.follows.is_empty() {
                 if regulator.follows == regulator.name {
-                    return Err(Problem::new(format!("regulator[{i}].follows"), "a regulator cannot follow itself"));
+                    return Err(Problem::new(
+                        format!("regulator[{i}].follows"),
+                        "a regulator cannot follow itself",
+                    ));
                 }
-                self.regulator_index(&regulator.follows).map_err(|m| Problem::new(format!("regulator[{i}].follows"), m))?;
+                self.regulator_index(&regulator.follows)
+                    .map_err(|m| Problem::new(format!("regulator[{i}].follows"), m))?;
             }
         }
         if (total - 1.0).abs() > 1e-9 {

@@ -133,11 +133,15 @@ pub fn run_day(ctx: &DayContext, users: &mut Users, network: &Network, flows: &m
             withdrawing += u32::from(users.visible_until[j as usize] >= day);
         }
         let degree = neighbours.len() as f32;
-        let (neighbour_trust, withdrawing_share) =
-            if neighbours.is_empty() { (own_trust, 0.0) } else { (trust_sum / degree, withdrawing as f32 / degree) };
+        let (neighbour_trust, withdrawing_share) = if neighbours.is_empty() {
+            (own_trust, 0.0)
+        } else {
+            (trust_sum / degree, withdrawing as f32 / degree)
+        };
         let literacy = users.literacy[i];
         let herd_weight = users.herding[i] * (1.0 - kappa_herd * literacy);
-        let herd_trigger = b.herd_withdrawal && !neighbours.is_empty() && withdrawing_share >= users.neighbour_threshold[i];
+        let herd_trigger =
+            b.herd_withdrawal && !neighbours.is_empty() && withdrawing_share >= users.neighbour_threshold[i];
         let news_damping = 1.0 - kappa_news * literacy;
         let mut state = users.state[i];
         let mut withdrew = false;
@@ -186,13 +190,26 @@ pub fn run_day(ctx: &DayContext, users: &mut Users, network: &Network, flows: &m
             flow.credited_cents += credited;
             let target = (1.0 - herd_weight) * experience.unwrap_or(view.quality) + herd_weight * own_trust;
             let target = target + reassure * (1.0 - target);
-            let trust = approach(users.holdings.trust[slot], target, gain, loss, platform_news * view.news * news_damping);
+            let trust = approach(
+                users.holdings.trust[slot],
+                target,
+                gain,
+                loss,
+                platform_news * view.news * news_damping,
+            );
             users.holdings.trust[slot] = trust;
-            if pending > 0 && day - users.holdings.pending_since[slot] >= b.complaint_delay_days && !users.holdings.complained[slot] {
+            if pending > 0
+                && day - users.holdings.pending_since[slot] >= b.complaint_delay_days
+                && !users.holdings.complained[slot]
+            {
                 users.holdings.complained[slot] = true;
                 flow.complaints += 1;
             }
-            if pending == 0 && amount > 0 && view.open && ((b.withdraw_on_low_trust && trust < users.trust_threshold[i]) || herd_trigger) {
+            if pending == 0
+                && amount > 0
+                && view.open
+                && ((b.withdraw_on_low_trust && trust < users.trust_threshold[i]) || herd_trigger)
+            {
                 pending = amount;
                 users.holdings.pending_since[slot] = day;
                 users.holdings.complained[slot] = false;
@@ -215,7 +232,11 @@ pub fn run_day(ctx: &DayContext, users: &mut Users, network: &Network, flows: &m
         }
 
         // Sector trust: herd (neighbours' trust and behaviour) against own fundamentals.
-        let fundamentals = if held_amount > 0 { held_trust / held_amount as f32 } else { users.anchor[i] };
+        let fundamentals = if held_amount > 0 {
+            held_trust / held_amount as f32
+        } else {
+            users.anchor[i]
+        };
         let fundamentals = fundamentals + reassure * (1.0 - fundamentals);
         let social = (1.0 - beta) * neighbour_trust + beta * (1.0 - withdrawing_share);
         let target = herd_weight * social + (1.0 - herd_weight) * fundamentals;
@@ -246,7 +267,10 @@ pub fn run_day(ctx: &DayContext, users: &mut Users, network: &Network, flows: &m
             && ctx.draws.uniform(day, user, Purpose::Invest) < b.invest_rate * f64::from(new_trust)
         {
             let total = *ctx.marketing_cdf.last().expect("non-empty");
-            let p = pick(ctx.marketing_cdf, ctx.draws.uniform(day, user, Purpose::Platform) * total) as u32;
+            let p = pick(
+                ctx.marketing_cdf,
+                ctx.draws.uniform(day, user, Purpose::Platform) * total,
+            ) as u32;
             let view = &ctx.views[p as usize];
             let held = (base..base + k_slots).find(|&slot| users.holdings.platform[slot] == p);
             let slot_ok = match held {
@@ -258,7 +282,9 @@ pub fn run_day(ctx: &DayContext, users: &mut Users, network: &Network, flows: &m
                 let amount = (users.cash_cents[i] as f64 * f64::from(users.invest_fraction[i])) as i64;
                 if amount >= min_invest && ctx.draws.uniform(day, user, Purpose::Accept) < appeal {
                     let slot = held.unwrap_or_else(|| {
-                        (base..base + k_slots).find(|&s| users.holdings.platform[s] == NO_PLATFORM).expect("a free slot")
+                        (base..base + k_slots)
+                            .find(|&s| users.holdings.platform[s] == NO_PLATFORM)
+                            .expect("a free slot")
                     });
                     if held.is_none() {
                         users.holdings.platform[slot] = p;
@@ -279,7 +305,11 @@ pub fn run_day(ctx: &DayContext, users: &mut Users, network: &Network, flows: &m
         if withdrew {
             totals.new_withdrawers += 1;
         }
-        users.next_visible_until[i] = if withdrew { day.saturating_add(memory) } else { users.visible_until[i] };
+        users.next_visible_until[i] = if withdrew {
+            day.saturating_add(memory)
+        } else {
+            users.visible_until[i]
+        };
         if finance {
             let holds_anything = (base..base + k_slots).any(|slot| users.holdings.platform[slot] != NO_PLATFORM);
             state = if victim || state == UserState::Victim {

@@ -102,7 +102,9 @@ impl Users {
         let invest_fraction = column(&params.invest_fraction, 7);
         let cash_sampler = params.cash_yuan.sampler(0.0..=1.0e9);
         let mut cash_rng = attribute_rng(rng, 8);
-        let cash_cents = (0..n).map(|_| yuan_to_cents(cash_sampler.sample(&mut cash_rng))).collect();
+        let cash_cents = (0..n)
+            .map(|_| yuan_to_cents(cash_sampler.sample(&mut cash_rng)))
+            .collect();
         let slots = params.holdings_per_user as usize;
         Users {
             slots,
@@ -144,7 +146,12 @@ impl Users {
     /// (cumulative, one per platform). Each investor holds 1 to K distinct platforms, splitting
     /// `invest_fraction` of cash equally; trust in each starts at the user's sector trust.
     /// Returns the deposits placed in each platform.
-    pub fn place_initial_holdings(&mut self, investor_share: f64, cumulative_weights: &[f64], rng: &mut ChaCha8Rng) -> Vec<i64> {
+    pub fn place_initial_holdings(
+        &mut self,
+        investor_share: f64,
+        cumulative_weights: &[f64],
+        rng: &mut ChaCha8Rng,
+    ) -> Vec<i64> {
         let mut deposits = vec![0i64; cumulative_weights.len()];
         let total = *cumulative_weights.last().unwrap_or(&0.0);
         let platforms = cumulative_weights.len();
@@ -179,7 +186,9 @@ impl Users {
 
 /// The index whose cumulative weight first exceeds `target` (inverse-CDF pick).
 pub fn pick(cumulative_weights: &[f64], target: f64) -> usize {
-    cumulative_weights.partition_point(|&w| w <= target).min(cumulative_weights.len() - 1)
+    cumulative_weights
+        .partition_point(|&w| w <= target)
+        .min(cumulative_weights.len() - 1)
 }
 
 /// Yuan to whole cents, rounding to nearest.

@@ -126,7 +126,11 @@ impl World {
         let mut platforms = Vec::new();
         if scenario.finance.enabled {
             platforms = initial_platforms(scenario, &mut platform_rng);
-            let sizes = Dist::LogNormal { mu: 0.0, sigma: scenario.platforms.size_sigma }.sampler(0.0..=f64::MAX);
+            let sizes = Dist::LogNormal {
+                mu: 0.0,
+                sigma: scenario.platforms.size_sigma,
+            }
+            .sampler(0.0..=f64::MAX);
             let mut cumulative = 0.0;
             let cdf: Vec<f64> = platforms
                 .iter()
@@ -208,7 +212,11 @@ impl World {
 
     /// Total claims on open platforms, in cents.
     pub fn total_claims(&self) -> i64 {
-        self.platforms.iter().filter(|p| !p.state.is_closed()).map(|p| p.claims_cents).sum()
+        self.platforms
+            .iter()
+            .filter(|p| !p.state.is_closed())
+            .map(|p| p.claims_cents)
+            .sum()
     }
 
     /// The platform's share of all claims.
@@ -224,7 +232,11 @@ impl World {
     /// Money held inside the economy: users' cash and platforms', funds' and regulators' money.
     pub fn money_held(&self) -> i64 {
         let users: i64 = self.users.cash_cents.iter().sum();
-        let platforms: i64 = self.platforms.iter().map(|p| p.reserves_cents + p.loans_cents + p.stash_cents).sum();
+        let platforms: i64 = self
+            .platforms
+            .iter()
+            .map(|p| p.reserves_cents + p.loans_cents + p.stash_cents)
+            .sum();
         let fund = self.policy.fund.as_ref().map_or(0, |f| f.balance_cents);
         let backstop = self.policy.backstop.as_ref().map_or(0, |b| b.cash_cents);
         let regulators: i64 = self.regulators.iter().map(|r| r.treasury_cents).sum();
@@ -238,12 +250,18 @@ impl World {
         let expected = self.ledger.expected_holdings();
         let fail = |message: String| Err(Error::Invariant { day: self.day, message });
         if held != expected {
-            return fail(format!("money held is {held} cents but inflows less outflows are {expected} cents"));
+            return fail(format!(
+                "money held is {held} cents but inflows less outflows are {expected} cents"
+            ));
         }
         if let Some(i) = self.users.cash_cents.iter().position(|&c| c < 0) {
             return fail(format!("user {i} has negative cash"));
         }
-        if let Some(p) = self.platforms.iter().find(|p| p.reserves_cents < 0 || p.loans_cents < 0 || p.stash_cents < 0) {
+        if let Some(p) = self
+            .platforms
+            .iter()
+            .find(|p| p.reserves_cents < 0 || p.loans_cents < 0 || p.stash_cents < 0)
+        {
             return fail(format!("platform {} has a negative balance", p.id));
         }
         Ok(())
@@ -257,14 +275,19 @@ impl World {
         self.news.platform_intensities(&mut self.platform_news);
         let trust = &self.scenario.trust;
         let market = self.scenario.finance.market_return;
-        let claims: Vec<i64> = self.platforms.iter().map(|p| if p.state.is_closed() { 0 } else { p.claims_cents }).collect();
+        let claims: Vec<i64> = self
+            .platforms
+            .iter()
+            .map(|p| if p.state.is_closed() { 0 } else { p.claims_cents })
+            .collect();
         let open = self.platforms.iter().filter(|p| !p.state.is_closed()).count().max(1);
         let mean_claims = claims.iter().sum::<i64>() as f64 / open as f64;
         self.views.clear();
         self.marketing_cdf.clear();
         let mut cumulative = 0.0;
         for (p, platform) in self.platforms.iter().enumerate() {
-            let mut quality = platform.disclosure * platform.true_health() + (1.0 - platform.disclosure) * trust.opacity_prior;
+            let mut quality =
+                platform.disclosure * platform.true_health() + (1.0 - platform.disclosure) * trust.opacity_prior;
             if let Some(rating) = platform.rating {
                 quality = (1.0 - trust.rating_weight) * quality + trust.rating_weight * rating;
             }
@@ -273,7 +296,11 @@ impl World {
             }
             let accepts = platform.accepts_deposits();
             self.views.push(PlatformView {
-                daily_return: if platform.credits_returns() { platform.promised_return / 365.0 } else { 0.0 },
+                daily_return: if platform.credits_returns() {
+                    platform.promised_return / 365.0
+                } else {
+                    0.0
+                },
                 payable_cents: platform.payable_cents,
                 pending_cents: platform.pending_cents,
                 quality: quality as f32,
@@ -285,7 +312,11 @@ impl World {
                 settlement: platform.settlement,
             });
             if accepts {
-                let relative_size = if mean_claims > 0.0 { claims[p] as f64 / mean_claims } else { 1.0 };
+                let relative_size = if mean_claims > 0.0 {
+                    claims[p] as f64 / mean_claims
+                } else {
+                    1.0
+                };
                 let boost = platform.campaign.map_or(1.0, |(multiplier, _)| multiplier);
                 cumulative += platform.marketing * boost * (0.5 + 0.5 * relative_size);
             }
@@ -316,7 +347,13 @@ impl World {
 
     /// Applies the scenario's events for `day`, in file order.
     fn apply_events(&mut self, day: u32) {
-        let events: Vec<Action> = self.scenario.event.iter().filter(|e| e.day == day).map(|e| e.action.clone()).collect();
+        let events: Vec<Action> = self
+            .scenario
+            .event
+            .iter()
+            .filter(|e| e.day == day)
+            .map(|e| e.action.clone())
+            .collect();
         for action in events {
             self.apply(day, &action);
         }
@@ -358,10 +395,15 @@ impl World {
                 }
             }
             Action::Tightening(t) => {
-                for regulator in self.regulators.iter_mut().filter(|r| t.regulator.is_empty() || r.params.name == t.regulator) {
+                for regulator in self
+                    .regulators
+                    .iter_mut()
+                    .filter(|r| t.regulator.is_empty() || r.params.name == t.regulator)
+                {
                     regulator.tighten(day, t.stringency, t.ramp_days);
                 }
-                self.news.publish(NewsKind::Announcement, None, intensities.enforcement, 0.0);
+                self.news
+                    .publish(NewsKind::Announcement, None, intensities.enforcement, 0.0);
             }
             Action::EducationCampaign(c) => self.policy.education.push((c.clone(), day + c.duration_days - 1)),
             Action::CompensationFund(terms) => {
@@ -427,7 +469,10 @@ impl World {
         if rate <= 0.0 {
             return;
         }
-        let arrivals = rand_distr::Distribution::sample(&rand_distr::Poisson::new(rate).expect("validated rate"), &mut self.platform_rng) as u32;
+        let arrivals = rand_distr::Distribution::sample(
+            &rand_distr::Poisson::new(rate).expect("validated rate"),
+            &mut self.platform_rng,
+        ) as u32;
         for _ in 0..arrivals {
             let kind = draw_type(&self.scenario, self.platform_rng.random::<f64>());
             let regulator = draw_regulator(&self.scenario, self.platform_rng.random::<f64>());
@@ -444,10 +489,17 @@ impl World {
 fn initial_platforms(scenario: &Scenario, _rng: &mut ChaCha8Rng) -> Vec<Platform> {
     let params = &scenario.platforms;
     let count = params.count as usize;
-    let exact: Vec<f64> = PlatformType::ALL.iter().map(|&k| params.share.get(k) * count as f64).collect();
+    let exact: Vec<f64> = PlatformType::ALL
+        .iter()
+        .map(|&k| params.share.get(k) * count as f64)
+        .collect();
     let mut counts: Vec<usize> = exact.iter().map(|x| x.floor() as usize).collect();
     let mut order: Vec<usize> = (0..3).collect();
-    order.sort_by(|&a, &b| (exact[b] - exact[b].floor()).total_cmp(&(exact[a] - exact[a].floor())).then(a.cmp(&b)));
+    order.sort_by(|&a, &b| {
+        (exact[b] - exact[b].floor())
+            .total_cmp(&(exact[a] - exact[a].floor()))
+            .then(a.cmp(&b))
+    });
     for &k in order.iter().take(count - counts.iter().sum::<usize>()) {
         counts[k] += 1;
     }
