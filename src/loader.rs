@@ -108,11 +108,14 @@ fn defaults() -> toml::Table {
     }
 }
 
-/// Merges `overlay` into `base`: tables recursively, everything else (arrays included) replaced.
+/// Merges `overlay` into `base`: tables recursively, except distributions (tables with a
+/// `dist` key), which replace the default whole; everything else (arrays included) replaced.
 fn merge(base: &mut toml::Table, overlay: toml::Table) {
     for (key, value) in overlay {
         match (base.get_mut(&key), value) {
-            (Some(toml::Value::Table(inner)), toml::Value::Table(value)) => merge(inner, value),
+            (Some(toml::Value::Table(inner)), toml::Value::Table(value)) if !value.contains_key("dist") => {
+                merge(inner, value)
+            }
             (_, value) => {
                 base.insert(key, value);
             }

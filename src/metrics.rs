@@ -56,6 +56,12 @@ pub struct StepMetrics {
     pub net_flow_yuan: f64,
     /// New withdrawal requests today.
     pub requested_yuan: f64,
+    /// New withdrawal requests today at sound platforms.
+    pub requested_sound_yuan: f64,
+    /// New withdrawal requests today at fragile platforms.
+    pub requested_fragile_yuan: f64,
+    /// New withdrawal requests today at fraudulent platforms.
+    pub requested_fraudulent_yuan: f64,
     /// Withdrawal requests outstanding on open platforms.
     pub unmet_withdrawals_yuan: f64,
     /// Platforms operating normally.
@@ -237,6 +243,9 @@ pub fn observe(world: &World) -> StepMetrics {
         withdrawals_yuan: yuan(today.withdrawals_cents),
         net_flow_yuan: yuan(today.deposits_cents - today.withdrawals_cents),
         requested_yuan: yuan(today.requested_cents),
+        requested_sound_yuan: yuan(today.requested_by_type_cents[0]),
+        requested_fragile_yuan: yuan(today.requested_by_type_cents[1]),
+        requested_fraudulent_yuan: yuan(today.requested_by_type_cents[2]),
         unmet_withdrawals_yuan: yuan(unmet),
         platforms_operating: by_state[0],
         platforms_distressed: by_state[1],

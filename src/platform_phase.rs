@@ -87,6 +87,11 @@ impl World {
         self.today.deposits_cents += f.deposits_cents;
         self.today.withdrawals_cents += f.paid_cents;
         self.today.requested_cents += f.requested_cents;
+        let kind = PlatformType::ALL
+            .iter()
+            .position(|&k| k == platform.kind)
+            .expect("listed");
+        self.today.requested_by_type_cents[kind] += f.requested_cents;
         self.today.complaints += u64::from(f.complaints);
         Ok(())
     }

@@ -52,6 +52,8 @@ pub struct Today {
     pub withdrawals_cents: i64,
     /// New withdrawal requests today.
     pub requested_cents: i64,
+    /// New withdrawal requests today at sound, fragile and fraudulent platforms.
+    pub requested_by_type_cents: [i64; 3],
     /// Complaints today.
     pub complaints: u64,
     /// Inspections today.

@@ -1,0 +1,7 @@
+//! Integration tests, compiled as one binary so the suite builds once.
+
+mod classic;
+mod cli;
+mod common;
+mod conservation;
+mod patterns;
