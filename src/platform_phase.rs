@@ -172,9 +172,11 @@ impl World {
         let platform = &self.platforms[p];
         if platform.kind == PlatformType::Fraudulent {
             let age = day - platform.born_day;
+            // What the pool must pay out over a window: withdrawals plus the returns it credits.
+            let owed = platform.recent_outflow() as f64
+                + platform.claims_cents as f64 * platform.promised_return * WINDOW_DAYS as f64 / 365.0;
             let starving = age >= params.runaway_min_age_days
-                && platform.recent_outflow() > 0
-                && (platform.recent_inflow() as f64) < params.runaway_inflow_ratio * platform.recent_outflow() as f64;
+                && (platform.recent_inflow() as f64) < params.runaway_inflow_ratio * owed;
             if starving || platform.payable_cents < platform.pending_cents {
                 self.close(p, PlatformState::RanAway);
                 return;

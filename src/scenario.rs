@@ -189,7 +189,7 @@ params! {
         literacy_news_reduction: f64 = 0.5, 0.0..=1.0, "-";
         /// Daily probability that a user reads sector news.
         news_attention: f64 = 0.3, 0.0..=1.0, "1/day";
-        /// Sector trust lost per unit of reach-weighted negative-news intensity, when read.
+        /// Trust (in the sector and in each held platform) lost per unit of reach-weighted negative-news intensity, when read.
         news_sensitivity: f64 = 0.05, 0.0..=10.0, "-";
         /// Trust in a platform lost per unit of news intensity about that platform (holders see it all).
         platform_news_sensitivity: f64 = 0.3, 0.0..=10.0, "-";
@@ -198,7 +198,7 @@ params! {
         /// Weight of a published rating in a platform's perceived quality.
         rating_weight: f64 = 0.5, 0.0..=1.0, "-";
         /// ρ: how far a compensation fund with full coverage closes the gap of trust to 1.
-        fund_reassurance: f64 = 0.5, 0.0..=1.0, "-";
+        fund_reassurance: f64 = 0.8, 0.0..=1.0, "-";
     }
 }
 
@@ -283,7 +283,7 @@ params! {
         collapse_after_days: u32 = 30, 1..=3650, "days";
         /// Share of the loan book recovered for users when a platform collapses in disorder.
         collapse_recovery: f64 = 0.3, 0.0..=1.0, "-";
-        /// A fraud runs away when its 30-day inflow falls below this share of its 30-day outflow.
+        /// A fraud runs away when its 30-day inflow falls below this share of what it paid out and credited in 30 days.
         runaway_inflow_ratio: f64 = 0.5, 0.0..=10.0, "-";
         /// A fraud does not run away on weak inflows before this age.
         runaway_min_age_days: u32 = 30, 0..=3650, "days";

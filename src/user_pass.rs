@@ -143,6 +143,8 @@ pub fn run_day(ctx: &DayContext, users: &mut Users, network: &Network, flows: &m
         let herd_trigger =
             b.herd_withdrawal && !neighbours.is_empty() && withdrawing_share >= users.neighbour_threshold[i];
         let news_damping = 1.0 - kappa_news * literacy;
+        let reads_news = sector_news > 0.0 && ctx.draws.uniform(day, user, Purpose::News) < t.news_attention;
+        let news_shock = if reads_news { sector_news * news_damping } else { 0.0 };
         let mut state = users.state[i];
         let mut withdrew = false;
 
@@ -169,6 +171,8 @@ pub fn run_day(ctx: &DayContext, users: &mut Users, network: &Network, flows: &m
                 flow.compensated_cents += compensated;
                 flow.lost_cents += lost;
                 victim |= lost > compensated;
+                // Neighbours see money lost in a failure as money pulled out of the sector.
+                withdrew |= lost > compensated;
                 clear_slot(users, slot);
                 free_slots += 1;
                 continue;
@@ -190,13 +194,8 @@ pub fn run_day(ctx: &DayContext, users: &mut Users, network: &Network, flows: &m
             flow.credited_cents += credited;
             let target = (1.0 - herd_weight) * experience.unwrap_or(view.quality) + herd_weight * own_trust;
             let target = target + reassure * (1.0 - target);
-            let trust = approach(
-                users.holdings.trust[slot],
-                target,
-                gain,
-                loss,
-                platform_news * view.news * news_damping,
-            );
+            let shock = platform_news * view.news * news_damping + news_shock;
+            let trust = approach(users.holdings.trust[slot], target, gain, loss, shock);
             users.holdings.trust[slot] = trust;
             if pending > 0
                 && day - users.holdings.pending_since[slot] >= b.complaint_delay_days
@@ -240,9 +239,7 @@ pub fn run_day(ctx: &DayContext, users: &mut Users, network: &Network, flows: &m
         let fundamentals = fundamentals + reassure * (1.0 - fundamentals);
         let social = (1.0 - beta) * neighbour_trust + beta * (1.0 - withdrawing_share);
         let target = herd_weight * social + (1.0 - herd_weight) * fundamentals;
-        let reads_news = sector_news > 0.0 && ctx.draws.uniform(day, user, Purpose::News) < t.news_attention;
-        let shock = if reads_news { sector_news * news_damping } else { 0.0 };
-        let new_trust = approach(own_trust, target, gain, loss, shock);
+        let new_trust = approach(own_trust, target, gain, loss, news_shock);
         users.next_sector_trust[i] = new_trust;
 
         if let Some((reach, literacy_gain)) = ctx.education {
