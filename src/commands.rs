@@ -55,7 +55,15 @@ pub fn run(options: &RunOptions) -> Result<RunReport> {
         .out
         .clone()
         .unwrap_or_else(|| Path::new("output").join(format!("{}-seed{}", scenario.name, options.seed)));
-    let resolved = toml::to_string(scenario).expect("a scenario always serializes");
+    // The resolved scenario names the edge list by absolute path, so that it runs from anywhere.
+    let mut resolved = scenario.clone();
+    if let Some(path) = &edges {
+        resolved.network.edge_list = std::path::absolute(path)
+            .map_err(|e| crate::Error::io(path, e))?
+            .display()
+            .to_string();
+    }
+    let resolved = toml::to_string(&resolved).expect("a scenario always serializes");
     let mut out = OutputDir::create(&directory)?;
     out.write_csv("series.csv", &result.series)?;
     out.write_csv("outcome.csv", std::slice::from_ref(&result.outcome))?;
@@ -71,6 +79,10 @@ pub fn run(options: &RunOptions) -> Result<RunReport> {
         json!(sha256_hex(resolved.as_bytes())),
     );
     manifest.insert("overrides".into(), json!(options.overrides));
+    if let Some(path) = &edges {
+        let bytes = std::fs::read(path).map_err(|e| crate::Error::io(path, e))?;
+        manifest.insert("edge_list_sha256".into(), json!(sha256_hex(&bytes)));
+    }
     manifest.insert("seed".into(), json!(options.seed));
     manifest.insert("rng".into(), Value::String(RNG_DERIVATION.to_string()));
     let directory = out.finish(manifest)?;

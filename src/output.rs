@@ -42,6 +42,13 @@ impl OutputDir {
     /// in this process, or the leftover of a killed process), `.<name>.partial-<pid>.<n>` is used.
     pub fn create(destination: &Path) -> Result<OutputDir> {
         let name = destination_name(destination)?;
+        if fs::symlink_metadata(destination).is_ok_and(|m| !m.is_dir()) {
+            let message = "exists and is not a directory; choose another --out";
+            return Err(Error::io(
+                destination,
+                io::Error::new(io::ErrorKind::AlreadyExists, message),
+            ));
+        }
         let parent = parent_of(destination);
         fs::create_dir_all(&parent).map_err(|e| Error::io(&parent, e))?;
         let base = parent.join(format!(".{name}.partial-{}", std::process::id()));

@@ -467,7 +467,6 @@ fn negative_integer_names_the_allowed_range() {
 }
 
 #[test]
-#[ignore = "the resolved scenario.toml keeps `edge_list` relative to the original file, so it cannot be rerun"]
 fn resolved_edge_list_scenario_reproduces_the_run() {
     let first = Test::new()
         .file("net/scenario.toml", EDGE_SCENARIO)
@@ -485,7 +484,6 @@ fn resolved_edge_list_scenario_reproduces_the_run() {
 }
 
 #[test]
-#[ignore = "`--out` naming an existing regular file silently deletes that file"]
 fn out_onto_an_existing_file_keeps_the_file() {
     let output = Test::new()
         .file("notes.txt", "precious")
