@@ -97,7 +97,10 @@ impl World {
         } else if platform.compliance < stringency {
             let share = self.market_share(p);
             let platform = &mut self.platforms[p];
-            let fine = ((platform.claims_cents as f64 * params.fine_rate) as i64).min(platform.reserves_cents);
+            // Cash already promised to tomorrow's withdrawals cannot be fined away.
+            let fine = ((platform.claims_cents as f64 * params.fine_rate) as i64)
+                .min(platform.reserves_cents - platform.payable_cents)
+                .max(0);
             platform.reserves_cents -= fine;
             platform.compliance = (platform.compliance + stringency) / 2.0;
             self.regulators[r].treasury_cents += fine;

@@ -4,4 +4,5 @@ mod classic;
 mod cli;
 mod common;
 mod conservation;
+mod docs;
 mod patterns;
