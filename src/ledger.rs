@@ -9,7 +9,7 @@ use serde::Serialize;
 pub enum Inflow {
     /// Users' cash on day 0.
     UserEndowment,
-    /// Owners' capital of platforms, on day 0 and on entry.
+    /// Owners' capital of day-0 platforms (entrants start with none).
     OwnerCapital,
     /// Interest paid by borrowers on platforms' loan books.
     BorrowerInterest,

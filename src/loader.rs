@@ -183,9 +183,8 @@ fn apply_override(table: &mut toml::Value, argument: &str) -> Result<String> {
         };
     }
     match (current, last) {
-        (toml::Value::Table(t), Segment::Key(name)) => {
-            t.insert(name.clone(), value);
-        }
+        // Merged like the file onto the defaults, so `{ fraudulent = 0.2 }` keeps the other types.
+        (toml::Value::Table(t), Segment::Key(name)) => merge(t, toml::Table::from_iter([(name.clone(), value)])),
         _ => {
             return Err(fail(
                 "an override must end in a key of a table, e.g. `event[0].day`".to_string(),
@@ -236,4 +235,35 @@ fn find_line(text: &str, key: &str) -> Option<usize> {
 /// The 1-based line containing byte `offset`.
 fn line_of(bytes: &[u8], offset: usize) -> usize {
     1 + bytes[..offset.min(bytes.len())].iter().filter(|&&b| b == b'\n').count()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_with(overrides: &[&str]) -> Result<Scenario> {
+        let overrides: Vec<String> = overrides.iter().map(|s| s.to_string()).collect();
+        parse("schema_version = 1\n", "s.toml", &overrides, Path::new("s.toml"))
+    }
+
+    #[test]
+    fn a_per_type_override_keeps_the_types_it_does_not_name() {
+        let scenario = parse_with(&["platforms.promised_return={fraudulent=0.24}"]).unwrap();
+        let defaults = Scenario::default().platforms.promised_return;
+        assert_eq!(scenario.platforms.promised_return.fraudulent, 0.24);
+        assert_eq!(scenario.platforms.promised_return.sound, defaults.sound);
+        assert_eq!(scenario.platforms.promised_return.fragile, defaults.fragile);
+    }
+
+    #[test]
+    fn a_distribution_override_replaces_the_default_whole() {
+        let scenario = parse_with(&["population.literacy={dist=\"fixed\", value=0.4}"]).unwrap();
+        assert_eq!(scenario.population.literacy, crate::dist::Dist::fixed(0.4));
+    }
+
+    #[test]
+    fn an_override_error_names_the_command_line() {
+        let error = parse_with(&["trust.loss_rate=2"]).unwrap_err().to_string();
+        assert!(error.starts_with("--set: `trust.loss_rate`"), "{error}");
+    }
 }

@@ -78,9 +78,9 @@ impl World {
         platform.peak_claims_cents = platform.peak_claims_cents.max(f.claims_cents);
         platform.pending_cents = f.pending_cents;
         let slot = day as usize % WINDOW_DAYS;
-        platform.inflow_window[slot] = f.deposits_cents;
-        platform.outflow_window[slot] = f.paid_cents;
-        platform.complaint_window[slot] = f.complaints;
+        platform.inflow_window[slot] += f.deposits_cents;
+        platform.outflow_window[slot] += f.paid_cents;
+        platform.complaint_window[slot] += f.complaints;
         self.totals.deposits_cents += f.deposits_cents;
         self.totals.withdrawals_cents += f.paid_cents;
         self.totals.complaints += u64::from(f.complaints);
@@ -116,12 +116,8 @@ impl World {
                 backstop.cash_cents += repay;
             }
         }
-        if let Some((multiplier, last_day)) = platform.campaign {
-            if self.day > last_day {
-                platform.campaign = None;
-            } else {
-                debug_assert!(multiplier >= 0.0);
-            }
+        if platform.campaign.is_some_and(|(_, last_day)| self.day >= last_day) {
+            platform.campaign = None;
         }
     }
 

@@ -127,6 +127,8 @@ pub struct Policy {
     pub disclosure_minimum: f64,
     /// Running education campaigns and their last day.
     pub education: Vec<(EducationCampaign, u32)>,
+    /// Regulators (by index) whose platforms may no longer raise new deposits, entrants included.
+    pub fundraising_banned: Vec<bool>,
 }
 
 impl Policy {

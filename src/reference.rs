@@ -150,9 +150,10 @@ pub fn parameters_markdown() -> String {
          standard deviation `sigma`). Draws are clipped to the parameter's allowed range. In the \
          tables below, `beta(2.0, 5.0)` means alpha 2, beta 5 and `uniform(0.2, 0.6)` means low \
          0.2, high 0.6.\n\
-         - **Per-type values** give one value for each platform type, all three required: \
-         `promised_return = { sound = 0.06, fragile = 0.10, fraudulent = 0.18 }`. The allowed \
-         range applies to each of them.\n\
+         - **Per-type values** give one value for each platform type: \
+         `promised_return = { sound = 0.06, fragile = 0.10, fraudulent = 0.18 }`; a type left out \
+         keeps its default (`promised_return = { fraudulent = 0.24 }`). The allowed range applies \
+         to each of them.\n\
          - **Platforms** hit by an event are `largest`, `largest_sound`, `largest_fragile`, \
          `largest_fraudulent` (the operating platform with the most deposits owed, of that type, \
          on the day of the event) or `#N` (platform number N, counting from 0 in creation order).\n\

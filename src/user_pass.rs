@@ -150,7 +150,7 @@ pub fn run_day(ctx: &DayContext, users: &mut Users, network: &Network, flows: &m
 
         // Holdings: settle, pay, credit, update trust, request withdrawals.
         let (mut held_amount, mut held_trust, mut free_slots) = (0i64, 0.0f32, 0usize);
-        let mut victim = false;
+        let (mut victim, mut pending_any, mut invested) = (false, false, false);
         let base = i * k_slots;
         for slot in base..base + k_slots {
             let p = users.holdings.platform[slot];
@@ -222,6 +222,7 @@ pub fn run_day(ctx: &DayContext, users: &mut Users, network: &Network, flows: &m
                 free_slots += 1;
                 continue;
             }
+            pending_any |= pending > 0;
             flow.pending_cents += pending;
             flow.claims_cents += amount;
             flow.holders += 1;
@@ -255,10 +256,9 @@ pub fn run_day(ctx: &DayContext, users: &mut Users, network: &Network, flows: &m
         }
 
         // Investment: search (marketing-weighted), then accept by appeal.
-        let has_pending = (base..base + k_slots).any(|slot| users.holdings.pending_cents[slot] > 0);
         if finance
             && state == UserState::Active
-            && !has_pending
+            && !pending_any
             && !ctx.marketing_cdf.is_empty()
             && users.cash_cents[i] >= min_invest
             && ctx.draws.uniform(day, user, Purpose::Invest) < b.invest_rate * f64::from(new_trust)
@@ -294,6 +294,7 @@ pub fn run_day(ctx: &DayContext, users: &mut Users, network: &Network, flows: &m
                     flows[p as usize].deposits_cents += amount;
                     flows[p as usize].claims_cents += amount;
                     totals.investors += 1;
+                    invested = true;
                 }
             }
         }
@@ -308,12 +309,12 @@ pub fn run_day(ctx: &DayContext, users: &mut Users, network: &Network, flows: &m
             users.visible_until[i]
         };
         if finance {
-            let holds_anything = (base..base + k_slots).any(|slot| users.holdings.platform[slot] != NO_PLATFORM);
+            let holds_anything = held_amount > 0 || invested;
             state = if victim || state == UserState::Victim {
                 UserState::Victim
             } else if state == UserState::Exited {
                 UserState::Exited
-            } else if (base..base + k_slots).any(|slot| users.holdings.pending_cents[slot] > 0) {
+            } else if pending_any {
                 UserState::Withdrawing
             } else if !holds_anything && new_trust < b.exit_trust as f32 {
                 UserState::Exited

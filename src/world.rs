@@ -13,7 +13,7 @@ use crate::event::{Action, PlatformSelector};
 use crate::ledger::{Inflow, Ledger};
 use crate::network::Network;
 use crate::news::{News, NewsKind};
-use crate::platform::{Platform, PlatformState};
+use crate::platform::{Platform, PlatformState, WINDOW_DAYS};
 use crate::policy::{Policy, Regulator};
 use crate::rng::{stream, Stream, UserDraws};
 use crate::scenario::{NetworkKind, PlatformType, Scenario};
@@ -127,7 +127,7 @@ impl World {
         let mut platform_rng = stream(seed, Stream::Platforms);
         let mut platforms = Vec::new();
         if scenario.finance.enabled {
-            platforms = initial_platforms(scenario, &mut platform_rng);
+            platforms = initial_platforms(scenario);
             let sizes = Dist::LogNormal {
                 mu: 0.0,
                 sigma: scenario.platforms.size_sigma,
@@ -188,6 +188,12 @@ impl World {
         self.day += 1;
         let day = self.day;
         self.today = Today::default();
+        let slot = day as usize % WINDOW_DAYS;
+        for platform in &mut self.platforms {
+            platform.inflow_window[slot] = 0;
+            platform.outflow_window[slot] = 0;
+            platform.complaint_window[slot] = 0;
+        }
         self.news.decay();
         self.apply_events(day);
         self.refresh_views();
@@ -429,10 +435,13 @@ impl World {
             Action::FundCustody => self.policy.custody = true,
             Action::FundraisingBan(ban) => {
                 let regulator = self.scenario.regulator_index(&ban.regulator).ok();
+                let banned = &mut self.policy.fundraising_banned;
+                banned.resize(self.regulators.len(), false);
+                for (r, flag) in banned.iter_mut().enumerate() {
+                    *flag |= regulator.is_none_or(|chosen| chosen == r);
+                }
                 for platform in &mut self.platforms {
-                    if regulator.is_none_or(|r| r == platform.regulator) {
-                        platform.fundraising_banned = true;
-                    }
+                    platform.fundraising_banned |= self.policy.fundraising_banned[platform.regulator];
                 }
             }
             Action::SeedWithdrawers(s) => self.seed_withdrawers(day, s.count),
@@ -481,14 +490,16 @@ impl World {
             let id = self.platforms.len() as u32;
             let mut platform = Platform::new(id, kind, regulator, self.day, &self.scenario.platforms);
             platform.disclosure = platform.disclosure.max(self.policy.disclosure_minimum);
+            platform.fundraising_banned = self.policy.fundraising_banned.get(regulator).copied().unwrap_or(false);
             self.platforms.push(platform);
         }
     }
 }
 
-/// Day-0 platforms: type counts by largest remainder on the shares, regulators by jurisdiction
-/// share over evenly spaced positions.
-fn initial_platforms(scenario: &Scenario, _rng: &mut ChaCha8Rng) -> Vec<Platform> {
+/// Day-0 platforms: type counts by largest remainder on the shares; within each type, regulators
+/// by jurisdiction share over evenly spaced positions, so every jurisdiction gets its share of
+/// each type.
+fn initial_platforms(scenario: &Scenario) -> Vec<Platform> {
     let params = &scenario.platforms;
     let count = params.count as usize;
     let exact: Vec<f64> = PlatformType::ALL
@@ -507,9 +518,9 @@ fn initial_platforms(scenario: &Scenario, _rng: &mut ChaCha8Rng) -> Vec<Platform
     }
     let mut platforms = Vec::with_capacity(count);
     for (k, &kind) in PlatformType::ALL.iter().enumerate() {
-        for _ in 0..counts[k] {
+        for j in 0..counts[k] {
             let id = platforms.len() as u32;
-            let position = (f64::from(id) + 0.5) / count as f64;
+            let position = (j as f64 + 0.5) / counts[k] as f64;
             platforms.push(Platform::new(id, kind, draw_regulator(scenario, position), 0, params));
         }
     }

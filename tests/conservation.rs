@@ -70,3 +70,58 @@ fn ensembles_do_not_depend_on_the_thread_count() {
     };
     assert_eq!(on(1), on(2));
 }
+
+#[test]
+fn every_jurisdiction_gets_its_share_of_each_platform_type() {
+    let scenario = crate::common::inline(
+        r#"
+[population]
+users = 500
+[platforms]
+count = 40
+[[regulator]]
+name = "east"
+jurisdiction_share = 0.5
+[[regulator]]
+name = "west"
+jurisdiction_share = 0.5
+"#,
+    );
+    let world = World::build(&scenario, None, 1).unwrap();
+    for kind in trustsim::scenario::PlatformType::ALL {
+        let of_kind: Vec<_> = world.platforms.iter().filter(|p| p.kind == kind).collect();
+        let east = of_kind.iter().filter(|p| p.regulator == 0).count();
+        assert_eq!(
+            east,
+            of_kind.len() / 2,
+            "{kind:?}: {east} of {} with the first regulator",
+            of_kind.len()
+        );
+    }
+}
+
+#[test]
+fn a_fundraising_ban_also_binds_platforms_that_enter_later() {
+    let scenario = crate::common::inline(
+        r#"
+horizon_days = 200
+[population]
+users = 1000
+[platforms]
+count = 10
+entry_rate = 50.0
+[[event]]
+day = 1
+kind = "fundraising_ban"
+"#,
+    );
+    let mut world = World::build(&scenario, None, 3).unwrap();
+    for _ in 0..scenario.horizon_days {
+        world.step().unwrap();
+    }
+    assert!(world.platforms.len() > 10, "no platform entered");
+    assert!(world
+        .platforms
+        .iter()
+        .all(|p| p.fundraising_banned && p.peak_claims_cents == 0 || p.id < 10));
+}
