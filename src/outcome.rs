@@ -6,6 +6,7 @@ use crate::event::Action;
 use crate::metrics::{yuan, StepMetrics};
 use crate::platform::{Platform, PlatformState};
 use crate::scenario::{PlatformType, Scenario};
+use crate::world::World;
 
 /// Outcome measures of one run. Money is in yuan.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -22,6 +23,14 @@ pub struct Outcome {
     pub losses_recovered_yuan: f64,
     /// Losses paid back by the compensation fund.
     pub losses_compensated_yuan: f64,
+    /// Net loss at failed sound platforms.
+    pub net_loss_sound_yuan: f64,
+    /// Net loss at failed fragile platforms.
+    pub net_loss_fragile_yuan: f64,
+    /// Net loss at failed fraudulent platforms (losses to fraud).
+    pub net_loss_fraudulent_yuan: f64,
+    /// Claims still owed by fraudulent platforms open at the end: money a Ponzi cannot repay.
+    pub fraud_claims_open_yuan: f64,
     /// Sound platforms that failed.
     pub failed_sound: u64,
     /// Fragile platforms that failed.
@@ -86,7 +95,9 @@ pub fn shock_day(scenario: &Scenario) -> u32 {
 }
 
 /// Computes the outcome measures of a run with `seed`.
-pub fn outcome(scenario: &Scenario, seed: u64, series: &[StepMetrics], platforms: &[Platform]) -> Outcome {
+pub fn outcome(scenario: &Scenario, seed: u64, series: &[StepMetrics], world: &World) -> Outcome {
+    let platforms = &world.platforms;
+    let by_type = world.totals.net_losses_by_type_cents;
     let last = series.last().expect("a run has at least its initial row");
     let shock = shock_day(scenario) as usize;
     let pre_shock_trust = series[shock.saturating_sub(1).min(series.len() - 1)].trust_mean;
@@ -126,6 +137,16 @@ pub fn outcome(scenario: &Scenario, seed: u64, series: &[StepMetrics], platforms
         losses_incurred_yuan: last.losses_incurred_yuan,
         losses_recovered_yuan: last.losses_recovered_yuan,
         losses_compensated_yuan: last.losses_compensated_yuan,
+        net_loss_sound_yuan: yuan(by_type[0]),
+        net_loss_fragile_yuan: yuan(by_type[1]),
+        net_loss_fraudulent_yuan: yuan(by_type[2]),
+        fraud_claims_open_yuan: yuan(
+            frauds
+                .iter()
+                .filter(|p| !p.state.is_closed())
+                .map(|p| p.claims_cents)
+                .sum(),
+        ),
         failed_sound: last.failed_sound,
         failed_fragile: last.failed_fragile,
         failed_fraudulent: last.failed_fraudulent,

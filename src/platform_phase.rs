@@ -56,6 +56,11 @@ impl World {
                 self.totals.losses_incurred_cents += f.lost_cents;
                 self.totals.losses_recovered_cents += f.recovered_cents;
                 self.totals.losses_compensated_cents += f.compensated_cents;
+                let kind = PlatformType::ALL
+                    .iter()
+                    .position(|&k| k == platform.kind)
+                    .expect("listed");
+                self.totals.net_losses_by_type_cents[kind] += f.lost_cents - f.compensated_cents;
             }
             self.totals.withdrawals_cents += f.recovered_cents;
             return Ok(());

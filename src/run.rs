@@ -34,7 +34,7 @@ pub fn simulate(scenario: &Scenario, edge_list: Option<&Path>, seed: u64) -> Res
     }
     Ok(RunResult {
         seed,
-        outcome: outcome(scenario, seed, &series, &world.platforms),
+        outcome: outcome(scenario, seed, &series, &world),
         platforms: platform_summaries(scenario, &world.platforms),
         series,
     })

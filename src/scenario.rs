@@ -197,7 +197,7 @@ params! {
         opacity_prior: f64 = 0.8, 0.0..=1.0, "-";
         /// Weight of a published rating in a platform's perceived quality.
         rating_weight: f64 = 0.5, 0.0..=1.0, "-";
-        /// ρ: how far a compensation fund with full coverage closes the gap of trust to 1.
+        /// ρ: reassurance of a fund with full coverage: closes this share of the trust gap to 1, damps shocks and the urge to run.
         fund_reassurance: f64 = 0.8, 0.0..=1.0, "-";
     }
 }

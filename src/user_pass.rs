@@ -140,8 +140,13 @@ pub fn run_day(ctx: &DayContext, users: &mut Users, network: &Network, flows: &m
         };
         let literacy = users.literacy[i];
         let herd_weight = users.herding[i] * (1.0 - kappa_herd * literacy);
+        // A compensation fund makes running pointless (Diamond & Dybvig 1983): it lowers the trust
+        // at which a user pulls out, θ(1 − r), and raises the share of withdrawing neighbours needed
+        // to join a run from φ towards 1.
+        let phi = users.neighbour_threshold[i];
+        let trust_threshold = users.trust_threshold[i] * (1.0 - reassure);
         let herd_trigger =
-            b.herd_withdrawal && !neighbours.is_empty() && withdrawing_share >= users.neighbour_threshold[i];
+            b.herd_withdrawal && !neighbours.is_empty() && withdrawing_share >= phi + reassure * (1.0 - phi);
         let news_damping = 1.0 - kappa_news * literacy;
         let reads_news = sector_news > 0.0 && ctx.draws.uniform(day, user, Purpose::News) < t.news_attention;
         let news_shock = if reads_news { sector_news * news_damping } else { 0.0 };
@@ -207,7 +212,7 @@ pub fn run_day(ctx: &DayContext, users: &mut Users, network: &Network, flows: &m
             if pending == 0
                 && amount > 0
                 && view.open
-                && ((b.withdraw_on_low_trust && trust < users.trust_threshold[i]) || herd_trigger)
+                && ((b.withdraw_on_low_trust && trust < trust_threshold) || herd_trigger)
             {
                 pending = amount;
                 users.holdings.pending_since[slot] = day;

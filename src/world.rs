@@ -33,6 +33,8 @@ pub struct Totals {
     pub losses_recovered_cents: i64,
     /// Losses paid back by the compensation fund.
     pub losses_compensated_cents: i64,
+    /// Net losses (incurred less compensated) at sound, fragile and fraudulent platforms.
+    pub net_losses_by_type_cents: [i64; 3],
     /// Complaints made.
     pub complaints: u64,
     /// Inspections carried out.
