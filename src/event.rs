@@ -183,8 +183,8 @@ params! {
     }
 }
 
-/// What an event does.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// What an event does. Written with its `kind` tag; read by [`Event::from_table`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Action {
     /// A fraudulent (or any) platform absconds with the money it holds.
@@ -243,23 +243,108 @@ impl Serialize for Event {
 
 impl<'de> Deserialize<'de> for Event {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let mut table = toml::Table::deserialize(d)?;
-        let day = table.remove("day").ok_or_else(|| D::Error::missing_field("day"))?;
-        let day = match day {
-            toml::Value::Integer(day) => u32::try_from(day).map_err(|_| {
-                D::Error::custom(format!(
-                    "`day` must be a whole number from 0 to {}, got {day}",
-                    u32::MAX
-                ))
-            })?,
-            other => return Err(D::Error::custom(format!("`day` must be a whole number, got {other}"))),
-        };
-        let action = Action::deserialize(toml::Value::Table(table)).map_err(|e| D::Error::custom(e.message()))?;
-        Ok(Event { day, action })
+        Event::from_table(toml::Table::deserialize(d)?)
+            .map_err(|p| D::Error::custom(format!("`{}`: {}", p.key, p.message)))
     }
 }
 
+impl Action {
+    /// Every event kind, as written in scenario files, in declaration order.
+    pub const KINDS: [&'static str; 16] = [
+        "run_away",
+        "collapse",
+        "data_leak",
+        "rumour",
+        "fraud_exposure",
+        "regulatory_announcement",
+        "marketing_campaign",
+        "tightening",
+        "education_campaign",
+        "compensation_fund",
+        "liquidity_backstop",
+        "ratings",
+        "disclosure_mandate",
+        "fund_custody",
+        "fundraising_ban",
+        "seed_withdrawers",
+    ];
+
+    /// The action of `kind` with its parameters read from `payload` (the event's other keys).
+    fn read(kind: &str, payload: toml::Table) -> Result<Action, Problem> {
+        let action = match kind {
+            "run_away" => Action::RunAway(read_payload(payload)?),
+            "collapse" => Action::Collapse(read_payload(payload)?),
+            "data_leak" => Action::DataLeak(read_payload(payload)?),
+            "rumour" => Action::Rumour(read_payload(payload)?),
+            "fraud_exposure" => Action::FraudExposure(read_payload(payload)?),
+            "regulatory_announcement" => Action::RegulatoryAnnouncement(read_payload(payload)?),
+            "marketing_campaign" => Action::MarketingCampaign(read_payload(payload)?),
+            "tightening" => Action::Tightening(read_payload(payload)?),
+            "education_campaign" => Action::EducationCampaign(read_payload(payload)?),
+            "compensation_fund" => Action::CompensationFund(read_payload(payload)?),
+            "liquidity_backstop" => Action::LiquidityBackstop(read_payload(payload)?),
+            "ratings" => Action::Ratings(read_payload(payload)?),
+            "disclosure_mandate" => Action::DisclosureMandate(read_payload(payload)?),
+            "fund_custody" => match payload.keys().next() {
+                Some(key) => return Err(Problem::new(key.clone(), "`fund_custody` takes no parameters")),
+                None => Action::FundCustody,
+            },
+            "fundraising_ban" => Action::FundraisingBan(read_payload(payload)?),
+            "seed_withdrawers" => Action::SeedWithdrawers(read_payload(payload)?),
+            _ => {
+                let kinds: Vec<String> = Action::KINDS.iter().map(|k| format!("`{k}`")).collect();
+                return Err(Problem::new(
+                    "kind",
+                    format!("unknown kind `{kind}`; expected one of {}", kinds.join(", ")),
+                ));
+            }
+        };
+        Ok(action)
+    }
+}
+
+/// An event's parameters, with the offending key of any error.
+fn read_payload<T: serde::de::DeserializeOwned>(payload: toml::Table) -> Result<T, Problem> {
+    serde_path_to_error::deserialize(toml::Value::Table(payload)).map_err(|e| {
+        let key = e.path().to_string();
+        let message = e.into_inner().message().trim_end().to_string();
+        // An unknown key is reported at the payload's root; name it instead.
+        let key = match key.as_str() {
+            "." => message.split('`').nth(1).unwrap_or("kind").to_string(),
+            _ => key,
+        };
+        Problem::new(key, message)
+    })
+}
+
 impl Event {
+    /// Reads an event from its `[[event]]` table. On error, the problem's key is the offending
+    /// key within the event (`day`, `kind`, `platform`, ...), so that it can be located.
+    pub fn from_table(mut table: toml::Table) -> Result<Event, Problem> {
+        let day = match table.remove("day") {
+            Some(toml::Value::Integer(day)) => u32::try_from(day).map_err(|_| {
+                Problem::new(
+                    "day",
+                    format!("must be a whole number from 0 to the horizon, got {day}"),
+                )
+            })?,
+            Some(other) => return Err(Problem::new("day", format!("must be a whole number, got {other}"))),
+            None => return Err(Problem::new("day", "is required: the day on which the event happens")),
+        };
+        let kind = match table.remove("kind") {
+            Some(toml::Value::String(kind)) => kind,
+            Some(other) => return Err(Problem::new("kind", format!("must be a name, got {other}"))),
+            None => {
+                return Err(Problem::new(
+                    "kind",
+                    "is required: what happens, e.g. `kind = \"run_away\"`",
+                ))
+            }
+        };
+        let action = Action::read(&kind, table)?;
+        Ok(Event { day, action })
+    }
+
     /// Checks the event's day and parameters; `key` is its dotted key, e.g. `event[2]`.
     pub fn validate(&self, key: &str, scenario: &Scenario) -> Result<(), Problem> {
         if self.day > scenario.horizon_days {
@@ -338,6 +423,41 @@ impl Event {
                 Ok(())
             }
             Action::FundCustody => Ok(()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn problem(text: &str) -> Problem {
+        Event::from_table(text.parse().unwrap()).unwrap_err()
+    }
+
+    #[test]
+    fn errors_name_the_key_within_the_event() {
+        assert_eq!(problem("kind = \"run_away\"").key, "day");
+        assert_eq!(problem("day = -1\nkind = \"run_away\"").key, "day");
+        assert_eq!(problem("day = 1").key, "kind");
+        let p = problem("day = 1\nkind = \"nope\"");
+        assert_eq!(p.key, "kind");
+        assert!(p.message.contains("data_leak"), "{}", p.message);
+        let p = problem("day = 1\nkind = \"data_leak\"\nplatform = \"nope\"");
+        assert_eq!(p.key, "platform", "{}", p.message);
+        assert!(p.message.contains("largest_fragile"));
+        let p = problem("day = 1\nkind = \"rumour\"\nintensty = 2");
+        assert_eq!(p.key, "intensty", "{}", p.message);
+        assert!(p.message.contains("intensity"));
+    }
+
+    #[test]
+    fn every_kind_reads_back_what_it_writes() {
+        for kind in Action::KINDS {
+            let event = Event::from_table(format!("day = 2\nkind = \"{kind}\"").parse().unwrap()).unwrap();
+            let written: toml::Table = toml::Value::try_from(&event).unwrap().try_into().unwrap();
+            assert_eq!(written["kind"].as_str(), Some(kind));
+            assert_eq!(Event::from_table(written).unwrap(), event);
         }
     }
 }

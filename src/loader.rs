@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Location, Result};
+use crate::event::Event;
 use crate::scenario::{Problem, Scenario};
 
 /// A scenario read from a file, with what is needed to reproduce and report it.
@@ -90,14 +91,55 @@ pub fn parse(text: &str, file: &str, overrides: &[String], path: &Path) -> Resul
             message: problem.message,
         }
     };
-    let scenario: Scenario = serde_path_to_error::deserialize(merged).map_err(|e| {
+    // Events are read one by one so that an error names the key within its event.
+    let events = take_events(&mut merged).map_err(&locate)?;
+    let mut scenario: Scenario = serde_path_to_error::deserialize(merged).map_err(|e| {
         let key = e.path().to_string();
         let key = if key == "." { String::new() } else { key };
         let message = e.into_inner().message().trim_end().to_string();
+        // serde rejects a negative or oversized whole number before our range check can: say
+        // what is allowed all the same.
+        let message = match (
+            message.strip_prefix("invalid value: integer `"),
+            crate::reference::allowed(&key),
+        ) {
+            (Some(rest), Some(allowed)) => {
+                let value = rest.split('`').next().unwrap_or(rest);
+                format!("must be a whole number from {allowed}, got {value}")
+            }
+            _ => message,
+        };
         locate(Problem::new(key, message))
     })?;
+    if let Some(events) = events {
+        scenario.event = events;
+    }
     scenario.validate().map_err(locate)?;
     Ok(scenario)
+}
+
+/// Takes `event` out of the scenario when it is an array of tables and reads each event, naming
+/// a problem's key as `event[i].key`; anything else is left for the scenario's own reading.
+fn take_events(scenario: &mut toml::Value) -> Result<Option<Vec<Event>>, Problem> {
+    let toml::Value::Table(table) = scenario else {
+        return Ok(None);
+    };
+    let Some(toml::Value::Array(items)) = table.get("event") else {
+        return Ok(None);
+    };
+    if !items.iter().all(toml::Value::is_table) {
+        return Ok(None);
+    }
+    let Some(toml::Value::Array(items)) = table.insert("event".to_string(), toml::Value::Array(Vec::new())) else {
+        unreachable!("checked above")
+    };
+    let events = items.into_iter().enumerate().map(|(i, item)| {
+        let toml::Value::Table(item) = item else {
+            unreachable!("checked above")
+        };
+        Event::from_table(item).map_err(|p| Problem::new(format!("event[{i}].{}", p.key), p.message))
+    });
+    events.collect::<Result<_, _>>().map(Some)
 }
 
 /// The default scenario as a TOML table, onto which a file is merged.

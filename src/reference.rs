@@ -9,12 +9,7 @@ use crate::event::{
     MarketingCampaign, PlatformTarget, Ratings, Rumour, SeedWithdrawers, Tightening,
 };
 use crate::params::ParamDoc;
-use crate::scenario::{SCHEMA_VERSION, TABLES};
-
-/// Default of the top-level `horizon_days` (kept equal to the scenario's by a test).
-const HORIZON_DEFAULT: u32 = 365;
-/// Largest `horizon_days` a scenario may ask for (kept equal to the scenario's by a test).
-const HORIZON_MAX: u32 = 36_500;
+use crate::scenario::{HORIZON_DAYS, HORIZON_DAYS_DEFAULT, SCHEMA_VERSION, TABLES};
 
 /// What each table is for, by table key.
 const TABLE_MEANINGS: &[(&str, &str)] = &[
@@ -189,8 +184,8 @@ pub fn parameters_markdown() -> String {
     row(
         &mut out,
         "horizon_days",
-        &HORIZON_DEFAULT.to_string(),
-        &format!("1 to {HORIZON_MAX}"),
+        &HORIZON_DAYS_DEFAULT.to_string(),
+        &format!("{} to {}", HORIZON_DAYS.start(), HORIZON_DAYS.end()),
         "days",
         "Simulated days.",
     );
@@ -266,6 +261,19 @@ fn parameter_table(out: &mut String, parameters: &[ParamDoc]) {
 /// Text made safe for a Markdown table cell.
 fn cell(text: &str) -> String {
     text.replace('|', "\\|").replace('\n', " ")
+}
+
+/// What a scenario key (`population.users`, `regulator[1].notice_days`, `horizon_days`) allows,
+/// rendered for readers as in the reference, or `None` for keys outside the parameter tables.
+pub fn allowed(key: &str) -> Option<String> {
+    if key == "horizon_days" {
+        return Some(format!("{} to {}", HORIZON_DAYS.start(), HORIZON_DAYS.end()));
+    }
+    let (table, field) = key.split_once('.')?;
+    let table = table.split('[').next()?;
+    let (_, parameters) = TABLES.iter().find(|(name, _)| *name == table)?;
+    let parameter = parameters.iter().find(|p| p.name == field)?;
+    Some(render_range(parameter.range))
 }
 
 /// An allowed range as written in the source, for readers: `0.0..=1.0` → `0.0 to 1.0`,
@@ -552,8 +560,10 @@ mod tests {
         }
         let mut seen = Vec::new();
         for (kind, _, parameters) in EVENT_KINDS {
-            let action: Action =
-                toml::from_str(&format!("kind = \"{kind}\"")).unwrap_or_else(|e| panic!("{kind}: {e}"));
+            let table = format!("day = 0\nkind = \"{kind}\"").parse().unwrap();
+            let action = crate::event::Event::from_table(table)
+                .unwrap_or_else(|e| panic!("{kind}: {e:?}"))
+                .action;
             assert_eq!(parameters_of(&action), *parameters, "{kind}");
             let variant = std::mem::discriminant(&action);
             assert!(!seen.contains(&variant), "{kind} listed twice");
@@ -595,7 +605,7 @@ mod tests {
     #[test]
     fn top_level_keys_match_the_scenario() {
         let scenario: Scenario = toml::from_str(&format!("schema_version = {SCHEMA_VERSION}")).unwrap();
-        assert_eq!(scenario.horizon_days, HORIZON_DEFAULT);
+        assert_eq!(scenario.horizon_days, HORIZON_DAYS_DEFAULT);
         assert_eq!(scenario.name, "");
         assert_eq!(scenario.description, "");
         let horizon_problem = |days: u32| {
@@ -607,7 +617,7 @@ mod tests {
         };
         assert!(horizon_problem(0));
         assert!(!horizon_problem(1));
-        assert!(!horizon_problem(HORIZON_MAX));
-        assert!(horizon_problem(HORIZON_MAX + 1));
+        assert!(!horizon_problem(*HORIZON_DAYS.end()));
+        assert!(horizon_problem(HORIZON_DAYS.end() + 1));
     }
 }

@@ -11,6 +11,12 @@ use crate::params::{params, Check, ParamDoc};
 /// The scenario schema version this build reads.
 pub const SCHEMA_VERSION: u32 = 1;
 
+/// Default of the top-level `horizon_days`.
+pub const HORIZON_DAYS_DEFAULT: u32 = 365;
+
+/// Allowed `horizon_days`.
+pub const HORIZON_DAYS: RangeInclusive<u32> = 1..=36_500;
+
 /// A validation problem: the dotted key and what is wrong with its value.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
@@ -399,7 +405,7 @@ pub struct Scenario {
 }
 
 fn default_horizon() -> u32 {
-    365
+    HORIZON_DAYS_DEFAULT
 }
 
 fn default_regulators() -> Vec<RegulatorParams> {
@@ -455,7 +461,7 @@ impl Scenario {
             ));
         }
         self.horizon_days
-            .check(&(1..=36_500))
+            .check(&HORIZON_DAYS)
             .map_err(|m| Problem::new("horizon_days", m))?;
         self.population.validate("population")?;
         self.network.validate("network")?;

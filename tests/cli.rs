@@ -448,7 +448,6 @@ fn event_beyond_the_horizon_names_the_event() {
 // Problems found while writing these tests: each is what a user would expect, ignored until fixed.
 
 #[test]
-#[ignore = "bad event fields are reported as `event[0]` on the [[event]] line, not the field and its line"]
 fn bad_event_field_names_the_field_and_its_line() {
     let error = rejects(
         &format!("{HEADER}[[event]]\nday = 3\nkind = \"data_leak\"\nplatform = \"nope\"\n"),
@@ -460,7 +459,6 @@ fn bad_event_field_names_the_field_and_its_line() {
 }
 
 #[test]
-#[ignore = "a negative or huge integer says `expected u32` instead of the allowed range"]
 fn negative_integer_names_the_allowed_range() {
     let error = rejects("schema_version = 1\nhorizon_days = -5\n", &[]);
     assert_mentions(&error, &["bad.toml:2:", "horizon_days", "1 to 36500"]);
