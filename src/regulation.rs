@@ -11,14 +11,24 @@ use crate::scenario::{PlatformType, Targeting};
 use crate::world::World;
 
 impl World {
-    /// Runs every regulator's day, in scenario order.
+    /// Runs every regulator's day: stringency (leaders first), inspections and ratings in scenario order.
     pub(crate) fn regulators_day(&mut self) {
         let day = self.day;
-        for r in 0..self.regulators.len() {
-            let leader = self.regulators[r]
-                .leader
-                .map(|l| self.regulators[l].stringency_history.clone());
-            self.regulators[r].record_day(day, leader.as_deref());
+        // Leaders record today's stringency before their followers (validation rules out cycles),
+        // so a follower with no lag adopts its leader's stringency the same day.
+        let mut recorded = vec![false; self.regulators.len()];
+        while recorded.contains(&false) {
+            for r in 0..self.regulators.len() {
+                let ready = self.regulators[r].leader.is_none_or(|l| recorded[l]);
+                if recorded[r] || !ready {
+                    continue;
+                }
+                let leader = self.regulators[r]
+                    .leader
+                    .map(|l| self.regulators[l].stringency_history.clone());
+                self.regulators[r].record_day(day, leader.as_deref());
+                recorded[r] = true;
+            }
         }
         for r in 0..self.regulators.len() {
             self.schedule_inspections(r);

@@ -578,6 +578,19 @@ impl Scenario {
                 }
                 self.regulator_index(&regulator.follows)
                     .map_err(|m| Problem::new(format!("regulator[{i}].follows"), m))?;
+                let mut chain = i;
+                for _ in 0..self.regulator.len() {
+                    match self.regulator_index(&self.regulator[chain].follows) {
+                        Ok(next) if next == i => {
+                            return Err(Problem::new(
+                                format!("regulator[{i}].follows"),
+                                "regulators cannot follow each other in a circle",
+                            ))
+                        }
+                        Ok(next) => chain = next,
+                        Err(_) => break,
+                    }
+                }
             }
         }
         if (total - 1.0).abs() > 1e-9 {

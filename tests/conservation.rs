@@ -125,3 +125,37 @@ kind = "fundraising_ban"
         .iter()
         .all(|p| p.fundraising_banned && p.peak_claims_cents == 0 || p.id < 10));
 }
+
+#[test]
+fn a_follower_without_lag_adopts_its_leaders_stringency_the_same_day_whatever_the_order() {
+    let scenario = crate::common::inline(
+        r#"
+horizon_days = 20
+[population]
+users = 300
+[platforms]
+count = 10
+[[regulator]]
+name = "province"
+jurisdiction_share = 0.5
+follows = "national"
+[[regulator]]
+name = "national"
+jurisdiction_share = 0.5
+[[event]]
+day = 5
+kind = "tightening"
+regulator = "national"
+stringency = 0.9
+"#,
+    );
+    let mut world = World::build(&scenario, None, 1).unwrap();
+    for _ in 0..scenario.horizon_days {
+        world.step().unwrap();
+    }
+    assert_eq!(
+        world.regulators[0].stringency_history,
+        world.regulators[1].stringency_history
+    );
+    assert_eq!(world.regulators[0].stringency_history[5], 0.9);
+}
