@@ -5,7 +5,10 @@ use serde::Serialize;
 
 use crate::platform::PlatformState;
 use crate::scenario::PlatformType;
-use crate::users::{UserState, NO_PLATFORM};
+use rayon::prelude::*;
+
+use crate::user_pass::chunk_len;
+use crate::users::{UserState, Users, NO_PLATFORM};
 use crate::world::World;
 
 /// Trust quantiles are read off a histogram with this many bins on [0, 1].
@@ -152,6 +155,15 @@ impl Histogram {
         }
     }
 
+    /// Adds another histogram's counts and sum.
+    fn merge(&mut self, other: &Histogram) {
+        for (bin, n) in self.bins.iter_mut().zip(&other.bins) {
+            *bin += n;
+        }
+        self.count += other.count;
+        self.sum += other.sum;
+    }
+
     /// The midpoint of the first bin at which the cumulative share reaches `q`.
     fn quantile(&self, q: f64) -> f64 {
         if self.count == 0 {
@@ -169,26 +181,80 @@ impl Histogram {
     }
 }
 
+/// What observation counts over a range of users.
+struct UserTally {
+    sector: Histogram,
+    holdings: Histogram,
+    states: [u64; 4],
+    literacy: f64,
+    investors: u64,
+}
+
+impl UserTally {
+    fn new() -> UserTally {
+        UserTally {
+            sector: Histogram::new(),
+            holdings: Histogram::new(),
+            states: [0; 4],
+            literacy: 0.0,
+            investors: 0,
+        }
+    }
+
+    fn of(users: &Users, range: std::ops::Range<usize>) -> UserTally {
+        let mut tally = UserTally::new();
+        for i in range {
+            tally.sector.add(users.sector_trust[i]);
+            tally.states[users.state[i] as usize] += 1;
+            tally.literacy += f64::from(users.literacy[i]);
+            let slots = i * users.slots..(i + 1) * users.slots;
+            let mut invests = false;
+            for (&p, &trust) in users.holdings.platform[slots.clone()]
+                .iter()
+                .zip(&users.holdings.trust[slots])
+            {
+                if p != NO_PLATFORM {
+                    tally.holdings.add(trust);
+                    invests = true;
+                }
+            }
+            tally.investors += u64::from(invests);
+        }
+        tally
+    }
+
+    fn merge(&mut self, other: &UserTally) {
+        self.sector.merge(&other.sector);
+        self.holdings.merge(&other.holdings);
+        for (state, n) in self.states.iter_mut().zip(other.states) {
+            *state += n;
+        }
+        self.literacy += other.literacy;
+        self.investors += other.investors;
+    }
+}
+
 /// The metrics of the world as it stands.
 pub fn observe(world: &World) -> StepMetrics {
     let users = &world.users;
-    let mut sector = Histogram::new();
-    let mut states = [0u64; 4];
-    let mut literacy = 0.0;
-    let mut investors = 0;
-    for i in 0..users.len() {
-        sector.add(users.sector_trust[i]);
-        states[users.state[i] as usize] += 1;
-        literacy += f64::from(users.literacy[i]);
-        let slots = &users.holdings.platform[i * users.slots..(i + 1) * users.slots];
-        investors += u64::from(slots.iter().any(|&p| p != NO_PLATFORM));
+    // Tallied in the users' day's fixed chunks, in parallel, and merged in chunk order, so the
+    // floating-point sums do not depend on the number of threads.
+    let chunk = chunk_len(users.len());
+    let tallies: Vec<UserTally> = (0..users.len().div_ceil(chunk))
+        .into_par_iter()
+        .map(|c| UserTally::of(users, c * chunk..((c + 1) * chunk).min(users.len())))
+        .collect();
+    let mut all = UserTally::new();
+    for tally in &tallies {
+        all.merge(tally);
     }
-    let mut holdings = Histogram::new();
-    for (slot, &p) in users.holdings.platform.iter().enumerate() {
-        if p != NO_PLATFORM {
-            holdings.add(users.holdings.trust[slot]);
-        }
-    }
+    let UserTally {
+        sector,
+        holdings,
+        states,
+        literacy,
+        investors,
+    } = all;
     let mut by_state = [0u64; 7];
     let mut open = [0u64; 3];
     let mut failed = [0u64; 3];

@@ -1,5 +1,5 @@
 //! The users' day: payouts and settlements, returns, trust updates, withdrawal requests,
-//! complaints and investments, in one pass over users. Everything a user reads about others
+//! complaints and investments, in one pass over users (in fixed chunks, in parallel). Everything a user reads about others
 //! (neighbours' trust and withdrawals, platforms' terms) is as of yesterday, so the result does
 //! not depend on the order users are visited in.
 
@@ -7,7 +7,9 @@ use crate::network::Network;
 use crate::platform::Settlement;
 use crate::rng::{Purpose, UserDraws};
 use crate::scenario::Scenario;
-use crate::users::{pick, UserState, Users, NO_PLATFORM};
+use rayon::prelude::*;
+
+use crate::users::{pick, HoldingsChunk, UserChunk, UserState, Users, Yesterday, NO_PLATFORM};
 
 /// What users see of a platform today (set by the platform and regulator phases of yesterday).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -59,8 +61,23 @@ pub struct PlatformFlows {
     pub complaints: u32,
     /// Users holding the platform at the end of the pass.
     pub holders: u32,
-    /// Sum of holders' trust in the platform.
-    pub trust_sum: f64,
+}
+
+impl PlatformFlows {
+    /// Adds another chunk's flows to these.
+    fn add(&mut self, other: &PlatformFlows) {
+        self.deposits_cents += other.deposits_cents;
+        self.paid_cents += other.paid_cents;
+        self.credited_cents += other.credited_cents;
+        self.requested_cents += other.requested_cents;
+        self.pending_cents += other.pending_cents;
+        self.claims_cents += other.claims_cents;
+        self.recovered_cents += other.recovered_cents;
+        self.compensated_cents += other.compensated_cents;
+        self.lost_cents += other.lost_cents;
+        self.complaints += other.complaints;
+        self.holders += other.holders;
+    }
 }
 
 /// Everything the users' day reads that is not a user's own state.
@@ -97,6 +114,20 @@ pub struct UserDayTotals {
     pub educated: u64,
 }
 
+impl UserDayTotals {
+    fn add(&mut self, other: &UserDayTotals) {
+        self.new_withdrawers += other.new_withdrawers;
+        self.investors += other.investors;
+        self.educated += other.educated;
+    }
+}
+
+/// Users per chunk of the users' day: fixed by the population size alone (at most 64 chunks of
+/// at least 4,096 users), never by the number of threads, so results are identical on any.
+pub fn chunk_len(users: usize) -> usize {
+    users.div_ceil(64).max(4096)
+}
+
 /// Moves trust towards `target` at the gain or loss rate, less `shock`, within [0, 1].
 #[inline]
 fn approach(trust: f32, target: f32, gain: f32, loss: f32, shock: f32) -> f32 {
@@ -104,8 +135,39 @@ fn approach(trust: f32, target: f32, gain: f32, loss: f32, shock: f32) -> f32 {
     (trust + rate * (target - trust) - shock).clamp(0.0, 1.0)
 }
 
-/// Runs the users' day; `flows` (one per platform) must be zeroed by the caller.
+/// Runs the users' day over fixed chunks of users in parallel; `flows` (one per platform) must
+/// be zeroed by the caller. Each chunk's flows and counts are added up in chunk order.
 pub fn run_day(ctx: &DayContext, users: &mut Users, network: &Network, flows: &mut [PlatformFlows]) -> UserDayTotals {
+    let chunk = chunk_len(users.len());
+    let platforms = flows.len();
+    let (yesterday, chunks) = users.split_for_day(chunk);
+    let results: Vec<(Vec<PlatformFlows>, UserDayTotals)> = chunks
+        .into_par_iter()
+        .map(|mut chunk| {
+            let mut chunk_flows = vec![PlatformFlows::default(); platforms];
+            let totals = run_chunk(ctx, &yesterday, &mut chunk, network, &mut chunk_flows);
+            (chunk_flows, totals)
+        })
+        .collect();
+    let mut totals = UserDayTotals::default();
+    for (chunk_flows, chunk_totals) in &results {
+        for (flow, chunk_flow) in flows.iter_mut().zip(chunk_flows) {
+            flow.add(chunk_flow);
+        }
+        totals.add(chunk_totals);
+    }
+    users.swap_buffers();
+    totals
+}
+
+/// The users' day for one chunk of users.
+fn run_chunk(
+    ctx: &DayContext,
+    y: &Yesterday,
+    c: &mut UserChunk,
+    network: &Network,
+    flows: &mut [PlatformFlows],
+) -> UserDayTotals {
     let s = ctx.scenario;
     let (t, b) = (&s.trust, &s.behaviour);
     let finance = s.finance.enabled;
@@ -120,17 +182,18 @@ pub fn run_day(ctx: &DayContext, users: &mut Users, network: &Network, flows: &m
     let min_invest = crate::users::yuan_to_cents(b.min_invest_yuan).max(1);
     let memory = b.herd_memory_days;
     let day = ctx.day;
-    let k_slots = users.slots;
+    let k_slots = c.slots;
     let mut totals = UserDayTotals::default();
 
-    for i in 0..users.len() {
+    for k in 0..c.state.len() {
+        let i = c.start + k;
         let user = i as u32;
         let neighbours = network.neighbours(user);
-        let own_trust = users.sector_trust[i];
+        let own_trust = y.sector_trust[i];
         let (mut trust_sum, mut withdrawing) = (0.0f32, 0u32);
         for &j in neighbours {
-            trust_sum += users.sector_trust[j as usize];
-            withdrawing += u32::from(users.visible_until[j as usize] >= day);
+            trust_sum += y.sector_trust[j as usize];
+            withdrawing += u32::from(y.visible_until[j as usize] >= day);
         }
         let degree = neighbours.len() as f32;
         let (neighbour_trust, withdrawing_share) = if neighbours.is_empty() {
@@ -138,57 +201,58 @@ pub fn run_day(ctx: &DayContext, users: &mut Users, network: &Network, flows: &m
         } else {
             (trust_sum / degree, withdrawing as f32 / degree)
         };
-        let literacy = users.literacy[i];
-        let herd_weight = users.herding[i] * (1.0 - kappa_herd * literacy);
+        let literacy = c.literacy[k];
+        let herd_weight = y.herding[i] * (1.0 - kappa_herd * literacy);
         // A compensation fund makes running pointless (Diamond & Dybvig 1983): it lowers the trust
         // at which a user pulls out, θ(1 − r), and raises the share of withdrawing neighbours needed
         // to join a run from φ towards 1.
-        let phi = users.neighbour_threshold[i];
-        let trust_threshold = users.trust_threshold[i] * (1.0 - reassure);
+        let phi = y.neighbour_threshold[i];
+        let trust_threshold = y.trust_threshold[i] * (1.0 - reassure);
         let herd_trigger =
             b.herd_withdrawal && !neighbours.is_empty() && withdrawing_share >= phi + reassure * (1.0 - phi);
         let news_damping = 1.0 - kappa_news * literacy;
         let reads_news = sector_news > 0.0 && ctx.draws.uniform(day, user, Purpose::News) < t.news_attention;
         let news_shock = if reads_news { sector_news * news_damping } else { 0.0 };
-        let mut state = users.state[i];
+        let mut state = c.state[k];
         let mut withdrew = false;
 
         // Holdings: settle, pay, credit, update trust, request withdrawals.
         let (mut held_amount, mut held_trust, mut free_slots) = (0i64, 0.0f32, 0usize);
         let (mut victim, mut pending_any, mut invested) = (false, false, false);
-        let base = i * k_slots;
+        let base = k * k_slots;
+        let h = &mut c.holdings;
         for slot in base..base + k_slots {
-            let p = users.holdings.platform[slot];
+            let p = h.platform[slot];
             if p == NO_PLATFORM {
                 free_slots += 1;
                 continue;
             }
             let view = &ctx.views[p as usize];
             let flow = &mut flows[p as usize];
-            let mut amount = users.holdings.amount_cents[slot];
+            let mut amount = h.amount_cents[slot];
             if let Some(settlement) = view.settlement {
                 let recovered = pro_rata(amount, settlement.pool_cents, settlement.claims_cents);
                 let lost = amount - recovered;
                 let compensated = pro_rata(lost, settlement.compensation_budget_cents, settlement.loss_cents)
                     .min(ctx.compensation_cap_cents);
-                users.cash_cents[i] += recovered + compensated;
+                c.cash_cents[k] += recovered + compensated;
                 flow.recovered_cents += recovered;
                 flow.compensated_cents += compensated;
                 flow.lost_cents += lost;
                 victim |= lost > compensated;
                 // Neighbours see money lost in a failure as money pulled out of the sector.
                 withdrew |= lost > compensated;
-                clear_slot(users, slot);
+                clear_slot(h, slot);
                 free_slots += 1;
                 continue;
             }
-            let mut pending = users.holdings.pending_cents[slot];
+            let mut pending = h.pending_cents[slot];
             let experience = if pending > 0 {
                 let paid = pro_rata(pending, view.payable_cents, view.pending_cents);
                 let coverage = paid as f32 / pending as f32;
                 pending -= paid;
                 amount -= paid;
-                users.cash_cents[i] += paid;
+                c.cash_cents[k] += paid;
                 flow.paid_cents += paid;
                 Some(coverage)
             } else {
@@ -200,13 +264,10 @@ pub fn run_day(ctx: &DayContext, users: &mut Users, network: &Network, flows: &m
             let target = (1.0 - herd_weight) * experience.unwrap_or(view.quality) + herd_weight * own_trust;
             let target = target + reassure * (1.0 - target);
             let shock = platform_news * view.news * news_damping + news_shock;
-            let trust = approach(users.holdings.trust[slot], target, gain, loss, shock);
-            users.holdings.trust[slot] = trust;
-            if pending > 0
-                && day - users.holdings.pending_since[slot] >= b.complaint_delay_days
-                && !users.holdings.complained[slot]
-            {
-                users.holdings.complained[slot] = true;
+            let trust = approach(h.trust[slot], target, gain, loss, shock);
+            h.trust[slot] = trust;
+            if pending > 0 && day - h.pending_since[slot] >= b.complaint_delay_days && !h.complained[slot] {
+                h.complained[slot] = true;
                 flow.complaints += 1;
             }
             if pending == 0
@@ -215,15 +276,15 @@ pub fn run_day(ctx: &DayContext, users: &mut Users, network: &Network, flows: &m
                 && ((b.withdraw_on_low_trust && trust < trust_threshold) || herd_trigger)
             {
                 pending = amount;
-                users.holdings.pending_since[slot] = day;
-                users.holdings.complained[slot] = false;
+                h.pending_since[slot] = day;
+                h.complained[slot] = false;
                 flow.requested_cents += amount;
                 withdrew = true;
             }
-            users.holdings.amount_cents[slot] = amount;
-            users.holdings.pending_cents[slot] = pending;
+            h.amount_cents[slot] = amount;
+            h.pending_cents[slot] = pending;
             if amount == 0 {
-                clear_slot(users, slot);
+                clear_slot(h, slot);
                 free_slots += 1;
                 continue;
             }
@@ -231,7 +292,6 @@ pub fn run_day(ctx: &DayContext, users: &mut Users, network: &Network, flows: &m
             flow.pending_cents += pending;
             flow.claims_cents += amount;
             flow.holders += 1;
-            flow.trust_sum += f64::from(trust);
             held_amount += amount;
             held_trust += amount as f32 * trust;
         }
@@ -240,17 +300,17 @@ pub fn run_day(ctx: &DayContext, users: &mut Users, network: &Network, flows: &m
         let fundamentals = if held_amount > 0 {
             held_trust / held_amount as f32
         } else {
-            users.anchor[i]
+            y.anchor[i]
         };
         let fundamentals = fundamentals + reassure * (1.0 - fundamentals);
         let social = (1.0 - beta) * neighbour_trust + beta * (1.0 - withdrawing_share);
         let target = herd_weight * social + (1.0 - herd_weight) * fundamentals;
         let new_trust = approach(own_trust, target, gain, loss, news_shock);
-        users.next_sector_trust[i] = new_trust;
+        c.next_sector_trust[k] = new_trust;
 
         if let Some((reach, literacy_gain)) = ctx.education {
             if ctx.draws.uniform(day, user, Purpose::Education) < reach {
-                users.literacy[i] = literacy + literacy_gain as f32 * (1.0 - literacy);
+                c.literacy[k] = literacy + literacy_gain as f32 * (1.0 - literacy);
                 totals.educated += 1;
             }
         }
@@ -265,7 +325,7 @@ pub fn run_day(ctx: &DayContext, users: &mut Users, network: &Network, flows: &m
             && state == UserState::Active
             && !pending_any
             && !ctx.marketing_cdf.is_empty()
-            && users.cash_cents[i] >= min_invest
+            && c.cash_cents[k] >= min_invest
             && ctx.draws.uniform(day, user, Purpose::Invest) < b.invest_rate * f64::from(new_trust)
         {
             let total = *ctx.marketing_cdf.last().expect("non-empty");
@@ -274,28 +334,28 @@ pub fn run_day(ctx: &DayContext, users: &mut Users, network: &Network, flows: &m
                 ctx.draws.uniform(day, user, Purpose::Platform) * total,
             ) as u32;
             let view = &ctx.views[p as usize];
-            let held = (base..base + k_slots).find(|&slot| users.holdings.platform[slot] == p);
+            let h = &mut c.holdings;
+            let held = (base..base + k_slots).find(|&slot| h.platform[slot] == p);
             let slot_ok = match held {
-                Some(slot) => users.holdings.trust[slot] >= b.top_up_trust as f32,
+                Some(slot) => h.trust[slot] >= b.top_up_trust as f32,
                 None => free_slots > 0,
             };
             if view.accepts_deposits && slot_ok {
-                let appeal = appeal(b, view, literacy, users.risk_tolerance[i]);
-                let amount = (users.cash_cents[i] as f64 * f64::from(users.invest_fraction[i])) as i64;
+                let appeal = appeal(b, view, literacy, y.risk_tolerance[i]);
+                let amount = (c.cash_cents[k] as f64 * f64::from(y.invest_fraction[i])) as i64;
                 if amount >= min_invest && ctx.draws.uniform(day, user, Purpose::Accept) < appeal {
                     let slot = held.unwrap_or_else(|| {
                         (base..base + k_slots)
-                            .find(|&s| users.holdings.platform[s] == NO_PLATFORM)
+                            .find(|&s| h.platform[s] == NO_PLATFORM)
                             .expect("a free slot")
                     });
                     if held.is_none() {
-                        users.holdings.platform[slot] = p;
-                        users.holdings.trust[slot] = new_trust;
+                        h.platform[slot] = p;
+                        h.trust[slot] = new_trust;
                         flows[p as usize].holders += 1;
-                        flows[p as usize].trust_sum += f64::from(new_trust);
                     }
-                    users.cash_cents[i] -= amount;
-                    users.holdings.amount_cents[slot] += amount;
+                    c.cash_cents[k] -= amount;
+                    h.amount_cents[slot] += amount;
                     flows[p as usize].deposits_cents += amount;
                     flows[p as usize].claims_cents += amount;
                     totals.investors += 1;
@@ -308,10 +368,10 @@ pub fn run_day(ctx: &DayContext, users: &mut Users, network: &Network, flows: &m
         if withdrew {
             totals.new_withdrawers += 1;
         }
-        users.next_visible_until[i] = if withdrew {
+        c.next_visible_until[k] = if withdrew {
             day.saturating_add(memory)
         } else {
-            users.visible_until[i]
+            y.visible_until[i]
         };
         if finance {
             let holds_anything = held_amount > 0 || invested;
@@ -327,10 +387,8 @@ pub fn run_day(ctx: &DayContext, users: &mut Users, network: &Network, flows: &m
                 UserState::Active
             };
         }
-        users.state[i] = state;
+        c.state[k] = state;
     }
-    std::mem::swap(&mut users.sector_trust, &mut users.next_sector_trust);
-    std::mem::swap(&mut users.visible_until, &mut users.next_visible_until);
     totals
 }
 
@@ -356,9 +414,9 @@ pub fn pro_rata(amount: i64, numerator: i64, denominator: i64) -> i64 {
     (i128::from(amount) * i128::from(numerator) / i128::from(denominator)) as i64
 }
 
-fn clear_slot(users: &mut Users, slot: usize) {
-    users.holdings.platform[slot] = NO_PLATFORM;
-    users.holdings.amount_cents[slot] = 0;
-    users.holdings.pending_cents[slot] = 0;
-    users.holdings.complained[slot] = false;
+fn clear_slot(h: &mut HoldingsChunk<'_>, slot: usize) {
+    h.platform[slot] = NO_PLATFORM;
+    h.amount_cents[slot] = 0;
+    h.pending_cents[slot] = 0;
+    h.complained[slot] = false;
 }

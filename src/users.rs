@@ -76,6 +76,67 @@ pub struct Users {
     pub holdings: Holdings,
 }
 
+/// What every user reads today about everyone: yesterday's double-buffered values and the
+/// attributes the users' day does not change.
+#[derive(Debug, Clone, Copy)]
+pub struct Yesterday<'a> {
+    /// Sector trust as of yesterday.
+    pub sector_trust: &'a [f32],
+    /// Visible-withdrawal days as of yesterday.
+    pub visible_until: &'a [u32],
+    /// Risk tolerance R.
+    pub risk_tolerance: &'a [f32],
+    /// Herding propensity H.
+    pub herding: &'a [f32],
+    /// Trust threshold θ.
+    pub trust_threshold: &'a [f32],
+    /// Neighbour threshold φ.
+    pub neighbour_threshold: &'a [f32],
+    /// Anchor trust.
+    pub anchor: &'a [f32],
+    /// Share of cash put into one investment.
+    pub invest_fraction: &'a [f32],
+}
+
+/// A contiguous range of users whose state the users' day writes; chunks are disjoint, so they
+/// can be updated in parallel.
+#[derive(Debug)]
+pub struct UserChunk<'a> {
+    /// Index of the first user of the chunk.
+    pub start: usize,
+    /// Holding slots per user (K).
+    pub slots: usize,
+    /// Financial literacy L.
+    pub literacy: &'a mut [f32],
+    /// Sector trust being written today.
+    pub next_sector_trust: &'a mut [f32],
+    /// Visible-withdrawal days being written today.
+    pub next_visible_until: &'a mut [u32],
+    /// Cash, in cents.
+    pub cash_cents: &'a mut [i64],
+    /// State.
+    pub state: &'a mut [UserState],
+    /// Holdings of the chunk's users (K per user).
+    pub holdings: HoldingsChunk<'a>,
+}
+
+/// The holdings of a [`UserChunk`]'s users.
+#[derive(Debug)]
+pub struct HoldingsChunk<'a> {
+    /// Platform held, or [`NO_PLATFORM`].
+    pub platform: &'a mut [u32],
+    /// Deposit owed, in cents.
+    pub amount_cents: &'a mut [i64],
+    /// Asked back and not yet received, in cents.
+    pub pending_cents: &'a mut [i64],
+    /// Day of the current request.
+    pub pending_since: &'a mut [u32],
+    /// Trust in the platform.
+    pub trust: &'a mut [f32],
+    /// Whether the user complained about the current request.
+    pub complained: &'a mut [bool],
+}
+
 /// Each attribute is drawn from its own region of the population stream, so changing one
 /// attribute's distribution never changes another's draws.
 fn attribute_rng(base: &ChaCha8Rng, attribute: u128) -> ChaCha8Rng {
@@ -140,6 +201,72 @@ impl Users {
     /// Whether there are no users.
     pub fn is_empty(&self) -> bool {
         self.literacy.is_empty()
+    }
+
+    /// Splits the users for a day: what everyone reads (yesterday), and the state written today
+    /// in chunks of `chunk` users (the last may be shorter).
+    pub fn split_for_day(&mut self, chunk: usize) -> (Yesterday<'_>, Vec<UserChunk<'_>>) {
+        let k = self.slots;
+        let yesterday = Yesterday {
+            sector_trust: &self.sector_trust,
+            visible_until: &self.visible_until,
+            risk_tolerance: &self.risk_tolerance,
+            herding: &self.herding,
+            trust_threshold: &self.trust_threshold,
+            neighbour_threshold: &self.neighbour_threshold,
+            anchor: &self.anchor,
+            invest_fraction: &self.invest_fraction,
+        };
+        let h = &mut self.holdings;
+        let holdings = h
+            .platform
+            .chunks_mut(chunk * k)
+            .zip(h.amount_cents.chunks_mut(chunk * k))
+            .zip(h.pending_cents.chunks_mut(chunk * k))
+            .zip(h.pending_since.chunks_mut(chunk * k))
+            .zip(h.trust.chunks_mut(chunk * k))
+            .zip(h.complained.chunks_mut(chunk * k))
+            .map(
+                |(((((platform, amount_cents), pending_cents), pending_since), trust), complained)| HoldingsChunk {
+                    platform,
+                    amount_cents,
+                    pending_cents,
+                    pending_since,
+                    trust,
+                    complained,
+                },
+            );
+        let chunks = self
+            .literacy
+            .chunks_mut(chunk)
+            .zip(self.next_sector_trust.chunks_mut(chunk))
+            .zip(self.next_visible_until.chunks_mut(chunk))
+            .zip(self.cash_cents.chunks_mut(chunk))
+            .zip(self.state.chunks_mut(chunk))
+            .zip(holdings)
+            .enumerate()
+            .map(
+                |(c, (((((literacy, next_sector_trust), next_visible_until), cash_cents), state), holdings))| {
+                    UserChunk {
+                        start: c * chunk,
+                        slots: k,
+                        literacy,
+                        next_sector_trust,
+                        next_visible_until,
+                        cash_cents,
+                        state,
+                        holdings,
+                    }
+                },
+            )
+            .collect();
+        (yesterday, chunks)
+    }
+
+    /// Makes today's written buffers tomorrow's read ones.
+    pub fn swap_buffers(&mut self) {
+        std::mem::swap(&mut self.sector_trust, &mut self.next_sector_trust);
+        std::mem::swap(&mut self.visible_until, &mut self.next_visible_until);
     }
 
     /// Gives a share `investor_share` of users day-0 holdings in platforms drawn by `weights`

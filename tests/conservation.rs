@@ -159,3 +159,17 @@ stringency = 0.9
     );
     assert_eq!(world.regulators[0].stringency_history[5], 0.9);
 }
+
+#[test]
+fn a_single_run_is_identical_whatever_the_thread_count() {
+    // Enough users for several chunks of the users' day, so that the chunks run in parallel.
+    let scenario = shipped("platform_collapse", &["population.users=20000", "horizon_days=60"]);
+    let on = |threads| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap()
+            .install(|| trustsim::run::simulate(&scenario, None, 4).unwrap())
+    };
+    assert_eq!(on(1), on(2));
+}
