@@ -204,7 +204,7 @@ impl UserTally {
     fn of(users: &Users, range: std::ops::Range<usize>) -> UserTally {
         let mut tally = UserTally::new();
         for i in range {
-            tally.sector.add(users.sector_trust[i]);
+            tally.sector.add(users.social[i].trust);
             tally.states[users.state[i] as usize] += 1;
             tally.literacy += f64::from(users.literacy[i]);
             let slots = i * users.slots..(i + 1) * users.slots;

@@ -9,7 +9,7 @@ use crate::rng::{Purpose, UserDraws};
 use crate::scenario::Scenario;
 use rayon::prelude::*;
 
-use crate::users::{pick, HoldingsChunk, UserChunk, UserState, Users, Yesterday, NO_PLATFORM};
+use crate::users::{pick, HoldingsChunk, Social, UserChunk, UserState, Users, Yesterday, NO_PLATFORM};
 
 /// What users see of a platform today (set by the platform and regulator phases of yesterday).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -189,11 +189,12 @@ fn run_chunk(
         let i = c.start + k;
         let user = i as u32;
         let neighbours = network.neighbours(user);
-        let own_trust = y.sector_trust[i];
+        let own_trust = y.social[i].trust;
         let (mut trust_sum, mut withdrawing) = (0.0f32, 0u32);
         for &j in neighbours {
-            trust_sum += y.sector_trust[j as usize];
-            withdrawing += u32::from(y.visible_until[j as usize] >= day);
+            let neighbour = y.social[j as usize];
+            trust_sum += neighbour.trust;
+            withdrawing += u32::from(neighbour.visible_until >= day);
         }
         let degree = neighbours.len() as f32;
         let (neighbour_trust, withdrawing_share) = if neighbours.is_empty() {
@@ -306,7 +307,6 @@ fn run_chunk(
         let social = (1.0 - beta) * neighbour_trust + beta * (1.0 - withdrawing_share);
         let target = herd_weight * social + (1.0 - herd_weight) * fundamentals;
         let new_trust = approach(own_trust, target, gain, loss, news_shock);
-        c.next_sector_trust[k] = new_trust;
 
         if let Some((reach, literacy_gain)) = ctx.education {
             if ctx.draws.uniform(day, user, Purpose::Education) < reach {
@@ -368,10 +368,14 @@ fn run_chunk(
         if withdrew {
             totals.new_withdrawers += 1;
         }
-        c.next_visible_until[k] = if withdrew {
+        let visible_until = if withdrew {
             day.saturating_add(memory)
         } else {
-            y.visible_until[i]
+            y.social[i].visible_until
+        };
+        c.next_social[k] = Social {
+            trust: new_trust,
+            visible_until,
         };
         if finance {
             let holds_anything = held_amount > 0 || invested;

@@ -24,6 +24,16 @@ pub enum UserState {
     Victim = 3,
 }
 
+/// What a user's neighbours read of the user: kept together so that reading a neighbour costs
+/// one memory access.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Social {
+    /// Trust in the sector, in [0, 1].
+    pub trust: f32,
+    /// Last day on which the user's latest withdrawal is visible to neighbours (0: never).
+    pub visible_until: u32,
+}
+
 /// The K holding slots of every user, flattened: slot `k` of user `i` is index `i * K + k`.
 #[derive(Debug, Clone, Default)]
 pub struct Holdings {
@@ -60,14 +70,10 @@ pub struct Users {
     pub anchor: Vec<f32>,
     /// Share of cash put into one investment.
     pub invest_fraction: Vec<f32>,
-    /// Sector trust as of yesterday (read by neighbours today).
-    pub sector_trust: Vec<f32>,
-    /// Sector trust being written today.
-    pub next_sector_trust: Vec<f32>,
-    /// Last day on which the user's latest withdrawal is visible to neighbours (0: never).
-    pub visible_until: Vec<u32>,
-    /// `visible_until` being written today.
-    pub next_visible_until: Vec<u32>,
+    /// What neighbours read of each user, as of yesterday.
+    pub social: Vec<Social>,
+    /// What neighbours will read tomorrow, being written today.
+    pub next_social: Vec<Social>,
     /// Cash outside the sector's platforms, in cents.
     pub cash_cents: Vec<i64>,
     /// Current state.
@@ -80,10 +86,8 @@ pub struct Users {
 /// attributes the users' day does not change.
 #[derive(Debug, Clone, Copy)]
 pub struct Yesterday<'a> {
-    /// Sector trust as of yesterday.
-    pub sector_trust: &'a [f32],
-    /// Visible-withdrawal days as of yesterday.
-    pub visible_until: &'a [u32],
+    /// Sector trust and visible withdrawals as of yesterday.
+    pub social: &'a [Social],
     /// Risk tolerance R.
     pub risk_tolerance: &'a [f32],
     /// Herding propensity H.
@@ -108,10 +112,8 @@ pub struct UserChunk<'a> {
     pub slots: usize,
     /// Financial literacy L.
     pub literacy: &'a mut [f32],
-    /// Sector trust being written today.
-    pub next_sector_trust: &'a mut [f32],
-    /// Visible-withdrawal days being written today.
-    pub next_visible_until: &'a mut [u32],
+    /// Sector trust and visible withdrawals being written today.
+    pub next_social: &'a mut [Social],
     /// Cash, in cents.
     pub cash_cents: &'a mut [i64],
     /// State.
@@ -174,12 +176,22 @@ impl Users {
             herding,
             trust_threshold,
             neighbour_threshold,
-            sector_trust: anchor.clone(),
-            next_sector_trust: anchor.clone(),
+            social: anchor
+                .iter()
+                .map(|&trust| Social {
+                    trust,
+                    visible_until: 0,
+                })
+                .collect(),
+            next_social: anchor
+                .iter()
+                .map(|&trust| Social {
+                    trust,
+                    visible_until: 0,
+                })
+                .collect(),
             anchor,
             invest_fraction,
-            visible_until: vec![0; n],
-            next_visible_until: vec![0; n],
             cash_cents,
             state: vec![UserState::Active; n],
             holdings: Holdings {
@@ -191,6 +203,16 @@ impl Users {
                 complained: vec![false; n * slots],
             },
         }
+    }
+
+    /// User's sector trust (as of the end of the last step).
+    pub fn sector_trust(&self, user: usize) -> f32 {
+        self.social[user].trust
+    }
+
+    /// Every user's sector trust, in user order.
+    pub fn sector_trusts(&self) -> Vec<f32> {
+        self.social.iter().map(|s| s.trust).collect()
     }
 
     /// Number of users.
@@ -208,8 +230,7 @@ impl Users {
     pub fn split_for_day(&mut self, chunk: usize) -> (Yesterday<'_>, Vec<UserChunk<'_>>) {
         let k = self.slots;
         let yesterday = Yesterday {
-            sector_trust: &self.sector_trust,
-            visible_until: &self.visible_until,
+            social: &self.social,
             risk_tolerance: &self.risk_tolerance,
             herding: &self.herding,
             trust_threshold: &self.trust_threshold,
@@ -239,24 +260,20 @@ impl Users {
         let chunks = self
             .literacy
             .chunks_mut(chunk)
-            .zip(self.next_sector_trust.chunks_mut(chunk))
-            .zip(self.next_visible_until.chunks_mut(chunk))
+            .zip(self.next_social.chunks_mut(chunk))
             .zip(self.cash_cents.chunks_mut(chunk))
             .zip(self.state.chunks_mut(chunk))
             .zip(holdings)
             .enumerate()
             .map(
-                |(c, (((((literacy, next_sector_trust), next_visible_until), cash_cents), state), holdings))| {
-                    UserChunk {
-                        start: c * chunk,
-                        slots: k,
-                        literacy,
-                        next_sector_trust,
-                        next_visible_until,
-                        cash_cents,
-                        state,
-                        holdings,
-                    }
+                |(c, ((((literacy, next_social), cash_cents), state), holdings))| UserChunk {
+                    start: c * chunk,
+                    slots: k,
+                    literacy,
+                    next_social,
+                    cash_cents,
+                    state,
+                    holdings,
                 },
             )
             .collect();
@@ -265,8 +282,7 @@ impl Users {
 
     /// Makes today's written buffers tomorrow's read ones.
     pub fn swap_buffers(&mut self) {
-        std::mem::swap(&mut self.sector_trust, &mut self.next_sector_trust);
-        std::mem::swap(&mut self.visible_until, &mut self.next_visible_until);
+        std::mem::swap(&mut self.social, &mut self.next_social);
     }
 
     /// Gives a share `investor_share` of users day-0 holdings in platforms drawn by `weights`
@@ -301,7 +317,7 @@ impl Users {
                 let slot = base + held;
                 self.holdings.platform[slot] = platform;
                 self.holdings.amount_cents[slot] = each;
-                self.holdings.trust[slot] = self.sector_trust[user];
+                self.holdings.trust[slot] = self.social[user].trust;
                 self.cash_cents[user] -= each;
                 deposits[platform as usize] += each;
                 held += 1;

@@ -458,8 +458,9 @@ impl World {
         chosen.sort_unstable();
         let slots = self.users.slots;
         for i in chosen {
-            self.users.visible_until[i] = day.saturating_add(memory).max(1);
-            self.users.next_visible_until[i] = self.users.visible_until[i];
+            let visible_until = day.saturating_add(memory).max(1);
+            self.users.social[i].visible_until = visible_until;
+            self.users.next_social[i].visible_until = visible_until;
             self.users.state[i] = UserState::Withdrawing;
             for slot in i * slots..(i + 1) * slots {
                 let holdings = &mut self.users.holdings;

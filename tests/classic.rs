@@ -130,9 +130,9 @@ herd_withdrawal = false
     let (mut weighted, mut degrees, mut plain) = (0.0, 0.0, 0.0);
     for i in 0..world.users.len() {
         let d = f64::from(world.network.degree(i as u32));
-        weighted += d * f64::from(world.users.sector_trust[i]);
+        weighted += d * f64::from(world.users.sector_trust(i));
         degrees += d;
-        plain += f64::from(world.users.sector_trust[i]);
+        plain += f64::from(world.users.sector_trust(i));
     }
     let consensus = weighted / degrees;
     let plain = plain / world.users.len() as f64;
@@ -140,7 +140,7 @@ herd_withdrawal = false
     for _ in 0..scenario.horizon_days {
         world.step().unwrap();
     }
-    for &trust in &world.users.sector_trust {
+    for trust in world.users.sector_trusts() {
         assert!(
             (f64::from(trust) - consensus).abs() < 5e-4,
             "trust {trust} vs consensus {consensus}"

@@ -16,7 +16,7 @@ fn every_shipped_scenario_conserves_money_at_every_step() {
                 world.step().unwrap_or_else(|e| panic!("{name} seed {seed}: {e}"));
                 let users = &world.users;
                 assert!(
-                    users.sector_trust.iter().all(|t| (0.0..=1.0).contains(t)),
+                    users.sector_trusts().iter().all(|t| (0.0..=1.0).contains(t)),
                     "{name}: trust out of [0, 1]"
                 );
                 assert!(users.holdings.trust.iter().all(|t| (0.0..=1.0).contains(t)));

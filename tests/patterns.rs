@@ -186,14 +186,14 @@ fn a_data_leak_hits_the_leaking_platforms_users_far_more_than_others() {
         let holds: Vec<bool> = (0..world.users.len())
             .map(|i| world.users.holdings.platform[i * k..(i + 1) * k].contains(&target))
             .collect();
-        let before = world.users.sector_trust.clone();
+        let before = world.users.sector_trusts();
         for _ in 0..15 {
             world.step().unwrap();
         }
         let drop = |want: bool| {
             let d: Vec<f64> = (0..holds.len())
                 .filter(|&i| holds[i] == want)
-                .map(|i| f64::from(before[i] - world.users.sector_trust[i]))
+                .map(|i| f64::from(before[i] - world.users.sector_trust(i)))
                 .collect();
             mean(&d)
         };
