@@ -160,6 +160,64 @@ pub fn run_day(ctx: &DayContext, users: &mut Users, network: &Network, flows: &m
     totals
 }
 
+/// The day's constants of the users' rules, converted once per chunk.
+struct Rates {
+    day: u32,
+    finance: bool,
+    gain: f32,
+    loss: f32,
+    beta: f32,
+    kappa_herd: f32,
+    kappa_news: f32,
+    reassure: f32,
+    sector_news: f32,
+    platform_news: f32,
+    min_invest_cents: i64,
+    memory: u32,
+}
+
+impl Rates {
+    fn new(ctx: &DayContext) -> Rates {
+        let (t, b) = (&ctx.scenario.trust, &ctx.scenario.behaviour);
+        let reassure = ctx.reassurance as f32;
+        Rates {
+            day: ctx.day,
+            finance: ctx.scenario.finance.enabled,
+            gain: t.gain_rate as f32,
+            loss: t.loss_rate as f32,
+            beta: t.behaviour_weight as f32,
+            kappa_herd: t.literacy_herd_reduction as f32,
+            kappa_news: t.literacy_news_reduction as f32,
+            reassure,
+            sector_news: (ctx.sector_news * t.news_sensitivity) as f32 * (1.0 - reassure),
+            platform_news: t.platform_news_sensitivity as f32 * (1.0 - reassure),
+            min_invest_cents: crate::users::yuan_to_cents(b.min_invest_yuan).max(1),
+            memory: b.herd_memory_days,
+        }
+    }
+}
+
+/// One user's view of the day, before touching the holdings.
+struct Outlook {
+    own_trust: f32,
+    herd_weight: f32,
+    trust_threshold: f32,
+    herd_trigger: bool,
+    news_damping: f32,
+    news_shock: f32,
+}
+
+/// What the holdings pass found for one user.
+#[derive(Default)]
+struct Held {
+    amount_cents: i64,
+    trust_weighted: f32,
+    free_slots: usize,
+    victim: bool,
+    pending: bool,
+    withdrew: bool,
+}
+
 /// The users' day for one chunk of users.
 fn run_chunk(
     ctx: &DayContext,
@@ -168,145 +226,74 @@ fn run_chunk(
     network: &Network,
     flows: &mut [PlatformFlows],
 ) -> UserDayTotals {
-    let s = ctx.scenario;
-    let (t, b) = (&s.trust, &s.behaviour);
-    let finance = s.finance.enabled;
-    let gain = t.gain_rate as f32;
-    let loss = t.loss_rate as f32;
-    let beta = t.behaviour_weight as f32;
-    let kappa_herd = t.literacy_herd_reduction as f32;
-    let kappa_news = t.literacy_news_reduction as f32;
-    let reassure = ctx.reassurance as f32;
-    let sector_news = (ctx.sector_news * t.news_sensitivity) as f32 * (1.0 - reassure);
-    let platform_news = t.platform_news_sensitivity as f32 * (1.0 - reassure);
-    let min_invest = crate::users::yuan_to_cents(b.min_invest_yuan).max(1);
-    let memory = b.herd_memory_days;
-    let day = ctx.day;
-    let k_slots = c.slots;
+    let r = Rates::new(ctx);
+    let (t, b) = (&ctx.scenario.trust, &ctx.scenario.behaviour);
+    let day = r.day;
     let mut totals = UserDayTotals::default();
 
-    for k in 0..c.state.len() {
+    // Neighbourhood signals first, in a tight loop of its own: the reads of neighbours scattered
+    // over memory then overlap instead of waiting on the long chain of each user's update.
+    let signals: Vec<(f32, f32)> = (c.start..c.start + c.state.len())
+        .map(|i| {
+            let neighbours = network.neighbours(i as u32);
+            let (mut trust_sum, mut withdrawing) = (0.0f32, 0u32);
+            for &j in neighbours {
+                let neighbour = y.social[j as usize];
+                trust_sum += neighbour.trust;
+                withdrawing += u32::from(neighbour.visible_until >= day);
+            }
+            let degree = neighbours.len() as f32;
+            if neighbours.is_empty() {
+                (y.social[i].trust, 0.0)
+            } else {
+                (trust_sum / degree, withdrawing as f32 / degree)
+            }
+        })
+        .collect();
+
+    for (k, &(neighbour_trust, withdrawing_share)) in signals.iter().enumerate() {
         let i = c.start + k;
         let user = i as u32;
-        let neighbours = network.neighbours(user);
+        let has_neighbours = network.degree(user) > 0;
         let own_trust = y.social[i].trust;
-        let (mut trust_sum, mut withdrawing) = (0.0f32, 0u32);
-        for &j in neighbours {
-            let neighbour = y.social[j as usize];
-            trust_sum += neighbour.trust;
-            withdrawing += u32::from(neighbour.visible_until >= day);
-        }
-        let degree = neighbours.len() as f32;
-        let (neighbour_trust, withdrawing_share) = if neighbours.is_empty() {
-            (own_trust, 0.0)
-        } else {
-            (trust_sum / degree, withdrawing as f32 / degree)
-        };
         let literacy = c.literacy[k];
-        let herd_weight = y.herding[i] * (1.0 - kappa_herd * literacy);
         // A compensation fund makes running pointless (Diamond & Dybvig 1983): it lowers the trust
         // at which a user pulls out, θ(1 − r), and raises the share of withdrawing neighbours needed
         // to join a run from φ towards 1.
         let phi = y.neighbour_threshold[i];
-        let trust_threshold = y.trust_threshold[i] * (1.0 - reassure);
-        let herd_trigger =
-            b.herd_withdrawal && !neighbours.is_empty() && withdrawing_share >= phi + reassure * (1.0 - phi);
-        let news_damping = 1.0 - kappa_news * literacy;
-        let reads_news = sector_news > 0.0 && ctx.draws.uniform(day, user, Purpose::News) < t.news_attention;
-        let news_shock = if reads_news { sector_news * news_damping } else { 0.0 };
+        let news_damping = 1.0 - r.kappa_news * literacy;
+        let reads_news = r.sector_news > 0.0 && ctx.draws.uniform(day, user, Purpose::News) < t.news_attention;
+        let outlook = Outlook {
+            own_trust,
+            herd_weight: y.herding[i] * (1.0 - r.kappa_herd * literacy),
+            trust_threshold: y.trust_threshold[i] * (1.0 - r.reassure),
+            herd_trigger: b.herd_withdrawal && has_neighbours && withdrawing_share >= phi + r.reassure * (1.0 - phi),
+            news_damping,
+            news_shock: if reads_news { r.sector_news * news_damping } else { 0.0 },
+        };
         let mut state = c.state[k];
-        let mut withdrew = false;
-
-        // Holdings: settle, pay, credit, update trust, request withdrawals.
-        let (mut held_amount, mut held_trust, mut free_slots) = (0i64, 0.0f32, 0usize);
-        let (mut victim, mut pending_any, mut invested) = (false, false, false);
-        let base = k * k_slots;
-        let h = &mut c.holdings;
-        for slot in base..base + k_slots {
-            let p = h.platform[slot];
-            if p == NO_PLATFORM {
-                free_slots += 1;
-                continue;
-            }
-            let view = &ctx.views[p as usize];
-            let flow = &mut flows[p as usize];
-            let mut amount = h.amount_cents[slot];
-            if let Some(settlement) = view.settlement {
-                let recovered = pro_rata(amount, settlement.pool_cents, settlement.claims_cents);
-                let lost = amount - recovered;
-                let compensated = pro_rata(lost, settlement.compensation_budget_cents, settlement.loss_cents)
-                    .min(ctx.compensation_cap_cents);
-                c.cash_cents[k] += recovered + compensated;
-                flow.recovered_cents += recovered;
-                flow.compensated_cents += compensated;
-                flow.lost_cents += lost;
-                victim |= lost > compensated;
-                // Neighbours see money lost in a failure as money pulled out of the sector.
-                withdrew |= lost > compensated;
-                clear_slot(h, slot);
-                free_slots += 1;
-                continue;
-            }
-            let mut pending = h.pending_cents[slot];
-            let experience = if pending > 0 {
-                let paid = pro_rata(pending, view.payable_cents, view.pending_cents);
-                let coverage = paid as f32 / pending as f32;
-                pending -= paid;
-                amount -= paid;
-                c.cash_cents[k] += paid;
-                flow.paid_cents += paid;
-                Some(coverage)
-            } else {
-                None
-            };
-            let credited = ((amount - pending) as f64 * view.daily_return) as i64;
-            amount += credited;
-            flow.credited_cents += credited;
-            let target = (1.0 - herd_weight) * experience.unwrap_or(view.quality) + herd_weight * own_trust;
-            let target = target + reassure * (1.0 - target);
-            let shock = platform_news * view.news * news_damping + news_shock;
-            let trust = approach(h.trust[slot], target, gain, loss, shock);
-            h.trust[slot] = trust;
-            if pending > 0 && day - h.pending_since[slot] >= b.complaint_delay_days && !h.complained[slot] {
-                h.complained[slot] = true;
-                flow.complaints += 1;
-            }
-            if pending == 0
-                && amount > 0
-                && view.open
-                && ((b.withdraw_on_low_trust && trust < trust_threshold) || herd_trigger)
-            {
-                pending = amount;
-                h.pending_since[slot] = day;
-                h.complained[slot] = false;
-                flow.requested_cents += amount;
-                withdrew = true;
-            }
-            h.amount_cents[slot] = amount;
-            h.pending_cents[slot] = pending;
-            if amount == 0 {
-                clear_slot(h, slot);
-                free_slots += 1;
-                continue;
-            }
-            pending_any |= pending > 0;
-            flow.pending_cents += pending;
-            flow.claims_cents += amount;
-            flow.holders += 1;
-            held_amount += amount;
-            held_trust += amount as f32 * trust;
-        }
+        let base = k * c.slots;
+        let held = holdings_day(
+            ctx,
+            &r,
+            &outlook,
+            &mut c.holdings,
+            base..base + c.slots,
+            &mut c.cash_cents[k],
+            flows,
+        );
+        let mut withdrew = held.withdrew;
 
         // Sector trust: herd (neighbours' trust and behaviour) against own fundamentals.
-        let fundamentals = if held_amount > 0 {
-            held_trust / held_amount as f32
+        let fundamentals = if held.amount_cents > 0 {
+            held.trust_weighted / held.amount_cents as f32
         } else {
             y.anchor[i]
         };
-        let fundamentals = fundamentals + reassure * (1.0 - fundamentals);
-        let social = (1.0 - beta) * neighbour_trust + beta * (1.0 - withdrawing_share);
-        let target = herd_weight * social + (1.0 - herd_weight) * fundamentals;
-        let new_trust = approach(own_trust, target, gain, loss, news_shock);
+        let fundamentals = fundamentals + r.reassure * (1.0 - fundamentals);
+        let social = (1.0 - r.beta) * neighbour_trust + r.beta * (1.0 - withdrawing_share);
+        let target = outlook.herd_weight * social + (1.0 - outlook.herd_weight) * fundamentals;
+        let new_trust = approach(own_trust, target, r.gain, r.loss, outlook.news_shock);
 
         if let Some((reach, literacy_gain)) = ctx.education {
             if ctx.draws.uniform(day, user, Purpose::Education) < reach {
@@ -315,61 +302,36 @@ fn run_chunk(
             }
         }
 
-        if !finance && herd_trigger && state != UserState::Withdrawing {
+        if !r.finance && outlook.herd_trigger && state != UserState::Withdrawing {
             state = UserState::Withdrawing;
             withdrew = true;
         }
 
-        // Investment: search (marketing-weighted), then accept by appeal.
-        if finance
+        let invested = r.finance
             && state == UserState::Active
-            && !pending_any
+            && !held.pending
             && !ctx.marketing_cdf.is_empty()
-            && c.cash_cents[k] >= min_invest
+            && c.cash_cents[k] >= r.min_invest_cents
             && ctx.draws.uniform(day, user, Purpose::Invest) < b.invest_rate * f64::from(new_trust)
-        {
-            let total = *ctx.marketing_cdf.last().expect("non-empty");
-            let p = pick(
-                ctx.marketing_cdf,
-                ctx.draws.uniform(day, user, Purpose::Platform) * total,
-            ) as u32;
-            let view = &ctx.views[p as usize];
-            let h = &mut c.holdings;
-            let held = (base..base + k_slots).find(|&slot| h.platform[slot] == p);
-            let slot_ok = match held {
-                Some(slot) => h.trust[slot] >= b.top_up_trust as f32,
-                None => free_slots > 0,
-            };
-            if view.accepts_deposits && slot_ok {
-                let appeal = appeal(b, view, literacy, y.risk_tolerance[i]);
-                let amount = (c.cash_cents[k] as f64 * f64::from(y.invest_fraction[i])) as i64;
-                if amount >= min_invest && ctx.draws.uniform(day, user, Purpose::Accept) < appeal {
-                    let slot = held.unwrap_or_else(|| {
-                        (base..base + k_slots)
-                            .find(|&s| h.platform[s] == NO_PLATFORM)
-                            .expect("a free slot")
-                    });
-                    if held.is_none() {
-                        h.platform[slot] = p;
-                        h.trust[slot] = new_trust;
-                        flows[p as usize].holders += 1;
-                    }
-                    c.cash_cents[k] -= amount;
-                    h.amount_cents[slot] += amount;
-                    flows[p as usize].deposits_cents += amount;
-                    flows[p as usize].claims_cents += amount;
-                    totals.investors += 1;
-                    invested = true;
-                }
-            }
-        }
+            && invest(
+                ctx,
+                &r,
+                y,
+                i,
+                literacy,
+                new_trust,
+                &held,
+                &mut c.holdings,
+                base..base + c.slots,
+                &mut c.cash_cents[k],
+                flows,
+            );
+        totals.investors += u64::from(invested);
 
         // State and visible behaviour.
-        if withdrew {
-            totals.new_withdrawers += 1;
-        }
+        totals.new_withdrawers += u64::from(withdrew);
         let visible_until = if withdrew {
-            day.saturating_add(memory)
+            day.saturating_add(r.memory)
         } else {
             y.social[i].visible_until
         };
@@ -377,13 +339,13 @@ fn run_chunk(
             trust: new_trust,
             visible_until,
         };
-        if finance {
-            let holds_anything = held_amount > 0 || invested;
-            state = if victim || state == UserState::Victim {
+        if r.finance {
+            let holds_anything = held.amount_cents > 0 || invested;
+            state = if held.victim || state == UserState::Victim {
                 UserState::Victim
             } else if state == UserState::Exited {
                 UserState::Exited
-            } else if pending_any {
+            } else if held.pending {
                 UserState::Withdrawing
             } else if !holds_anything && new_trust < b.exit_trust as f32 {
                 UserState::Exited
@@ -394,6 +356,151 @@ fn run_chunk(
         c.state[k] = state;
     }
     totals
+}
+
+/// One user's holdings for the day: settle closed platforms, receive payments, credit returns,
+/// update trust, complain and request withdrawals.
+fn holdings_day(
+    ctx: &DayContext,
+    r: &Rates,
+    o: &Outlook,
+    h: &mut HoldingsChunk,
+    slots: std::ops::Range<usize>,
+    cash_cents: &mut i64,
+    flows: &mut [PlatformFlows],
+) -> Held {
+    let b = &ctx.scenario.behaviour;
+    let mut held = Held::default();
+    for slot in slots {
+        let p = h.platform[slot];
+        if p == NO_PLATFORM {
+            held.free_slots += 1;
+            continue;
+        }
+        let view = &ctx.views[p as usize];
+        let flow = &mut flows[p as usize];
+        let mut amount = h.amount_cents[slot];
+        if let Some(settlement) = view.settlement {
+            let recovered = pro_rata(amount, settlement.pool_cents, settlement.claims_cents);
+            let lost = amount - recovered;
+            let compensated = pro_rata(lost, settlement.compensation_budget_cents, settlement.loss_cents)
+                .min(ctx.compensation_cap_cents);
+            *cash_cents += recovered + compensated;
+            flow.recovered_cents += recovered;
+            flow.compensated_cents += compensated;
+            flow.lost_cents += lost;
+            held.victim |= lost > compensated;
+            // Neighbours see money lost in a failure as money pulled out of the sector.
+            held.withdrew |= lost > compensated;
+            clear_slot(h, slot);
+            held.free_slots += 1;
+            continue;
+        }
+        let mut pending = h.pending_cents[slot];
+        let experience = if pending > 0 {
+            let paid = pro_rata(pending, view.payable_cents, view.pending_cents);
+            let coverage = paid as f32 / pending as f32;
+            pending -= paid;
+            amount -= paid;
+            *cash_cents += paid;
+            flow.paid_cents += paid;
+            Some(coverage)
+        } else {
+            None
+        };
+        let credited = ((amount - pending) as f64 * view.daily_return) as i64;
+        amount += credited;
+        flow.credited_cents += credited;
+        let target = (1.0 - o.herd_weight) * experience.unwrap_or(view.quality) + o.herd_weight * o.own_trust;
+        let target = target + r.reassure * (1.0 - target);
+        let shock = r.platform_news * view.news * o.news_damping + o.news_shock;
+        let trust = approach(h.trust[slot], target, r.gain, r.loss, shock);
+        h.trust[slot] = trust;
+        if pending > 0 && r.day - h.pending_since[slot] >= b.complaint_delay_days && !h.complained[slot] {
+            h.complained[slot] = true;
+            flow.complaints += 1;
+        }
+        if pending == 0
+            && amount > 0
+            && view.open
+            && ((b.withdraw_on_low_trust && trust < o.trust_threshold) || o.herd_trigger)
+        {
+            pending = amount;
+            h.pending_since[slot] = r.day;
+            h.complained[slot] = false;
+            flow.requested_cents += amount;
+            held.withdrew = true;
+        }
+        h.amount_cents[slot] = amount;
+        h.pending_cents[slot] = pending;
+        if amount == 0 {
+            clear_slot(h, slot);
+            held.free_slots += 1;
+            continue;
+        }
+        held.pending |= pending > 0;
+        flow.pending_cents += pending;
+        flow.claims_cents += amount;
+        flow.holders += 1;
+        held.amount_cents += amount;
+        held.trust_weighted += amount as f32 * trust;
+    }
+    held
+}
+
+/// The user's search for an investment (marketing-weighted), then acceptance by appeal.
+/// Returns whether the user invested.
+#[allow(clippy::too_many_arguments)]
+fn invest(
+    ctx: &DayContext,
+    r: &Rates,
+    y: &Yesterday,
+    i: usize,
+    literacy: f32,
+    new_trust: f32,
+    held: &Held,
+    h: &mut HoldingsChunk,
+    slots: std::ops::Range<usize>,
+    cash_cents: &mut i64,
+    flows: &mut [PlatformFlows],
+) -> bool {
+    let b = &ctx.scenario.behaviour;
+    let user = i as u32;
+    let total = *ctx.marketing_cdf.last().expect("non-empty");
+    let p = pick(
+        ctx.marketing_cdf,
+        ctx.draws.uniform(r.day, user, Purpose::Platform) * total,
+    ) as u32;
+    let view = &ctx.views[p as usize];
+    let existing = slots.clone().find(|&slot| h.platform[slot] == p);
+    let slot_ok = match existing {
+        Some(slot) => h.trust[slot] >= b.top_up_trust as f32,
+        None => held.free_slots > 0,
+    };
+    if !view.accepts_deposits || !slot_ok {
+        return false;
+    }
+    let appeal = appeal(b, view, literacy, y.risk_tolerance[i]);
+    let amount = (*cash_cents as f64 * f64::from(y.invest_fraction[i])) as i64;
+    if amount < r.min_invest_cents || ctx.draws.uniform(r.day, user, Purpose::Accept) >= appeal {
+        return false;
+    }
+    let slot = existing.unwrap_or_else(|| {
+        slots
+            .clone()
+            .find(|&s| h.platform[s] == NO_PLATFORM)
+            .expect("a free slot")
+    });
+    if existing.is_none() {
+        h.platform[slot] = p;
+        h.trust[slot] = new_trust;
+        flows[p as usize].holders += 1;
+    }
+    *cash_cents -= amount;
+    h.amount_cents[slot] += amount;
+    flows[p as usize].deposits_cents += amount;
+    flows[p as usize].claims_cents += amount;
+    true
 }
 
 /// The probability that a user who found a platform invests in it.
