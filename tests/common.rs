@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 use trustsim::loader::parse;
 use trustsim::run::{simulate_many, RunResult};
 use trustsim::scenario::Scenario;
+use trustsim::world::World;
 
 /// The repository root.
 pub fn root() -> PathBuf {
@@ -52,4 +53,22 @@ pub fn paired_t(a: &[f64], b: &[f64]) -> f64 {
     let m = mean(&d);
     let var = d.iter().map(|x| (x - m).powi(2)).sum::<f64>() / (d.len() as f64 - 1.0);
     m / (var / d.len() as f64).sqrt()
+}
+
+/// A world for `scenario` and `seed`, stepped to its horizon.
+pub fn run_to_end(scenario: &Scenario, seed: u64) -> World {
+    let mut world = World::build(scenario, None, seed).expect("builds");
+    for _ in 0..scenario.horizon_days {
+        world.step().expect("steps");
+    }
+    world
+}
+
+/// `work` run on a rayon pool of `threads` threads.
+pub fn on_threads<T: Send>(threads: usize, work: impl FnOnce() -> T + Send) -> T {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .expect("a thread pool")
+        .install(work)
 }

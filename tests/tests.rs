@@ -4,5 +4,7 @@ mod classic;
 mod cli;
 mod common;
 mod conservation;
+mod determinism;
 mod docs;
 mod patterns;
+mod regulation;
