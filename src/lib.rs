@@ -19,6 +19,7 @@ mod regulation;
 pub mod rng;
 pub mod run;
 pub mod scenario;
+pub mod tally;
 pub mod user_pass;
 pub mod users;
 pub mod world;

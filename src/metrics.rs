@@ -5,14 +5,10 @@ use serde::Serialize;
 
 use crate::platform::PlatformState;
 use crate::scenario::PlatformType;
-use rayon::prelude::*;
 
-use crate::user_pass::chunk_len;
-use crate::users::{UserState, Users, NO_PLATFORM};
+use crate::tally::UserTally;
+use crate::users::UserState;
 use crate::world::World;
-
-/// Trust quantiles are read off a histogram with this many bins on [0, 1].
-pub const TRUST_BINS: usize = 1024;
 
 /// One day's metrics. Money is in yuan; counts are of users or platforms.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -21,7 +17,7 @@ pub struct StepMetrics {
     pub day: u32,
     /// Mean sector trust over all users.
     pub trust_mean: f64,
-    /// 10th percentile of sector trust (resolution 1/1024).
+    /// 10th percentile of sector trust (resolution 1/1024, see [`crate::tally::TRUST_BINS`]).
     pub trust_p10: f64,
     /// Median sector trust.
     pub trust_p50: f64,
@@ -124,138 +120,16 @@ pub fn yuan(cents: i64) -> f64 {
     cents as f64 / 100.0
 }
 
-/// A histogram of values in [0, 1] for quantiles.
-struct Histogram {
-    bins: Vec<u64>,
-    count: u64,
-    sum: f64,
-}
-
-impl Histogram {
-    fn new() -> Histogram {
-        Histogram {
-            bins: vec![0; TRUST_BINS],
-            count: 0,
-            sum: 0.0,
-        }
-    }
-
-    fn add(&mut self, value: f32) {
-        // Through i32: a signed conversion is one instruction, an unsigned one several.
-        let bin = ((value * TRUST_BINS as f32) as i32).clamp(0, TRUST_BINS as i32 - 1) as usize;
-        self.bins[bin] += 1;
-        self.count += 1;
-        self.sum += f64::from(value);
-    }
-
-    fn mean(&self) -> f64 {
-        if self.count == 0 {
-            0.0
-        } else {
-            self.sum / self.count as f64
-        }
-    }
-
-    /// Adds another histogram's counts and sum.
-    fn merge(&mut self, other: &Histogram) {
-        for (bin, n) in self.bins.iter_mut().zip(&other.bins) {
-            *bin += n;
-        }
-        self.count += other.count;
-        self.sum += other.sum;
-    }
-
-    /// The midpoint of the first bin at which the cumulative share reaches `q`.
-    fn quantile(&self, q: f64) -> f64 {
-        if self.count == 0 {
-            return 0.0;
-        }
-        let rank = (q * self.count as f64).ceil().max(1.0) as u64;
-        let mut cumulative = 0;
-        for (bin, &n) in self.bins.iter().enumerate() {
-            cumulative += n;
-            if cumulative >= rank {
-                return (bin as f64 + 0.5) / TRUST_BINS as f64;
-            }
-        }
-        1.0
-    }
-}
-
-/// What observation counts over a range of users.
-struct UserTally {
-    sector: Histogram,
-    holdings: Histogram,
-    states: [u64; 4],
-    literacy: f64,
-    investors: u64,
-}
-
-impl UserTally {
-    fn new() -> UserTally {
-        UserTally {
-            sector: Histogram::new(),
-            holdings: Histogram::new(),
-            states: [0; 4],
-            literacy: 0.0,
-            investors: 0,
-        }
-    }
-
-    fn of(users: &Users, range: std::ops::Range<usize>) -> UserTally {
-        let mut tally = UserTally::new();
-        for i in range {
-            tally.sector.add(users.social[i].trust);
-            tally.states[users.state[i] as usize] += 1;
-            tally.literacy += f64::from(users.literacy[i]);
-            let slots = i * users.slots..(i + 1) * users.slots;
-            let mut invests = false;
-            for (&p, &trust) in users.holdings.platform[slots.clone()]
-                .iter()
-                .zip(&users.holdings.trust[slots])
-            {
-                if p != NO_PLATFORM {
-                    tally.holdings.add(trust);
-                    invests = true;
-                }
-            }
-            tally.investors += u64::from(invests);
-        }
-        tally
-    }
-
-    fn merge(&mut self, other: &UserTally) {
-        self.sector.merge(&other.sector);
-        self.holdings.merge(&other.holdings);
-        for (state, n) in self.states.iter_mut().zip(other.states) {
-            *state += n;
-        }
-        self.literacy += other.literacy;
-        self.investors += other.investors;
-    }
-}
-
 /// The metrics of the world as it stands.
 pub fn observe(world: &World) -> StepMetrics {
     let users = &world.users;
-    // Tallied in the users' day's fixed chunks, in parallel, and merged in chunk order, so the
-    // floating-point sums do not depend on the number of threads.
-    let chunk = chunk_len(users.len());
-    let tallies: Vec<UserTally> = (0..users.len().div_ceil(chunk))
-        .into_par_iter()
-        .map(|c| UserTally::of(users, c * chunk..((c + 1) * chunk).min(users.len())))
-        .collect();
-    let mut all = UserTally::new();
-    for tally in &tallies {
-        all.merge(tally);
-    }
     let UserTally {
         sector,
         holdings,
         states,
         literacy,
         investors,
-    } = all;
+    } = &world.tally;
     let mut by_state = [0u64; 7];
     let mut open = [0u64; 3];
     let mut failed = [0u64; 3];
@@ -298,7 +172,7 @@ pub fn observe(world: &World) -> StepMetrics {
         users_withdrawing: states[UserState::Withdrawing as usize],
         users_exited: states[UserState::Exited as usize],
         users_victim: states[UserState::Victim as usize],
-        investors,
+        investors: *investors,
         new_withdrawers: today.users.new_withdrawers,
         literacy_mean: if users.is_empty() {
             0.0
@@ -339,24 +213,5 @@ pub fn observe(world: &World) -> StepMetrics {
         stringency,
         compensation_fund_yuan: yuan(world.policy.fund.as_ref().map_or(0, |f| f.balance_cents)),
         money_held_yuan: yuan(world.money_held()),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn histogram_quantiles_match_a_known_distribution() {
-        let mut h = Histogram::new();
-        for i in 0..10_000 {
-            h.add(i as f32 / 10_000.0);
-        }
-        assert!((h.quantile(0.1) - 0.1).abs() < 2.0 / TRUST_BINS as f64);
-        assert!((h.quantile(0.5) - 0.5).abs() < 2.0 / TRUST_BINS as f64);
-        assert!((h.mean() - 0.49995).abs() < 1e-9);
-        let mut ones = Histogram::new();
-        ones.add(1.0);
-        assert_eq!(ones.quantile(0.5), (TRUST_BINS as f64 - 0.5) / TRUST_BINS as f64);
     }
 }

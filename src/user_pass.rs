@@ -7,6 +7,7 @@ use crate::network::Network;
 use crate::platform::Settlement;
 use crate::rng::{Purpose, UserDraws};
 use crate::scenario::Scenario;
+use crate::tally::UserTally;
 use rayon::prelude::*;
 
 use crate::users::{pick, HoldingsChunk, Social, UserChunk, UserState, Users, Yesterday, NO_PLATFORM};
@@ -135,29 +136,49 @@ fn approach(trust: f32, target: f32, gain: f32, loss: f32, shock: f32) -> f32 {
     (trust + rate * (target - trust) - shock).clamp(0.0, 1.0)
 }
 
+/// What one chunk of the users' day adds up: flows per platform, counts, and the observation's
+/// tally of the users as they end the day.
+struct ChunkSums {
+    flows: Vec<PlatformFlows>,
+    totals: UserDayTotals,
+    tally: UserTally,
+}
+
 /// Runs the users' day over fixed chunks of users in parallel; `flows` (one per platform) must
-/// be zeroed by the caller. Each chunk's flows and counts are added up in chunk order.
-pub fn run_day(ctx: &DayContext, users: &mut Users, network: &Network, flows: &mut [PlatformFlows]) -> UserDayTotals {
+/// be zeroed by the caller. Each chunk's flows, counts and tally are added up in chunk order.
+/// Returns the day's counts and the tally of the users as they end the day.
+pub fn run_day(
+    ctx: &DayContext,
+    users: &mut Users,
+    network: &Network,
+    flows: &mut [PlatformFlows],
+) -> (UserDayTotals, UserTally) {
     let chunk = chunk_len(users.len());
     let platforms = flows.len();
     let (yesterday, chunks) = users.split_for_day(chunk);
-    let results: Vec<(Vec<PlatformFlows>, UserDayTotals)> = chunks
+    let results: Vec<ChunkSums> = chunks
         .into_par_iter()
         .map(|mut chunk| {
-            let mut chunk_flows = vec![PlatformFlows::default(); platforms];
-            let totals = run_chunk(ctx, &yesterday, &mut chunk, network, &mut chunk_flows);
-            (chunk_flows, totals)
+            let mut sums = ChunkSums {
+                flows: vec![PlatformFlows::default(); platforms],
+                totals: UserDayTotals::default(),
+                tally: UserTally::default(),
+            };
+            run_chunk(ctx, &yesterday, &mut chunk, network, &mut sums);
+            sums
         })
         .collect();
     let mut totals = UserDayTotals::default();
-    for (chunk_flows, chunk_totals) in &results {
-        for (flow, chunk_flow) in flows.iter_mut().zip(chunk_flows) {
+    let mut tally = UserTally::default();
+    for sums in &results {
+        for (flow, chunk_flow) in flows.iter_mut().zip(&sums.flows) {
             flow.add(chunk_flow);
         }
-        totals.add(chunk_totals);
+        totals.add(&sums.totals);
+        tally.merge(&sums.tally);
     }
     users.swap_buffers();
-    totals
+    (totals, tally)
 }
 
 /// The day's constants of the users' rules, converted once per chunk.
@@ -219,17 +240,10 @@ struct Held {
 }
 
 /// The users' day for one chunk of users.
-fn run_chunk(
-    ctx: &DayContext,
-    y: &Yesterday,
-    c: &mut UserChunk,
-    network: &Network,
-    flows: &mut [PlatformFlows],
-) -> UserDayTotals {
+fn run_chunk(ctx: &DayContext, y: &Yesterday, c: &mut UserChunk, network: &Network, sums: &mut ChunkSums) {
     let r = Rates::new(ctx);
     let (t, b) = (&ctx.scenario.trust, &ctx.scenario.behaviour);
     let day = r.day;
-    let mut totals = UserDayTotals::default();
 
     // Neighbourhood signals first, in a tight loop of its own: the reads of neighbours scattered
     // over memory then overlap instead of waiting on the long chain of each user's update.
@@ -280,7 +294,7 @@ fn run_chunk(
             &mut c.holdings,
             base..base + c.slots,
             &mut c.cash_cents[k],
-            flows,
+            sums,
         );
         let mut withdrew = held.withdrew;
 
@@ -298,7 +312,7 @@ fn run_chunk(
         if let Some((reach, literacy_gain)) = ctx.education {
             if ctx.draws.uniform(day, user, Purpose::Education) < reach {
                 c.literacy[k] = literacy + literacy_gain as f32 * (1.0 - literacy);
-                totals.educated += 1;
+                sums.totals.educated += 1;
             }
         }
 
@@ -324,12 +338,12 @@ fn run_chunk(
                 &mut c.holdings,
                 base..base + c.slots,
                 &mut c.cash_cents[k],
-                flows,
+                sums,
             );
-        totals.investors += u64::from(invested);
+        sums.totals.investors += u64::from(invested);
 
         // State and visible behaviour.
-        totals.new_withdrawers += u64::from(withdrew);
+        sums.totals.new_withdrawers += u64::from(withdrew);
         let visible_until = if withdrew {
             day.saturating_add(r.memory)
         } else {
@@ -339,8 +353,8 @@ fn run_chunk(
             trust: new_trust,
             visible_until,
         };
+        let holds_anything = held.amount_cents > 0 || invested;
         if r.finance {
-            let holds_anything = held.amount_cents > 0 || invested;
             state = if held.victim || state == UserState::Victim {
                 UserState::Victim
             } else if state == UserState::Exited {
@@ -354,8 +368,8 @@ fn run_chunk(
             };
         }
         c.state[k] = state;
+        sums.tally.add_user(new_trust, state, c.literacy[k], holds_anything);
     }
-    totals
 }
 
 /// One user's holdings for the day: settle closed platforms, receive payments, credit returns,
@@ -367,7 +381,7 @@ fn holdings_day(
     h: &mut HoldingsChunk,
     slots: std::ops::Range<usize>,
     cash_cents: &mut i64,
-    flows: &mut [PlatformFlows],
+    sums: &mut ChunkSums,
 ) -> Held {
     let b = &ctx.scenario.behaviour;
     let mut held = Held::default();
@@ -378,7 +392,7 @@ fn holdings_day(
             continue;
         }
         let view = &ctx.views[p as usize];
-        let flow = &mut flows[p as usize];
+        let flow = &mut sums.flows[p as usize];
         let mut amount = h.amount_cents[slot];
         if let Some(settlement) = view.settlement {
             let recovered = pro_rata(amount, settlement.pool_cents, settlement.claims_cents);
@@ -444,6 +458,7 @@ fn holdings_day(
         flow.holders += 1;
         held.amount_cents += amount;
         held.trust_weighted += amount as f32 * trust;
+        sums.tally.holdings.add(trust);
     }
     held
 }
@@ -462,7 +477,7 @@ fn invest(
     h: &mut HoldingsChunk,
     slots: std::ops::Range<usize>,
     cash_cents: &mut i64,
-    flows: &mut [PlatformFlows],
+    sums: &mut ChunkSums,
 ) -> bool {
     let b = &ctx.scenario.behaviour;
     let user = i as u32;
@@ -491,15 +506,17 @@ fn invest(
             .find(|&s| h.platform[s] == NO_PLATFORM)
             .expect("a free slot")
     });
+    let flow = &mut sums.flows[p as usize];
     if existing.is_none() {
         h.platform[slot] = p;
         h.trust[slot] = new_trust;
-        flows[p as usize].holders += 1;
+        flow.holders += 1;
+        sums.tally.holdings.add(new_trust);
     }
     *cash_cents -= amount;
     h.amount_cents[slot] += amount;
-    flows[p as usize].deposits_cents += amount;
-    flows[p as usize].claims_cents += amount;
+    flow.deposits_cents += amount;
+    flow.claims_cents += amount;
     true
 }
 

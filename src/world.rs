@@ -17,6 +17,7 @@ use crate::platform::{Platform, PlatformState, WINDOW_DAYS};
 use crate::policy::{Policy, Regulator};
 use crate::rng::{stream, Stream, UserDraws};
 use crate::scenario::{NetworkKind, PlatformType, Scenario};
+use crate::tally::UserTally;
 use crate::user_pass::{run_day, DayContext, PlatformFlows, PlatformView, UserDayTotals};
 use crate::users::{UserState, Users};
 
@@ -93,6 +94,8 @@ pub struct World {
     pub totals: Totals,
     /// Today's flows.
     pub today: Today,
+    /// The observation's tally of the users as they stand.
+    pub tally: UserTally,
     pub(crate) draws: UserDraws,
     pub(crate) platform_rng: ChaCha8Rng,
     pub(crate) regulator_rng: ChaCha8Rng,
@@ -170,6 +173,7 @@ impl World {
             ledger,
             totals: Totals::default(),
             today: Today::default(),
+            tally: UserTally::default(),
             draws: UserDraws::new(seed),
             platform_rng,
             regulator_rng: stream(seed, Stream::Regulator),
@@ -180,6 +184,7 @@ impl World {
             platform_news: vec![0.0; count],
         };
         world.apply_events(0);
+        world.tally = UserTally::of(&world.users);
         world.check_money()?;
         Ok(world)
     }
@@ -211,7 +216,7 @@ impl World {
             education: self.policy.education_today(day),
             compensation_cap_cents: self.policy.fund.as_ref().map_or(i64::MAX, |f| f.cap_cents),
         };
-        self.today.users = run_day(&ctx, &mut self.users, &self.network, &mut self.flows);
+        (self.today.users, self.tally) = run_day(&ctx, &mut self.users, &self.network, &mut self.flows);
         if self.scenario.finance.enabled {
             self.platforms_day()?;
             self.regulators_day();

@@ -1,7 +1,38 @@
-//! Money is conserved at every step of every shipped scenario, and state stays in bounds.
+//! Money is conserved at every step of every shipped scenario, state stays in bounds, and what
+//! the users' day tallies for observation agrees with a recount of the users.
 
 use crate::common::{shipped, shipped_scenarios};
+use trustsim::tally::UserTally;
 use trustsim::world::World;
+
+/// The tally gathered during the users' day equals a fresh count of the users as they stand
+/// (sums of trust up to the order in which they were added).
+fn assert_tally_matches_recount(world: &World, name: &str) {
+    let recount = UserTally::of(&world.users);
+    let tally = &world.tally;
+    assert_eq!(tally.states, recount.states, "{name} day {}: users by state", world.day);
+    assert_eq!(
+        tally.investors, recount.investors,
+        "{name} day {}: investors",
+        world.day
+    );
+    for (of, recounted) in [(&tally.sector, &recount.sector), (&tally.holdings, &recount.holdings)] {
+        for q in [0.01, 0.1, 0.25, 0.5, 0.75, 0.9, 0.99] {
+            assert_eq!(
+                of.quantile(q),
+                recounted.quantile(q),
+                "{name} day {}: quantile {q}",
+                world.day
+            );
+        }
+        assert!(
+            (of.mean() - recounted.mean()).abs() < 1e-9,
+            "{name} day {}: mean",
+            world.day
+        );
+    }
+    assert!((tally.literacy - recount.literacy).abs() < 1e-6 * recount.literacy.max(1.0));
+}
 
 #[test]
 fn every_shipped_scenario_conserves_money_at_every_step() {
@@ -42,6 +73,7 @@ fn every_shipped_scenario_conserves_money_at_every_step() {
                     "cumulative losses decreased"
                 );
                 previous_losses = world.totals.losses_incurred_cents;
+                assert_tally_matches_recount(&world, &name);
             }
         }
     }
