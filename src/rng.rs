@@ -52,15 +52,20 @@ pub enum Purpose {
 /// so it does not depend on how many other draws were made or in which order users are visited.
 #[derive(Debug, Clone, Copy)]
 pub struct UserDraws {
-    key: u64,
+    /// `mix(key ^ purpose × G)` for each purpose (index = purpose number), computed once.
+    purpose_keys: [u64; PURPOSES + 1],
 }
+
+/// Number of [`Purpose`]s (the last one's number).
+const PURPOSES: usize = Purpose::Education as usize;
 
 impl UserDraws {
     /// The draws of the run with `seed` (key = first output of its `Users` stream).
     pub fn new(seed: u64) -> UserDraws {
         use rand::RngCore;
+        let key = stream(seed, Stream::Users).next_u64();
         UserDraws {
-            key: stream(seed, Stream::Users).next_u64(),
+            purpose_keys: std::array::from_fn(|purpose| mix(key ^ (purpose as u64).wrapping_mul(GOLDEN))),
         }
     }
 
@@ -68,7 +73,7 @@ impl UserDraws {
     #[inline]
     pub fn uniform(&self, day: u32, user: u32, purpose: Purpose) -> f64 {
         let counter = (u64::from(day) << 32) | u64::from(user);
-        let h = mix(mix(self.key ^ (purpose as u64).wrapping_mul(GOLDEN)) ^ counter);
+        let h = mix(self.purpose_keys[purpose as usize] ^ counter);
         (mix(h) >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
     }
 }
