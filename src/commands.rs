@@ -9,14 +9,14 @@ use crate::loader::{load, LoadedScenario};
 use crate::network::Network;
 use crate::outcome::Outcome;
 use crate::output::{sha256_hex, OutputDir};
-use crate::run::simulate;
-use crate::scenario::NetworkKind;
+use crate::run::simulate_for;
+use crate::scenario::{NetworkKind, Scenario};
 
 /// How every random number is derived, recorded in each manifest.
 pub const RNG_DERIVATION: &str = "ChaCha8Rng::seed_from_u64(seed) with stream 1 network, 2 population \
-(each attribute at word position attribute << 48, initial holdings at 9 << 48), 3 platforms, 4 regulator, 5 events; per-user draws \
+(each attribute at word position attribute << 48, initial holdings at 9 << 48), 3 platforms, 4 regulator, 5 events, 7 ratings; per-user draws \
 are splitmix64(splitmix64(splitmix64(key ^ purpose * 0x9e3779b97f4a7c15) ^ (day << 32 | user))) >> 11 \
-scaled by 2^-53, with key the first u64 of stream 6";
+scaled by 2^-53, with key the first u64 of stream 6; every strategy of a comparison uses the same streams";
 
 /// Options of `trustsim run`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,6 +29,8 @@ pub struct RunOptions {
     pub overrides: Vec<String>,
     /// Output directory; default `output/<scenario name>-seed<seed>`.
     pub out: Option<PathBuf>,
+    /// The strategy whose interventions are added (default: the reference strategy).
+    pub strategy: Option<String>,
 }
 
 /// What `trustsim run` produced.
@@ -41,50 +43,74 @@ pub struct RunReport {
 }
 
 /// The edge-list path of a scenario that reads one.
-fn edge_list(loaded: &LoadedScenario) -> Option<PathBuf> {
+pub(crate) fn edge_list(loaded: &LoadedScenario) -> Option<PathBuf> {
     (loaded.scenario.network.kind == NetworkKind::EdgeList).then(|| loaded.edge_list_path())
+}
+
+/// The resolved scenario as TOML; it names the edge list by absolute path, so that it runs from
+/// anywhere.
+pub(crate) fn resolved_text(scenario: &Scenario, edges: Option<&Path>) -> Result<String> {
+    let mut resolved = scenario.clone();
+    if let Some(path) = edges {
+        resolved.network.edge_list = std::path::absolute(path)
+            .map_err(|e| crate::Error::io(path, e))?
+            .display()
+            .to_string();
+    }
+    Ok(toml::to_string(&resolved).expect("a scenario always serializes"))
+}
+
+/// The manifest entries every command writes: version, command, scenario file and hashes,
+/// overrides, the edge list's hash and the RNG derivation.
+pub(crate) fn manifest_base(
+    command: &str,
+    loaded: &LoadedScenario,
+    resolved: &str,
+    edges: Option<&Path>,
+) -> Result<Map<String, Value>> {
+    let mut manifest = Map::new();
+    manifest.insert("trustsim_version".into(), json!(env!("CARGO_PKG_VERSION")));
+    manifest.insert("command".into(), json!(command));
+    manifest.insert("scenario_file".into(), json!(loaded.path.display().to_string()));
+    manifest.insert("scenario_sha256".into(), json!(sha256_hex(&loaded.source)));
+    manifest.insert(
+        "resolved_scenario_sha256".into(),
+        json!(sha256_hex(resolved.as_bytes())),
+    );
+    manifest.insert("overrides".into(), json!(loaded.overrides));
+    if let Some(path) = edges {
+        let bytes = std::fs::read(path).map_err(|e| crate::Error::io(path, e))?;
+        manifest.insert("edge_list_sha256".into(), json!(sha256_hex(&bytes)));
+    }
+    manifest.insert("rng".into(), Value::String(RNG_DERIVATION.to_string()));
+    Ok(manifest)
 }
 
 /// Runs one scenario with one seed and writes its outputs atomically.
 pub fn run(options: &RunOptions) -> Result<RunReport> {
     let loaded = load(&options.scenario, &options.overrides)?;
     let scenario = &loaded.scenario;
+    let strategy = scenario
+        .strategy_index(options.strategy.as_deref().unwrap_or(&scenario.reference_strategy))
+        .map_err(|message| crate::Error::Usage {
+            option: "--strategy".to_string(),
+            message,
+        })?;
     let edges = edge_list(&loaded);
-    let result = simulate(scenario, edges.as_deref(), options.seed)?;
+    let result = simulate_for(scenario, strategy, edges.as_deref(), options.seed)?;
     let directory = options
         .out
         .clone()
         .unwrap_or_else(|| Path::new("output").join(format!("{}-seed{}", scenario.name, options.seed)));
-    // The resolved scenario names the edge list by absolute path, so that it runs from anywhere.
-    let mut resolved = scenario.clone();
-    if let Some(path) = &edges {
-        resolved.network.edge_list = std::path::absolute(path)
-            .map_err(|e| crate::Error::io(path, e))?
-            .display()
-            .to_string();
-    }
-    let resolved = toml::to_string(&resolved).expect("a scenario always serializes");
+    let resolved = resolved_text(scenario, edges.as_deref())?;
     let mut out = OutputDir::create(&directory)?;
     out.write_csv("series.csv", &result.series)?;
     out.write_csv("outcome.csv", std::slice::from_ref(&result.outcome))?;
     out.write_csv("platforms.csv", &result.platforms)?;
     out.write_text("scenario.toml", &resolved)?;
-    let mut manifest = Map::new();
-    manifest.insert("trustsim_version".into(), json!(env!("CARGO_PKG_VERSION")));
-    manifest.insert("command".into(), json!("run"));
-    manifest.insert("scenario_file".into(), json!(options.scenario.display().to_string()));
-    manifest.insert("scenario_sha256".into(), json!(sha256_hex(&loaded.source)));
-    manifest.insert(
-        "resolved_scenario_sha256".into(),
-        json!(sha256_hex(resolved.as_bytes())),
-    );
-    manifest.insert("overrides".into(), json!(options.overrides));
-    if let Some(path) = &edges {
-        let bytes = std::fs::read(path).map_err(|e| crate::Error::io(path, e))?;
-        manifest.insert("edge_list_sha256".into(), json!(sha256_hex(&bytes)));
-    }
+    let mut manifest = manifest_base("run", &loaded, &resolved, edges.as_deref())?;
     manifest.insert("seed".into(), json!(options.seed));
-    manifest.insert("rng".into(), Value::String(RNG_DERIVATION.to_string()));
+    manifest.insert("strategy".into(), json!(scenario.strategies()[strategy].name));
     let directory = out.finish(manifest)?;
     Ok(RunReport {
         directory,

@@ -77,6 +77,14 @@ pub enum Error {
         /// What is wrong and what is expected.
         message: String,
     },
+    /// A command-line option is unusable with this scenario or machine.
+    #[error("{option}: {message}")]
+    Usage {
+        /// The option, e.g. `--strategy`.
+        option: String,
+        /// What is wrong and what is allowed.
+        message: String,
+    },
     /// The simulation broke one of its own invariants: a bug, never bad input.
     #[error("internal invariant broken on day {day}: {message}")]
     Invariant {

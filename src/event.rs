@@ -6,7 +6,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
 
 use crate::params::params;
-use crate::scenario::{prefix, PlatformType, Problem, Scenario};
+use crate::scenario::{prefix, PlatformType, Problem, Scenario, Targeting};
 
 /// Which platform an event hits, resolved on the day of the event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -156,6 +156,8 @@ params! {
         interval_days: u32 = 30, 1..=3650, "days";
         /// Standard deviation of the rating's error at detection power 0 (shrinks with power).
         noise: f64 = 0.2, 0.0..=1.0, "-";
+        /// Joint punishment: a platform rated below this may not raise deposits or market (0: none).
+        blacklist_below: f64 = 0.0, 0.0..=1.0, "-";
     }
 }
 
@@ -164,6 +166,42 @@ params! {
     pub struct DisclosureMandate {
         /// Minimum disclosure quality.
         minimum: f64 = 0.8, 0.0..=1.0, "-";
+        /// Yearly cost of complying to every open platform, as a share of deposits owed.
+        cost_rate: f64 = 0.002, 0.0..=1.0, "per year";
+    }
+}
+
+params! {
+    /// `kind = "inspections"`: a regulator inspects at a new rate with a new way of choosing targets.
+    pub struct Inspections {
+        /// Regulator that inspects ("" for every regulator).
+        regulator: String = String::new(), (), "-";
+        /// Inspections per day at stringency 1 (scaled by stringency, and by the ramp).
+        inspections_per_day: f64 = 1.0, 0.0..=1000.0, "1/day";
+        /// How targets are chosen: `random` or `risk_ranked` (by complaints).
+        targeting: Targeting = Targeting::RiskRanked, (), "-";
+    }
+}
+
+params! {
+    /// `kind = "wind_down_policy"`: closed platforms are wound down in order, recovering more of
+    /// their loan book for users.
+    pub struct WindDownPolicy {
+        /// Regulator whose wind-downs recover more ("" for every regulator).
+        regulator: String = String::new(), (), "-";
+        /// Share of the loan book recovered in an orderly wind-down.
+        recovery: f64 = 0.9, 0.0..=1.0, "-";
+    }
+}
+
+params! {
+    /// `kind = "marketing_restriction"`: caps on the returns platforms may promise and on their
+    /// marketing intensity.
+    pub struct MarketingRestriction {
+        /// Highest return a platform may promise.
+        max_promised_return: f64 = 0.08, 0.0..=1.0, "per year";
+        /// Highest marketing intensity.
+        max_marketing: f64 = 0.3, 0.0..=100.0, "-";
     }
 }
 
@@ -219,6 +257,12 @@ pub enum Action {
     FundraisingBan(FundraisingBan),
     /// Cascade seeds.
     SeedWithdrawers(SeedWithdrawers),
+    /// Inspections at a new rate and targeting.
+    Inspections(Inspections),
+    /// Orderly wind-downs recover more.
+    WindDownPolicy(WindDownPolicy),
+    /// Caps on promised returns and marketing.
+    MarketingRestriction(MarketingRestriction),
 }
 
 /// One `[[event]]`: a day and an action.
@@ -250,7 +294,7 @@ impl<'de> Deserialize<'de> for Event {
 
 impl Action {
     /// Every event kind, as written in scenario files, in declaration order.
-    pub const KINDS: [&'static str; 16] = [
+    pub const KINDS: [&'static str; 19] = [
         "run_away",
         "collapse",
         "data_leak",
@@ -267,6 +311,9 @@ impl Action {
         "fund_custody",
         "fundraising_ban",
         "seed_withdrawers",
+        "inspections",
+        "wind_down_policy",
+        "marketing_restriction",
     ];
 
     /// The action of `kind` with its parameters read from `payload` (the event's other keys).
@@ -291,6 +338,9 @@ impl Action {
             },
             "fundraising_ban" => Action::FundraisingBan(read_payload(payload)?),
             "seed_withdrawers" => Action::SeedWithdrawers(read_payload(payload)?),
+            "inspections" => Action::Inspections(read_payload(payload)?),
+            "wind_down_policy" => Action::WindDownPolicy(read_payload(payload)?),
+            "marketing_restriction" => Action::MarketingRestriction(read_payload(payload)?),
             _ => {
                 let kinds: Vec<String> = Action::KINDS.iter().map(|k| format!("`{k}`")).collect();
                 return Err(Problem::new(
@@ -403,6 +453,15 @@ impl Event {
                 regulator(&p.regulator)
             }
             Action::FundraisingBan(p) => regulator(&p.regulator),
+            Action::Inspections(p) => {
+                p.validate(key)?;
+                regulator(&p.regulator)
+            }
+            Action::WindDownPolicy(p) => {
+                p.validate(key)?;
+                regulator(&p.regulator)
+            }
+            Action::MarketingRestriction(p) => p.validate(key),
             Action::RegulatoryAnnouncement(p) => p.validate(key),
             Action::EducationCampaign(p) => p.validate(key),
             Action::CompensationFund(p) => p.validate(key),

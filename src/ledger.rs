@@ -28,6 +28,8 @@ pub enum Outflow {
     FireSaleDiscount,
     /// Platforms' operating costs.
     OperatingCosts,
+    /// Platforms' costs of complying with a disclosure mandate.
+    ComplianceCosts,
     /// Money taken by platforms that ran away.
     Absconded,
     /// Loan-book value lost when a failed platform is liquidated.
@@ -55,6 +57,8 @@ pub struct Ledger {
     pub fire_sale_discount: i64,
     /// See [`Outflow::OperatingCosts`].
     pub operating_costs: i64,
+    /// See [`Outflow::ComplianceCosts`].
+    pub compliance_costs: i64,
     /// See [`Outflow::Absconded`].
     pub absconded: i64,
     /// See [`Outflow::LiquidationLoss`].
@@ -83,6 +87,7 @@ impl Ledger {
             Outflow::LoanDefaults => &mut self.loan_defaults,
             Outflow::FireSaleDiscount => &mut self.fire_sale_discount,
             Outflow::OperatingCosts => &mut self.operating_costs,
+            Outflow::ComplianceCosts => &mut self.compliance_costs,
             Outflow::Absconded => &mut self.absconded,
             Outflow::LiquidationLoss => &mut self.liquidation_loss,
             Outflow::ClosingResidue => &mut self.closing_residue,
@@ -99,6 +104,7 @@ impl Ledger {
         let outflows = self.loan_defaults
             + self.fire_sale_discount
             + self.operating_costs
+            + self.compliance_costs
             + self.absconded
             + self.liquidation_loss
             + self.closing_residue;

@@ -1,5 +1,9 @@
 //! trustsim
+mod apply;
+pub mod charts;
 pub mod commands;
+pub mod compare;
+pub mod comparison;
 pub mod dist;
 pub mod error;
 pub mod event;
@@ -19,6 +23,8 @@ mod regulation;
 pub mod rng;
 pub mod run;
 pub mod scenario;
+pub mod stats;
+pub mod strategy;
 pub mod tally;
 pub mod user_pass;
 pub mod users;

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use crate::error::{Error, Location, Result};
 use crate::event::Event;
 use crate::scenario::{Problem, Scenario};
+use crate::strategy::strategy_from_table;
 
 /// A scenario read from a file, with what is needed to reproduce and report it.
 #[derive(Debug, Clone)]
@@ -91,8 +92,9 @@ pub fn parse(text: &str, file: &str, overrides: &[String], path: &Path) -> Resul
             message: problem.message,
         }
     };
-    // Events are read one by one so that an error names the key within its event.
-    let events = take_events(&mut merged).map_err(&locate)?;
+    // Events and strategies are read one by one so that an error names the key within them.
+    let events = take_tables(&mut merged, "event", Event::from_table).map_err(&locate)?;
+    let strategies = take_tables(&mut merged, "strategy", strategy_from_table).map_err(&locate)?;
     let mut scenario: Scenario = serde_path_to_error::deserialize(merged).map_err(|e| {
         let key = e.path().to_string();
         let key = if key == "." { String::new() } else { key };
@@ -114,32 +116,39 @@ pub fn parse(text: &str, file: &str, overrides: &[String], path: &Path) -> Resul
     if let Some(events) = events {
         scenario.event = events;
     }
+    if let Some(strategies) = strategies {
+        scenario.strategy = strategies;
+    }
     scenario.validate().map_err(locate)?;
     Ok(scenario)
 }
 
-/// Takes `event` out of the scenario when it is an array of tables and reads each event, naming
-/// a problem's key as `event[i].key`; anything else is left for the scenario's own reading.
-fn take_events(scenario: &mut toml::Value) -> Result<Option<Vec<Event>>, Problem> {
+/// Takes the array of tables `name` out of the scenario and reads each item with `read`, naming
+/// a problem's key as `name[i].key`; anything else is left for the scenario's own reading.
+fn take_tables<T>(
+    scenario: &mut toml::Value,
+    name: &str,
+    read: impl Fn(toml::Table) -> Result<T, Problem>,
+) -> Result<Option<Vec<T>>, Problem> {
     let toml::Value::Table(table) = scenario else {
         return Ok(None);
     };
-    let Some(toml::Value::Array(items)) = table.get("event") else {
+    let Some(toml::Value::Array(items)) = table.get(name) else {
         return Ok(None);
     };
     if !items.iter().all(toml::Value::is_table) {
         return Ok(None);
     }
-    let Some(toml::Value::Array(items)) = table.insert("event".to_string(), toml::Value::Array(Vec::new())) else {
+    let Some(toml::Value::Array(items)) = table.insert(name.to_string(), toml::Value::Array(Vec::new())) else {
         unreachable!("checked above")
     };
-    let events = items.into_iter().enumerate().map(|(i, item)| {
+    let read_all = items.into_iter().enumerate().map(|(i, item)| {
         let toml::Value::Table(item) = item else {
             unreachable!("checked above")
         };
-        Event::from_table(item).map_err(|p| Problem::new(format!("event[{i}].{}", p.key), p.message))
+        read(item).map_err(|p| Problem::new(format!("{name}[{i}].{}", p.key), p.message))
     });
-    events.collect::<Result<_, _>>().map(Some)
+    read_all.collect::<Result<_, _>>().map(Some)
 }
 
 /// The default scenario as a TOML table, onto which a file is merged.

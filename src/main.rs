@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use trustsim::commands::{self, RunOptions};
+use trustsim::compare::{compare, headline, CompareOptions};
 
 /// Fast, reproducible agent-based simulation of trust contagion in internet finance.
 #[derive(Debug, Parser)]
@@ -30,7 +31,35 @@ enum Command {
         /// Output directory [default: output/<scenario name>-seed<seed>].
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Add this strategy's interventions [default: the scenario's reference strategy].
+        #[arg(long)]
+        strategy: Option<String>,
         /// Print nothing but errors.
+        #[arg(long)]
+        quiet: bool,
+    },
+    /// Run every strategy of a scenario over the same seeds; write per-day summaries with
+    /// confidence intervals, per-run outcomes, a comparison table against the reference
+    /// strategy, charts, the resolved scenario and a manifest.
+    Compare {
+        /// Scenario file (TOML) with [[strategy]] entries.
+        scenario: PathBuf,
+        /// Number of seeds (1 to N) run for every strategy.
+        #[arg(long, default_value_t = 32, value_parser = clap::value_parser!(u64).range(1..=100_000))]
+        seeds: u64,
+        /// Worker threads [default: one per core]; results are identical for any number.
+        #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
+        threads: Option<u16>,
+        /// Override a parameter, e.g. `--set population.users=50000` (repeatable).
+        #[arg(long = "set", value_name = "KEY=VALUE")]
+        overrides: Vec<String>,
+        /// Output directory [default: output/<scenario name>-compare].
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Also write every run's per-day series (series.csv).
+        #[arg(long)]
+        series: bool,
+        /// No progress bar and no summary.
         #[arg(long)]
         quiet: bool,
     },
@@ -64,6 +93,7 @@ fn run(cli: Cli) -> Result<ExitCode, trustsim::Error> {
             seed,
             overrides,
             out,
+            strategy,
             quiet,
         } => {
             let report = commands::run(&RunOptions {
@@ -71,6 +101,7 @@ fn run(cli: Cli) -> Result<ExitCode, trustsim::Error> {
                 seed,
                 overrides,
                 out,
+                strategy,
             })?;
             if !quiet {
                 let o = &report.outcome;
@@ -84,6 +115,29 @@ fn run(cli: Cli) -> Result<ExitCode, trustsim::Error> {
                     o.trough_day,
                     o.failed_sound + o.failed_fragile + o.failed_fraudulent
                 );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Compare {
+            scenario,
+            seeds,
+            threads,
+            overrides,
+            out,
+            series,
+            quiet,
+        } => {
+            let report = compare(&CompareOptions {
+                scenario,
+                seeds,
+                threads: threads.map(usize::from),
+                overrides,
+                out,
+                series,
+                quiet,
+            })?;
+            if !quiet {
+                print!("{}", headline(&report));
             }
             Ok(ExitCode::SUCCESS)
         }

@@ -79,18 +79,57 @@ impl OutputDir {
     /// `file_name` must be a plain name (no `/` or `\`, not `.`, `..` or `manifest.json`) not
     /// written before.
     pub fn write_csv<T: serde::Serialize>(&mut self, file_name: &str, rows: &[T]) -> Result<()> {
+        self.write_csv_with(file_name, |writer| {
+            rows.iter().try_for_each(|row| writer.serialize(row))
+        })
+    }
+
+    /// Writes CSV records (each a list of fields; the first is the header) and records the
+    /// file's sha256. `file_name` follows the same rules as for [`OutputDir::write_csv`].
+    pub fn write_records<R>(&mut self, file_name: &str, records: impl IntoIterator<Item = R>) -> Result<()>
+    where
+        R: IntoIterator,
+        R::Item: AsRef<[u8]>,
+    {
+        self.write_csv_with(file_name, |writer| {
+            records.into_iter().try_for_each(|record| writer.write_record(record))
+        })
+    }
+
+    fn write_csv_with(
+        &mut self,
+        file_name: &str,
+        write: impl FnOnce(&mut csv::Writer<HashWriter<BufWriter<File>>>) -> csv::Result<()>,
+    ) -> Result<()> {
         let path = self.new_file_path(file_name)?;
         let file = create_new(&path)?;
         let mut writer = csv::Writer::from_writer(HashWriter::new(BufWriter::new(file)));
-        for row in rows {
-            writer
-                .serialize(row)
-                .map_err(|e| Error::io(&path, io::Error::from(e)))?;
-        }
+        write(&mut writer).map_err(|e| Error::io(&path, io::Error::from(e)))?;
         let hashing = writer.into_inner().map_err(|e| Error::io(&path, e.into_error()))?;
         let (buffered, digest) = hashing.finish();
         buffered.into_inner().map_err(|e| Error::io(&path, e.into_error()))?;
         self.files.push((file_name.to_string(), digest));
+        Ok(())
+    }
+
+    /// Lets `write` create the files `file_names` at the paths it is given (for writers that
+    /// want paths, such as chart backends writing a PNG and an SVG), then records each file's
+    /// sha256. Each name follows the same rules as for [`OutputDir::write_csv`].
+    pub fn write_with<E: std::fmt::Display>(
+        &mut self,
+        file_names: &[&str],
+        write: impl FnOnce(&[PathBuf]) -> std::result::Result<(), E>,
+    ) -> Result<()> {
+        let paths = file_names
+            .iter()
+            .map(|name| self.new_file_path(name))
+            .collect::<Result<Vec<_>>>()?;
+        let first = paths.first().cloned().unwrap_or_else(|| self.staging.clone());
+        write(&paths).map_err(|e| Error::io(&first, io::Error::other(e.to_string())))?;
+        for (name, path) in file_names.iter().zip(&paths) {
+            let bytes = fs::read(path).map_err(|e| Error::io(path, e))?;
+            self.files.push((name.to_string(), sha256_hex(&bytes)));
+        }
         Ok(())
     }
 

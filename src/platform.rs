@@ -120,6 +120,8 @@ pub struct Platform {
     pub campaign: Option<(f64, u32)>,
     /// Whether new deposits are banned.
     pub fundraising_banned: bool,
+    /// Whether its latest rating put it under joint punishment: no deposits, no marketing.
+    pub blacklisted: bool,
     /// Latest published rating, if ratings are published.
     pub rating: Option<f64>,
     /// Whether a regulator has publicly warned about it.
@@ -173,6 +175,7 @@ impl Platform {
             operating_cost: params.operating_cost.get(kind),
             campaign: None,
             fundraising_banned: false,
+            blacklisted: false,
             rating: None,
             warned: false,
             inspection_day: None,
@@ -207,7 +210,9 @@ impl Platform {
 
     /// Whether the platform takes new deposits.
     pub fn accepts_deposits(&self) -> bool {
-        matches!(self.state, PlatformState::Operating | PlatformState::Distressed) && !self.fundraising_banned
+        matches!(self.state, PlatformState::Operating | PlatformState::Distressed)
+            && !self.fundraising_banned
+            && !self.blacklisted
     }
 
     /// Whether returns are credited to holdings today.

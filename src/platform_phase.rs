@@ -110,6 +110,9 @@ impl World {
             platform.reserves_cents -= levy;
             fund.balance_cents += levy;
         }
+        let compliance = daily(platform.claims_cents, self.policy.disclosure_cost_rate).min(platform.reserves_cents);
+        platform.reserves_cents -= compliance;
+        self.ledger.outflow(Outflow::ComplianceCosts, compliance);
         if let Some(backstop) = self.policy.backstop.as_mut() {
             if platform.backstop_owed_cents > 0 {
                 let interest = daily(platform.backstop_owed_cents, backstop.penalty_rate);
@@ -138,7 +141,7 @@ impl World {
         }
         let mut shortfall = demand - platform.reserves_cents;
         if shortfall > 0 && platform.is_solvent() {
-            if let Some(backstop) = self.policy.backstop.as_mut() {
+            if let Some(backstop) = self.policy.backstop.as_mut().filter(|b| b.lending) {
                 let collateral = (platform.loans_cents as f64 * (1.0 - params.fire_sale_discount)) as i64;
                 let loan = shortfall
                     .min(collateral - platform.backstop_owed_cents)

@@ -1,8 +1,9 @@
 //! Regulators and the sector-wide instruments they run: stringency paths with coordination lags,
 //! the compensation fund, the liquidity backstop, ratings, custody, disclosure and education.
 
-use crate::event::{CompensationFund, EducationCampaign, LiquidityBackstop, Ratings};
+use crate::event::{CompensationFund, EducationCampaign, LiquidityBackstop, MarketingRestriction, Ratings};
 use crate::scenario::RegulatorParams;
+use crate::strategy::Schedule;
 use crate::users::yuan_to_cents;
 
 /// A linear path of stringency from `from` on `start_day` to `to` after `days` days.
@@ -110,6 +111,23 @@ pub struct Backstop {
     pub penalty_rate: f64,
     /// Cash available to lend, in cents.
     pub cash_cents: i64,
+    /// Whether it makes new loans (it stops when lifted; loans outstanding are still repaid).
+    pub lending: bool,
+}
+
+/// An education campaign and when it runs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Campaign {
+    /// Reach and literacy gain at full strength.
+    pub terms: EducationCampaign,
+    /// Days it runs (its end is the last day of `duration_days` or the intervention's end) and
+    /// its ramp: reach is scaled by the schedule's strength.
+    pub schedule: Schedule,
+}
+
+/// `base` brought towards `cap` (never raised) by `strength` in [0, 1]: `base − s·max(base − cap, 0)`.
+pub fn capped(base: f64, cap: f64, strength: f64) -> f64 {
+    base - strength * (base - cap).max(0.0)
 }
 
 /// Sector-wide instruments in force.
@@ -125,8 +143,12 @@ pub struct Policy {
     pub custody: bool,
     /// Minimum disclosure quality mandated (0 when none).
     pub disclosure_minimum: f64,
-    /// Running education campaigns and their last day.
-    pub education: Vec<(EducationCampaign, u32)>,
+    /// Yearly cost of complying with the disclosure mandate, as a share of deposits owed.
+    pub disclosure_cost_rate: f64,
+    /// Caps on promised returns and marketing, and how far they have been brought in (0 to 1).
+    pub caps: Option<(MarketingRestriction, f64)>,
+    /// Education campaigns started and not yet over.
+    pub education: Vec<Campaign>,
     /// Regulators (by index) whose platforms may no longer raise new deposits, entrants included.
     pub fundraising_banned: Vec<bool>,
 }
@@ -157,8 +179,17 @@ impl Policy {
         self.backstop = Some(Backstop {
             penalty_rate: terms.penalty_rate,
             cash_cents: cash + capital,
+            lending: true,
         });
         capital
+    }
+
+    /// Closes the fund to new failures: no more coverage or levy; its balance stays in the fund.
+    pub fn close_fund(&mut self) {
+        if let Some(fund) = self.fund.as_mut() {
+            fund.coverage = 0.0;
+            fund.levy_rate = 0.0;
+        }
     }
 
     /// ρ·c: how far the fund's existence closes the gap of trust to 1 (0 without a fund).
@@ -169,12 +200,17 @@ impl Policy {
     /// Combined daily reach and literacy gain of the campaigns running on `day`: a user reached
     /// by any campaign gains the largest gain among them.
     pub fn education_today(&mut self, day: u32) -> Option<(f64, f64)> {
-        self.education.retain(|(_, last)| *last >= day);
+        self.education
+            .retain(|c| c.schedule.end_day.is_none_or(|end| end >= day));
         if self.education.is_empty() {
             return None;
         }
-        let missed: f64 = self.education.iter().map(|(c, _)| 1.0 - c.reach_per_day).product();
-        let gain = self.education.iter().map(|(c, _)| c.literacy_gain).fold(0.0, f64::max);
+        let missed: f64 = self
+            .education
+            .iter()
+            .map(|c| 1.0 - c.terms.reach_per_day * c.schedule.strength(day))
+            .product();
+        let gain = self.education.iter().map(|c| c.terms.literacy_gain).fold(0.0, f64::max);
         Some((1.0 - missed, gain))
     }
 }

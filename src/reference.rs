@@ -5,8 +5,9 @@
 use std::fmt::Write as _;
 
 use crate::event::{
-    Announcement, CompensationFund, DisclosureMandate, EducationCampaign, FundraisingBan, LiquidityBackstop,
-    MarketingCampaign, PlatformTarget, Ratings, Rumour, SeedWithdrawers, Tightening,
+    Announcement, CompensationFund, DisclosureMandate, EducationCampaign, FundraisingBan, Inspections,
+    LiquidityBackstop, MarketingCampaign, MarketingRestriction, PlatformTarget, Ratings, Rumour, SeedWithdrawers,
+    Tightening, WindDownPolicy,
 };
 use crate::params::ParamDoc;
 use crate::scenario::{HORIZON_DAYS, HORIZON_DAYS_DEFAULT, SCHEMA_VERSION, TABLES};
@@ -113,6 +114,21 @@ const EVENT_KINDS: &[(&str, &str, &[ParamDoc])] = &[
         "seed_withdrawers",
         "Users who start withdrawing for no reason (cascade seeds).",
         SeedWithdrawers::PARAMETERS,
+    ),
+    (
+        "inspections",
+        "A regulator inspects at a new rate, choosing targets at random or by risk (complaints).",
+        Inspections::PARAMETERS,
+    ),
+    (
+        "wind_down_policy",
+        "Orderly wind-downs recover a larger share of a closed platform's loan book for users.",
+        WindDownPolicy::PARAMETERS,
+    ),
+    (
+        "marketing_restriction",
+        "Caps on the returns platforms may promise and on their marketing intensity.",
+        MarketingRestriction::PARAMETERS,
     ),
 ];
 
@@ -556,6 +572,9 @@ mod tests {
                 Action::FundCustody => &[],
                 Action::FundraisingBan(_) => FundraisingBan::PARAMETERS,
                 Action::SeedWithdrawers(_) => SeedWithdrawers::PARAMETERS,
+                Action::Inspections(_) => Inspections::PARAMETERS,
+                Action::WindDownPolicy(_) => WindDownPolicy::PARAMETERS,
+                Action::MarketingRestriction(_) => MarketingRestriction::PARAMETERS,
             }
         }
         let mut seen = Vec::new();
@@ -569,7 +588,7 @@ mod tests {
             assert!(!seen.contains(&variant), "{kind} listed twice");
             seen.push(variant);
         }
-        assert_eq!(seen.len(), 16, "every Action variant is listed once");
+        assert_eq!(seen.len(), Action::KINDS.len(), "every Action variant is listed once");
     }
 
     /// The forms the notes describe are the ones the loader accepts.

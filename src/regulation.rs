@@ -162,10 +162,12 @@ impl World {
                 continue;
             }
             let power = self.regulators[self.platforms[p].regulator].params.detection_power;
-            let noise: f64 = StandardNormal.sample(&mut self.regulator_rng);
+            let noise: f64 = StandardNormal.sample(&mut self.ratings_rng);
             let platform = &mut self.platforms[p];
             let seen = power * platform.true_health() + (1.0 - power) * platform.reported_health();
-            platform.rating = Some((seen + terms.noise * (1.0 - power) * noise).clamp(0.0, 1.0));
+            let rating = (seen + terms.noise * (1.0 - power) * noise).clamp(0.0, 1.0);
+            platform.rating = Some(rating);
+            platform.blacklisted = rating < terms.blacklist_below;
         }
         self.policy.ratings = Some((terms.clone(), day + terms.interval_days));
     }

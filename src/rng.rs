@@ -22,6 +22,9 @@ pub enum Stream {
     Events = 5,
     /// The key of the per-user counter-based draws.
     Users = 6,
+    /// Noise of published ratings (apart from inspections, so that adding ratings to a strategy
+    /// does not shift the inspections' draws).
+    Ratings = 7,
 }
 
 /// The ChaCha8 generator for `stream` of the run with `seed`: `ChaCha8Rng::seed_from_u64(seed)`

@@ -23,9 +23,15 @@ pub struct RunResult {
     pub platforms: Vec<PlatformSummary>,
 }
 
-/// Runs `scenario` with `seed`; `edge_list` is the resolved network file, if it reads one.
+/// Runs `scenario` under its reference strategy with `seed`; `edge_list` is the resolved
+/// network file, if it reads one.
 pub fn simulate(scenario: &Scenario, edge_list: Option<&Path>, seed: u64) -> Result<RunResult> {
-    let mut world = World::build(scenario, edge_list, seed)?;
+    simulate_for(scenario, scenario.reference_index().unwrap_or(0), edge_list, seed)
+}
+
+/// Runs `scenario` under strategy `strategy` (an index into [`Scenario::strategies`]) with `seed`.
+pub fn simulate_for(scenario: &Scenario, strategy: usize, edge_list: Option<&Path>, seed: u64) -> Result<RunResult> {
+    let mut world = World::build_for(scenario, strategy, edge_list, seed)?;
     let mut series = Vec::with_capacity(scenario.horizon_days as usize + 1);
     series.push(observe(&world));
     for _ in 0..scenario.horizon_days {

@@ -7,6 +7,7 @@ use std::ops::RangeInclusive;
 use crate::dist::Dist;
 use crate::event::Event;
 use crate::params::{params, Check, ParamDoc};
+use crate::strategy::Strategy;
 
 /// The scenario schema version this build reads.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -402,6 +403,12 @@ pub struct Scenario {
     /// `[[event]]` entries: scheduled shocks and interventions.
     #[serde(default)]
     pub event: Vec<Event>,
+    /// Name of the strategy the others are compared against ("" for the first).
+    #[serde(default)]
+    pub reference_strategy: String,
+    /// `[[strategy]]` entries: intervention strategies for `compare`.
+    #[serde(default)]
+    pub strategy: Vec<Strategy>,
 }
 
 fn default_horizon() -> u32 {
@@ -428,6 +435,8 @@ impl Default for Scenario {
             news: NewsParams::default(),
             regulator: default_regulators(),
             event: Vec::new(),
+            reference_strategy: String::new(),
+            strategy: Vec::new(),
         }
     }
 }
@@ -477,7 +486,53 @@ impl Scenario {
         for (i, event) in self.event.iter().enumerate() {
             event.validate(&format!("event[{i}]"), self)?;
         }
-        Ok(())
+        self.validate_strategies()
+    }
+
+    fn validate_strategies(&self) -> Result<(), Problem> {
+        for (i, strategy) in self.strategy.iter().enumerate() {
+            let key = format!("strategy[{i}]");
+            strategy.validate(&key, self)?;
+            if self.strategy[..i].iter().any(|s| s.name == strategy.name) {
+                return Err(Problem::new(
+                    format!("{key}.name"),
+                    format!(
+                        "`{}` is used by an earlier strategy; names must be unique",
+                        strategy.name
+                    ),
+                ));
+            }
+        }
+        self.reference_index()
+            .map(|_| ())
+            .map_err(|m| Problem::new("reference_strategy", m))
+    }
+
+    /// The strategies to compare: the scenario's own, or the status quo alone when it has none.
+    pub fn strategies(&self) -> Vec<Strategy> {
+        if self.strategy.is_empty() {
+            vec![Strategy::status_quo()]
+        } else {
+            self.strategy.clone()
+        }
+    }
+
+    /// The index in [`Scenario::strategies`] of the reference strategy (the first unless
+    /// `reference_strategy` names another), or a message listing the names that exist.
+    pub fn reference_index(&self) -> Result<usize, String> {
+        self.strategy_index(&self.reference_strategy)
+    }
+
+    /// The index in [`Scenario::strategies`] of the strategy called `name` ("" for the first).
+    pub fn strategy_index(&self, name: &str) -> Result<usize, String> {
+        if name.is_empty() {
+            return Ok(0);
+        }
+        let strategies = self.strategies();
+        strategies.iter().position(|s| s.name == name).ok_or_else(|| {
+            let names: Vec<String> = strategies.iter().map(|s| format!("`{}`", s.name)).collect();
+            format!("no strategy is called `{name}`; strategies are {}", names.join(", "))
+        })
     }
 
     fn validate_consistency(&self) -> Result<(), Problem> {

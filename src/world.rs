@@ -2,24 +2,23 @@
 //! built from a scenario and a seed, and advanced one day at a time by [`World::step`], which is
 //! pure computation (no I/O).
 
-use rand::seq::index::sample;
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 use std::path::Path;
 
 use crate::dist::Dist;
 use crate::error::{Error, Result};
-use crate::event::{Action, PlatformSelector};
 use crate::ledger::{Inflow, Ledger};
 use crate::network::Network;
-use crate::news::{News, NewsKind};
+use crate::news::News;
 use crate::platform::{Platform, PlatformState, WINDOW_DAYS};
 use crate::policy::{Policy, Regulator};
 use crate::rng::{stream, Stream, UserDraws};
 use crate::scenario::{NetworkKind, PlatformType, Scenario};
+use crate::strategy::Intervention;
 use crate::tally::UserTally;
 use crate::user_pass::{run_day, DayContext, PlatformFlows, PlatformView, UserDayTotals};
-use crate::users::{UserState, Users};
+use crate::users::Users;
 
 /// Running totals since day 0, in cents and counts.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -99,7 +98,10 @@ pub struct World {
     pub(crate) draws: UserDraws,
     pub(crate) platform_rng: ChaCha8Rng,
     pub(crate) regulator_rng: ChaCha8Rng,
-    event_rng: ChaCha8Rng,
+    pub(crate) ratings_rng: ChaCha8Rng,
+    pub(crate) event_rng: ChaCha8Rng,
+    /// The interventions of the strategy being run.
+    pub(crate) interventions: Vec<Intervention>,
     pub(crate) views: Vec<PlatformView>,
     pub(crate) flows: Vec<PlatformFlows>,
     marketing_cdf: Vec<f64>,
@@ -107,9 +109,18 @@ pub struct World {
 }
 
 impl World {
-    /// Builds the world for `scenario` and `seed`; `edge_list` is the resolved path of the
-    /// network file when the scenario reads one. Events of day 0 are applied.
+    /// Builds the world for `scenario` under its reference strategy and `seed`; `edge_list` is
+    /// the resolved path of the network file when the scenario reads one. Events and
+    /// interventions of day 0 are applied.
     pub fn build(scenario: &Scenario, edge_list: Option<&Path>, seed: u64) -> Result<World> {
+        let reference = scenario.reference_index().unwrap_or(0);
+        World::build_for(scenario, reference, edge_list, seed)
+    }
+
+    /// Builds the world for `scenario` under strategy `strategy` (an index into
+    /// [`Scenario::strategies`]) and `seed`. Strategies share every random stream, so runs of
+    /// different strategies with one seed start from the same world (common random numbers).
+    pub fn build_for(scenario: &Scenario, strategy: usize, edge_list: Option<&Path>, seed: u64) -> Result<World> {
         let population = &scenario.population;
         let n = population.users;
         let mut network_rng = stream(seed, Stream::Network);
@@ -177,7 +188,9 @@ impl World {
             draws: UserDraws::new(seed),
             platform_rng,
             regulator_rng: stream(seed, Stream::Regulator),
+            ratings_rng: stream(seed, Stream::Ratings),
             event_rng: stream(seed, Stream::Events),
+            interventions: scenario.strategies()[strategy].intervention.clone(),
             views: Vec::with_capacity(count),
             flows: vec![PlatformFlows::default(); count],
             marketing_cdf: Vec::with_capacity(count),
@@ -342,146 +355,6 @@ impl World {
         }
     }
 
-    /// The platform an event names, among open platforms: the largest by claims (ties to the
-    /// lowest index), optionally of one type, or a given index.
-    fn select(&self, selector: PlatformSelector) -> Option<usize> {
-        match selector {
-            PlatformSelector::Index(i) => {
-                let i = i as usize;
-                (i < self.platforms.len() && !self.platforms[i].state.is_closed()).then_some(i)
-            }
-            PlatformSelector::Largest(kind) => self
-                .platforms
-                .iter()
-                .enumerate()
-                .filter(|(_, p)| !p.state.is_closed() && kind.is_none_or(|k| p.kind == k))
-                .max_by_key(|(i, p)| (p.claims_cents, std::cmp::Reverse(*i)))
-                .map(|(i, _)| i),
-        }
-    }
-
-    /// Applies the scenario's events for `day`, in file order.
-    fn apply_events(&mut self, day: u32) {
-        let events: Vec<Action> = self
-            .scenario
-            .event
-            .iter()
-            .filter(|e| e.day == day)
-            .map(|e| e.action.clone())
-            .collect();
-        for action in events {
-            self.apply(day, &action);
-        }
-    }
-
-    fn apply(&mut self, day: u32, action: &Action) {
-        let intensities = self.scenario.news.clone();
-        match action {
-            Action::RunAway(t) => {
-                if let Some(p) = self.select(t.platform) {
-                    self.close(p, PlatformState::RanAway);
-                }
-            }
-            Action::Collapse(t) => {
-                if let Some(p) = self.select(t.platform) {
-                    self.close(p, PlatformState::Collapsed);
-                }
-            }
-            Action::DataLeak(t) => {
-                if let Some(p) = self.select(t.platform) {
-                    self.leak(p);
-                }
-            }
-            Action::Rumour(r) => {
-                if let Some(p) = self.select(r.platform) {
-                    let share = self.market_share(p);
-                    self.news.publish(NewsKind::Rumour, Some(p as u32), r.intensity, share);
-                }
-            }
-            Action::FraudExposure(t) => {
-                if let Some(p) = self.select(t.platform) {
-                    self.expose_fraud(p);
-                }
-            }
-            Action::RegulatoryAnnouncement(a) => self.news.publish(NewsKind::Announcement, None, a.intensity, 0.0),
-            Action::MarketingCampaign(c) => {
-                if let Some(p) = self.select(c.platform) {
-                    self.platforms[p].campaign = Some((c.multiplier, day + c.duration_days - 1));
-                }
-            }
-            Action::Tightening(t) => {
-                for regulator in self
-                    .regulators
-                    .iter_mut()
-                    .filter(|r| t.regulator.is_empty() || r.params.name == t.regulator)
-                {
-                    regulator.tighten(day, t.stringency, t.ramp_days);
-                }
-                self.news
-                    .publish(NewsKind::Announcement, None, intensities.enforcement, 0.0);
-            }
-            Action::EducationCampaign(c) => self.policy.education.push((c.clone(), day + c.duration_days - 1)),
-            Action::CompensationFund(terms) => {
-                let capital = self.policy.open_fund(terms);
-                self.ledger.inflow(Inflow::FundCapital, capital);
-            }
-            Action::LiquidityBackstop(terms) => {
-                let capital = self.policy.open_backstop(terms);
-                self.ledger.inflow(Inflow::BackstopCapital, capital);
-            }
-            Action::Ratings(terms) => {
-                self.policy.ratings = Some((terms.clone(), day));
-                self.publish_ratings(day);
-            }
-            Action::DisclosureMandate(m) => {
-                self.policy.disclosure_minimum = self.policy.disclosure_minimum.max(m.minimum);
-                for platform in &mut self.platforms {
-                    platform.disclosure = platform.disclosure.max(m.minimum);
-                }
-            }
-            Action::FundCustody => self.policy.custody = true,
-            Action::FundraisingBan(ban) => {
-                let regulator = self.scenario.regulator_index(&ban.regulator).ok();
-                let banned = &mut self.policy.fundraising_banned;
-                banned.resize(self.regulators.len(), false);
-                for (r, flag) in banned.iter_mut().enumerate() {
-                    *flag |= regulator.is_none_or(|chosen| chosen == r);
-                }
-                for platform in &mut self.platforms {
-                    platform.fundraising_banned |= self.policy.fundraising_banned[platform.regulator];
-                }
-            }
-            Action::SeedWithdrawers(s) => self.seed_withdrawers(day, s.count),
-        }
-    }
-
-    /// Makes `count` users, drawn uniformly, start withdrawing everything today.
-    fn seed_withdrawers(&mut self, day: u32, count: u32) {
-        let n = self.users.len();
-        let memory = self.scenario.behaviour.herd_memory_days;
-        let mut chosen = sample(&mut self.event_rng, n, count as usize).into_vec();
-        chosen.sort_unstable();
-        let slots = self.users.slots;
-        for i in chosen {
-            let visible_until = day.saturating_add(memory).max(1);
-            self.users.social[i].visible_until = visible_until;
-            self.users.next_social[i].visible_until = visible_until;
-            self.users.state[i] = UserState::Withdrawing;
-            for slot in i * slots..(i + 1) * slots {
-                let holdings = &mut self.users.holdings;
-                let platform = holdings.platform[slot];
-                if platform != crate::users::NO_PLATFORM
-                    && holdings.pending_cents[slot] == 0
-                    && !self.platforms[platform as usize].state.is_closed()
-                {
-                    holdings.pending_cents[slot] = holdings.amount_cents[slot];
-                    holdings.pending_since[slot] = day;
-                    self.platforms[platform as usize].pending_cents += holdings.amount_cents[slot];
-                }
-            }
-        }
-    }
-
     /// New platforms entering today (Poisson with mean `entry_rate / 365`).
     fn enter_platforms(&mut self) {
         let rate = self.scenario.platforms.entry_rate / 365.0;
@@ -500,6 +373,9 @@ impl World {
             platform.disclosure = platform.disclosure.max(self.policy.disclosure_minimum);
             platform.fundraising_banned = self.policy.fundraising_banned.get(regulator).copied().unwrap_or(false);
             self.platforms.push(platform);
+        }
+        if arrivals > 0 && self.policy.caps.is_some() {
+            self.impose_caps();
         }
     }
 }

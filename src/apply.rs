@@ -1,0 +1,306 @@
+//! What events and interventions do to the world: shocks (run-aways, leaks, rumours), policy
+//! instruments started by events, and a strategy's interventions started, ramped and lifted on
+//! their schedules.
+
+use rand::seq::index::sample;
+
+use crate::event::{Action, EducationCampaign, PlatformSelector};
+use crate::ledger::Inflow;
+use crate::news::NewsKind;
+use crate::platform::PlatformState;
+use crate::policy::{capped, Campaign};
+use crate::strategy::Schedule;
+use crate::users::UserState;
+use crate::world::World;
+
+impl World {
+    /// The platform an event names, among open platforms: the largest by claims (ties to the
+    /// lowest index), optionally of one type, or a given index.
+    fn select(&self, selector: PlatformSelector) -> Option<usize> {
+        match selector {
+            PlatformSelector::Index(i) => {
+                let i = i as usize;
+                (i < self.platforms.len() && !self.platforms[i].state.is_closed()).then_some(i)
+            }
+            PlatformSelector::Largest(kind) => self
+                .platforms
+                .iter()
+                .enumerate()
+                .filter(|(_, p)| !p.state.is_closed() && kind.is_none_or(|k| p.kind == k))
+                .max_by_key(|(i, p)| (p.claims_cents, std::cmp::Reverse(*i)))
+                .map(|(i, _)| i),
+        }
+    }
+
+    /// Applies the scenario's events for `day`, in file order, then the strategy's
+    /// interventions: each is lifted the day after its end, started on its start day and
+    /// strengthened along its ramp.
+    pub(crate) fn apply_events(&mut self, day: u32) {
+        let events: Vec<Action> = self
+            .scenario
+            .event
+            .iter()
+            .filter(|e| e.day == day)
+            .map(|e| e.action.clone())
+            .collect();
+        for action in events {
+            self.start(day, &action, Schedule::from_day(day));
+        }
+        for intervention in self.interventions.clone() {
+            let schedule = intervention.schedule;
+            if schedule.lifted_on(day) {
+                self.lift(day, &intervention.action);
+            }
+            if day == schedule.start_day {
+                self.start(day, &intervention.action, schedule);
+            } else if schedule.ramping_on(day) {
+                self.strengthen(&intervention.action, schedule.strength(day));
+            }
+        }
+    }
+
+    /// Starts `action` on `day` under `schedule`: campaigns and ramped instruments at the
+    /// schedule's strength of the day, everything else at once.
+    fn start(&mut self, day: u32, action: &Action, schedule: Schedule) {
+        match action {
+            Action::EducationCampaign(c) => self.start_campaign(c, schedule),
+            Action::DisclosureMandate(m) => {
+                self.policy.disclosure_cost_rate = m.cost_rate;
+                self.strengthen(action, schedule.strength(day));
+            }
+            Action::Inspections(_) | Action::MarketingRestriction(_) => self.strengthen(action, schedule.strength(day)),
+            _ => self.act(day, action),
+        }
+    }
+
+    /// Does what an action does at once (instruments that ramp or run a campaign go through
+    /// [`World::start`]).
+    fn act(&mut self, day: u32, action: &Action) {
+        let intensities = self.scenario.news.clone();
+        match action {
+            Action::RunAway(t) => {
+                if let Some(p) = self.select(t.platform) {
+                    self.close(p, PlatformState::RanAway);
+                }
+            }
+            Action::Collapse(t) => {
+                if let Some(p) = self.select(t.platform) {
+                    self.close(p, PlatformState::Collapsed);
+                }
+            }
+            Action::DataLeak(t) => {
+                if let Some(p) = self.select(t.platform) {
+                    self.leak(p);
+                }
+            }
+            Action::Rumour(r) => {
+                if let Some(p) = self.select(r.platform) {
+                    let share = self.market_share(p);
+                    self.news.publish(NewsKind::Rumour, Some(p as u32), r.intensity, share);
+                }
+            }
+            Action::FraudExposure(t) => {
+                if let Some(p) = self.select(t.platform) {
+                    self.expose_fraud(p);
+                }
+            }
+            Action::RegulatoryAnnouncement(a) => self.news.publish(NewsKind::Announcement, None, a.intensity, 0.0),
+            Action::MarketingCampaign(c) => {
+                if let Some(p) = self.select(c.platform) {
+                    self.platforms[p].campaign = Some((c.multiplier, day + c.duration_days - 1));
+                }
+            }
+            Action::Tightening(t) => {
+                for regulator in self.regulators_named(&t.regulator) {
+                    self.regulators[regulator].tighten(day, t.stringency, t.ramp_days);
+                }
+                self.news
+                    .publish(NewsKind::Announcement, None, intensities.enforcement, 0.0);
+            }
+            Action::EducationCampaign(_)
+            | Action::DisclosureMandate(_)
+            | Action::Inspections(_)
+            | Action::MarketingRestriction(_) => self.start(day, action, Schedule::from_day(day)),
+            Action::CompensationFund(terms) => {
+                let capital = self.policy.open_fund(terms);
+                self.ledger.inflow(Inflow::FundCapital, capital);
+            }
+            Action::LiquidityBackstop(terms) => {
+                let capital = self.policy.open_backstop(terms);
+                self.ledger.inflow(Inflow::BackstopCapital, capital);
+            }
+            Action::Ratings(terms) => {
+                self.policy.ratings = Some((terms.clone(), day));
+                self.publish_ratings(day);
+            }
+            Action::WindDownPolicy(w) => {
+                for regulator in self.regulators_named(&w.regulator) {
+                    self.regulators[regulator].params.wind_down_recovery = w.recovery;
+                }
+            }
+            Action::FundCustody => self.policy.custody = true,
+            Action::FundraisingBan(ban) => self.ban_fundraising(&ban.regulator, true),
+            Action::SeedWithdrawers(s) => self.seed_withdrawers(day, s.count),
+        }
+    }
+
+    /// Makes `count` users, drawn uniformly, start withdrawing everything today.
+    fn seed_withdrawers(&mut self, day: u32, count: u32) {
+        let n = self.users.len();
+        let memory = self.scenario.behaviour.herd_memory_days;
+        let mut chosen = sample(&mut self.event_rng, n, count as usize).into_vec();
+        chosen.sort_unstable();
+        let slots = self.users.slots;
+        for i in chosen {
+            let visible_until = day.saturating_add(memory).max(1);
+            self.users.social[i].visible_until = visible_until;
+            self.users.next_social[i].visible_until = visible_until;
+            self.users.state[i] = UserState::Withdrawing;
+            for slot in i * slots..(i + 1) * slots {
+                let holdings = &mut self.users.holdings;
+                let platform = holdings.platform[slot];
+                if platform != crate::users::NO_PLATFORM
+                    && holdings.pending_cents[slot] == 0
+                    && !self.platforms[platform as usize].state.is_closed()
+                {
+                    holdings.pending_cents[slot] = holdings.amount_cents[slot];
+                    holdings.pending_since[slot] = day;
+                    self.platforms[platform as usize].pending_cents += holdings.amount_cents[slot];
+                }
+            }
+        }
+    }
+
+    /// The indices of the regulators an action names ("" for every regulator).
+    fn regulators_named(&self, name: &str) -> Vec<usize> {
+        (0..self.regulators.len())
+            .filter(|&r| name.is_empty() || self.regulators[r].params.name == name)
+            .collect()
+    }
+
+    /// Bans (or lifts a ban on) new fund-raising by the platforms of the regulators named.
+    fn ban_fundraising(&mut self, regulator: &str, banned: bool) {
+        let named = self.regulators_named(regulator);
+        let flags = &mut self.policy.fundraising_banned;
+        flags.resize(self.regulators.len(), false);
+        for &r in &named {
+            flags[r] = banned;
+        }
+        for platform in &mut self.platforms {
+            platform.fundraising_banned = flags[platform.regulator];
+        }
+    }
+
+    /// Starts an education campaign; it ends after `duration_days` or at the schedule's end,
+    /// whichever comes first.
+    fn start_campaign(&mut self, terms: &EducationCampaign, schedule: Schedule) {
+        let last = schedule.start_day.saturating_add(terms.duration_days - 1);
+        self.policy.education.push(Campaign {
+            terms: terms.clone(),
+            schedule: Schedule {
+                end_day: Some(schedule.end_day.map_or(last, |end| end.min(last))),
+                ..schedule
+            },
+        });
+    }
+
+    /// Sets a ramped instrument to `strength` (0 to 1) of its full effect: the disclosure
+    /// minimum, the inspection rate (from the regulator's own towards the intervention's) and
+    /// the caps on returns and marketing. Other actions are unaffected.
+    fn strengthen(&mut self, action: &Action, strength: f64) {
+        match action {
+            Action::DisclosureMandate(m) => {
+                let minimum = m.minimum * strength;
+                self.policy.disclosure_minimum = self.policy.disclosure_minimum.max(minimum);
+                for platform in &mut self.platforms {
+                    platform.disclosure = platform.disclosure.max(minimum);
+                }
+            }
+            Action::Inspections(i) => {
+                for r in self.regulators_named(&i.regulator) {
+                    let own = self.scenario.regulator[r].inspections_per_day;
+                    let params = &mut self.regulators[r].params;
+                    params.inspections_per_day = own + strength * (i.inspections_per_day - own);
+                    params.targeting = i.targeting;
+                }
+            }
+            Action::MarketingRestriction(m) => {
+                self.policy.caps = Some((m.clone(), strength));
+                self.impose_caps();
+            }
+            _ => {}
+        }
+    }
+
+    /// Sets every platform's promised return and marketing to its type's, brought in by the caps.
+    pub(crate) fn impose_caps(&mut self) {
+        let params = &self.scenario.platforms;
+        for platform in &mut self.platforms {
+            let (base_return, base_marketing) = (
+                params.promised_return.get(platform.kind),
+                params.marketing.get(platform.kind),
+            );
+            (platform.promised_return, platform.marketing) = match &self.policy.caps {
+                Some((caps, strength)) => (
+                    capped(base_return, caps.max_promised_return, *strength),
+                    capped(base_marketing, caps.max_marketing, *strength),
+                ),
+                None => (base_return, base_marketing),
+            };
+        }
+    }
+
+    /// Ends an intervention the day after its last day: the instrument stops, and what it
+    /// changed goes back to the scenario's own setting. A lifted fund keeps its balance but covers
+    /// no new failure; a lifted backstop makes no new loan; platforms keep the disclosure they
+    /// reached; tightening returns to the regulator's initial stringency at once.
+    fn lift(&mut self, day: u32, action: &Action) {
+        match action {
+            Action::Tightening(t) => {
+                for r in self.regulators_named(&t.regulator) {
+                    let initial = self.scenario.regulator[r].stringency;
+                    self.regulators[r].tighten(day, initial, 0);
+                }
+            }
+            Action::CompensationFund(_) => self.policy.close_fund(),
+            Action::LiquidityBackstop(_) => {
+                if let Some(backstop) = self.policy.backstop.as_mut() {
+                    backstop.lending = false;
+                }
+            }
+            Action::Ratings(_) => {
+                self.policy.ratings = None;
+                for platform in &mut self.platforms {
+                    platform.rating = None;
+                    platform.blacklisted = false;
+                }
+            }
+            Action::DisclosureMandate(_) => {
+                self.policy.disclosure_minimum = 0.0;
+                self.policy.disclosure_cost_rate = 0.0;
+            }
+            Action::FundCustody => self.policy.custody = false,
+            Action::FundraisingBan(ban) => self.ban_fundraising(&ban.regulator, false),
+            Action::Inspections(i) => {
+                for r in self.regulators_named(&i.regulator) {
+                    let own = &self.scenario.regulator[r];
+                    let params = &mut self.regulators[r].params;
+                    params.inspections_per_day = own.inspections_per_day;
+                    params.targeting = own.targeting;
+                }
+            }
+            Action::WindDownPolicy(w) => {
+                for r in self.regulators_named(&w.regulator) {
+                    self.regulators[r].params.wind_down_recovery = self.scenario.regulator[r].wind_down_recovery;
+                }
+            }
+            Action::MarketingRestriction(_) => {
+                self.policy.caps = None;
+                self.impose_caps();
+            }
+            // Campaigns end on their own schedule; shocks and announcements have nothing to lift
+            // (and validation keeps shocks out of strategies).
+            _ => {}
+        }
+    }
+}

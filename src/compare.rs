@@ -1,0 +1,278 @@
+//! `trustsim compare`: every strategy of a scenario over the same seeds (common random numbers),
+//! run as parallel jobs, summarised with confidence intervals and paired differences against
+//! the reference strategy, and drawn as charts.
+
+use indicatif::{ProgressBar, ProgressStyle};
+use rayon::prelude::*;
+use serde_json::{json, Map};
+use std::path::{Path, PathBuf};
+
+use crate::charts::{write_figure, Figure, Line, Panel};
+use crate::commands::{edge_list, manifest_base, resolved_text};
+use crate::comparison::{compare_outcomes, csv_fields, summarize_series, ComparisonRow, SummaryRow};
+use crate::error::{Error, Result};
+use crate::loader::load;
+use crate::output::OutputDir;
+use crate::run::{simulate_for, RunResult};
+
+/// Options of `trustsim compare`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CompareOptions {
+    /// The scenario file.
+    pub scenario: PathBuf,
+    /// Seeds 1..=`seeds` are run for every strategy.
+    pub seeds: u64,
+    /// Worker threads (default: one per core). Results do not depend on it.
+    pub threads: Option<usize>,
+    /// `dotted.key=value` overrides.
+    pub overrides: Vec<String>,
+    /// Output directory; default `output/<scenario name>-compare`.
+    pub out: Option<PathBuf>,
+    /// Also write every run's per-day series (`series.csv`).
+    pub series: bool,
+    /// No progress bar.
+    pub quiet: bool,
+}
+
+/// What `trustsim compare` produced.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CompareReport {
+    /// Where the outputs are.
+    pub directory: PathBuf,
+    /// The comparison table (also in `comparison.csv`).
+    pub table: Vec<ComparisonRow>,
+}
+
+/// Runs every strategy of the scenario over seeds 1..=N and writes the comparison atomically.
+pub fn compare(options: &CompareOptions) -> Result<CompareReport> {
+    let loaded = load(&options.scenario, &options.overrides)?;
+    let scenario = &loaded.scenario;
+    let edges = edge_list(&loaded);
+    let strategies = scenario.strategies();
+    let names: Vec<String> = strategies.iter().map(|s| s.name.clone()).collect();
+    let reference = scenario.reference_index().expect("validated");
+    let seeds: Vec<u64> = (1..=options.seeds).collect();
+
+    let jobs: Vec<(usize, u64)> = (0..strategies.len())
+        .flat_map(|s| seeds.iter().map(move |&seed| (s, seed)))
+        .collect();
+    let bar = progress_bar(jobs.len() as u64, options.quiet);
+    let mut pool = rayon::ThreadPoolBuilder::new();
+    if let Some(threads) = options.threads {
+        pool = pool.num_threads(threads);
+    }
+    let pool = pool.build().map_err(|e| Error::Usage {
+        option: "--threads".to_string(),
+        message: format!("cannot start the worker threads: {e}"),
+    })?;
+    let results: Vec<RunResult> = pool.install(|| {
+        jobs.par_iter()
+            .map(|&(s, seed)| {
+                let result = simulate_for(scenario, s, edges.as_deref(), seed);
+                bar.inc(1);
+                result
+            })
+            .collect::<Result<_>>()
+    })?;
+    bar.finish_and_clear();
+    let mut runs: Vec<Vec<RunResult>> = vec![Vec::with_capacity(seeds.len()); strategies.len()];
+    for ((s, _), result) in jobs.iter().zip(results) {
+        runs[*s].push(result);
+    }
+
+    let summary = summarize_series(&names, &runs);
+    let table = compare_outcomes(&names, reference, &runs);
+    let directory = options
+        .out
+        .clone()
+        .unwrap_or_else(|| Path::new("output").join(format!("{}-compare", scenario.name)));
+    let mut out = OutputDir::create(&directory)?;
+    out.write_csv("summary.csv", &summary)?;
+    out.write_records("outcomes.csv", outcome_records(&names, &runs))?;
+    out.write_csv("comparison.csv", &table)?;
+    if options.series {
+        out.write_records("series.csv", series_records(&names, &runs))?;
+    }
+    for (stem, figure) in figures(&scenario.name, seeds.len(), &names, &summary) {
+        let files = [format!("{stem}.png"), format!("{stem}.svg")];
+        out.write_with(&[&files[0], &files[1]], |paths| {
+            write_figure(&figure, &paths[0].with_extension(""))
+        })?;
+    }
+    let resolved = resolved_text(scenario, edges.as_deref())?;
+    out.write_text("scenario.toml", &resolved)?;
+    let mut manifest: Map<String, serde_json::Value> = manifest_base("compare", &loaded, &resolved, edges.as_deref())?;
+    manifest.insert("seeds".into(), json!(seeds));
+    manifest.insert(
+        "strategies".into(),
+        json!(strategies
+            .iter()
+            .map(|s| json!({"name": s.name, "description": s.description, "interventions": s.intervention.len()}))
+            .collect::<Vec<_>>()),
+    );
+    manifest.insert("reference_strategy".into(), json!(names[reference]));
+    let directory = out.finish(manifest)?;
+    Ok(CompareReport { directory, table })
+}
+
+/// A progress bar with an ETA on stderr; hidden with `quiet` (indicatif also hides it when
+/// stderr is not a terminal).
+fn progress_bar(jobs: u64, quiet: bool) -> ProgressBar {
+    if quiet {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(jobs);
+    bar.set_style(
+        ProgressStyle::with_template("{bar:40} {pos}/{len} runs, {elapsed} elapsed, ETA {eta}")
+            .expect("a valid template"),
+    );
+    bar
+}
+
+/// `outcomes.csv`: a header, then one record per run: strategy, then the outcome measures.
+fn outcome_records(names: &[String], runs: &[Vec<RunResult>]) -> Vec<Vec<String>> {
+    prefixed_records(names, runs, |run| vec![csv_fields(&run.outcome)])
+}
+
+/// `series.csv`: a header, then one record per run and day: strategy, then the day's metrics
+/// (whose first column is the day) with the run's seed before them.
+fn series_records(names: &[String], runs: &[Vec<RunResult>]) -> Vec<Vec<String>> {
+    prefixed_records(names, runs, |run| {
+        run.series
+            .iter()
+            .map(|metrics| {
+                let mut fields = vec![("seed".to_string(), run.seed.to_string())];
+                fields.extend(csv_fields(metrics));
+                fields
+            })
+            .collect()
+    })
+}
+
+/// Records of `rows(run)` for every run, each preceded by its strategy, under one header.
+fn prefixed_records(
+    names: &[String],
+    runs: &[Vec<RunResult>],
+    rows: impl Fn(&RunResult) -> Vec<Vec<(String, String)>>,
+) -> Vec<Vec<String>> {
+    let mut records = Vec::new();
+    for (name, strategy_runs) in names.iter().zip(runs) {
+        for run in strategy_runs {
+            for fields in rows(run) {
+                if records.is_empty() {
+                    let header = std::iter::once("strategy".to_string()).chain(fields.iter().map(|(k, _)| k.clone()));
+                    records.push(header.collect());
+                }
+                records.push(
+                    std::iter::once(name.clone())
+                        .chain(fields.into_iter().map(|(_, v)| v))
+                        .collect(),
+                );
+            }
+        }
+    }
+    records
+}
+
+/// The charts: (file stem, figure) for trust, losses, platforms by type and users by state.
+fn figures(scenario: &str, seeds: usize, names: &[String], summary: &[SummaryRow]) -> Vec<(&'static str, Figure)> {
+    let lines = |metric: &str| -> Vec<Line> {
+        names
+            .iter()
+            .map(|name| {
+                let rows: Vec<&SummaryRow> = summary
+                    .iter()
+                    .filter(|r| &r.strategy == name && r.metric == metric)
+                    .collect();
+                Line {
+                    label: name.clone(),
+                    days: rows.iter().map(|r| r.day).collect(),
+                    mean: rows.iter().map(|r| r.mean).collect(),
+                    band: Some((
+                        rows.iter().map(|r| r.ci_low).collect(),
+                        rows.iter().map(|r| r.ci_high).collect(),
+                    )),
+                }
+            })
+            .collect()
+    };
+    let panel = |title: &str, y_label: &str, metric: &str| Panel {
+        title: title.to_string(),
+        y_label: y_label.to_string(),
+        lines: lines(metric),
+    };
+    let figure = |title: &str, panels: Vec<Panel>| Figure {
+        title: format!("{scenario}: {title} (mean and 95% CI over {seeds} seeds)"),
+        x_label: "day".to_string(),
+        panels,
+    };
+    vec![
+        (
+            "trust",
+            figure(
+                "sector trust by strategy",
+                vec![panel("Mean trust in the sector", "trust (0 to 1)", "trust_mean")],
+            ),
+        ),
+        (
+            "losses",
+            figure(
+                "investor losses by strategy",
+                vec![panel(
+                    "Cumulative net investor loss (after compensation)",
+                    "yuan",
+                    "net_loss_yuan",
+                )],
+            ),
+        ),
+        (
+            "platforms",
+            figure(
+                "platforms operating by type",
+                vec![
+                    panel("Sound platforms open", "platforms", "open_sound"),
+                    panel("Fragile platforms open", "platforms", "open_fragile"),
+                    panel("Fraudulent platforms open", "platforms", "open_fraudulent"),
+                ],
+            ),
+        ),
+        (
+            "users",
+            figure(
+                "users by state",
+                vec![
+                    panel("Active", "users", "users_active"),
+                    panel("Withdrawing", "users", "users_withdrawing"),
+                    panel("Exited", "users", "users_exited"),
+                    panel("Victims of a failure", "users", "users_victim"),
+                ],
+            ),
+        ),
+    ]
+}
+
+/// A short report for the terminal: where the outputs are, and each strategy's net investor
+/// loss with its paired difference against the reference.
+pub fn headline(report: &CompareReport) -> String {
+    let mut text = format!("wrote {}\n", report.directory.display());
+    for row in report.table.iter().filter(|r| r.outcome == "net_loss_yuan") {
+        text.push_str(&format!(
+            "{:<24} net investor loss {:>14.0} yuan (95% CI {:.0} to {:.0})",
+            row.strategy, row.mean, row.ci_low, row.ci_high
+        ));
+        if row.strategy == row.reference {
+            text.push_str("  [reference]\n");
+        } else {
+            text.push_str(&format!(
+                "; vs {}: {:+.0} ({:+.1}%), 95% CI {:+.0} to {:+.0}, p = {:.3}\n",
+                row.reference,
+                row.diff,
+                100.0 * row.relative_change,
+                row.diff_ci_low,
+                row.diff_ci_high,
+                row.p_value
+            ));
+        }
+    }
+    text
+}
