@@ -304,3 +304,138 @@ impl World {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::loader::parse;
+    use crate::world::World;
+
+    /// A small world under the scenario's only strategy, whose interventions are `interventions`.
+    fn world(interventions: &str) -> World {
+        let text = format!(
+            "schema_version = 1\nhorizon_days = 60\n[population]\nusers = 500\n[[strategy]]\nname = \"s\"\n{interventions}"
+        );
+        let scenario = parse(&text, "t.toml", &[], std::path::Path::new("t.toml")).expect("valid");
+        World::build(&scenario, None, 1).expect("builds")
+    }
+
+    fn step_to(world: &mut World, day: u32) {
+        while world.day < day {
+            world.step().expect("steps");
+        }
+    }
+
+    #[test]
+    fn a_fund_covers_until_its_end_then_stops_but_keeps_its_balance() {
+        let mut w = world(
+            "[[strategy.intervention]]\nkind = \"compensation_fund\"\nstart_day = 5\nend_day = 9\ncoverage = 0.5\ncapital_yuan = 1000.0",
+        );
+        step_to(&mut w, 4);
+        assert!(w.policy.fund.is_none());
+        step_to(&mut w, 9);
+        assert_eq!(w.policy.fund.as_ref().unwrap().coverage, 0.5);
+        assert!(w.policy.reassurance(1.0) > 0.0);
+        step_to(&mut w, 10);
+        let fund = w.policy.fund.as_ref().unwrap();
+        assert_eq!((fund.coverage, fund.levy_rate), (0.0, 0.0));
+        assert!(fund.balance_cents >= 100_000, "the balance stays in the fund");
+        assert_eq!(w.policy.reassurance(1.0), 0.0);
+    }
+
+    #[test]
+    fn an_education_campaign_ramps_its_reach_and_ends_at_the_intervention_end() {
+        let mut w = world(
+            "[[strategy.intervention]]\nkind = \"education_campaign\"\nstart_day = 10\nend_day = 30\nramp_days = 4\nreach_per_day = 0.4\nduration_days = 100",
+        );
+        step_to(&mut w, 9);
+        assert_eq!(w.policy.education_today(9), None);
+        step_to(&mut w, 11);
+        let (reach, _) = w.policy.education_today(11).unwrap();
+        assert!((reach - 0.4 * 2.0 / 4.0).abs() < 1e-12, "{reach}");
+        assert!((w.policy.education_today(20).unwrap().0 - 0.4).abs() < 1e-12);
+        assert_eq!(w.policy.education_today(31), None);
+    }
+
+    #[test]
+    fn marketing_caps_close_in_along_the_ramp_and_are_lifted_after_the_end() {
+        let mut w = world(
+            "[[strategy.intervention]]\nkind = \"marketing_restriction\"\nstart_day = 3\nend_day = 12\nramp_days = 2\nmax_promised_return = 0.08\nmax_marketing = 0.3",
+        );
+        let fraud = w
+            .platforms
+            .iter()
+            .position(|p| p.kind == crate::scenario::PlatformType::Fraudulent)
+            .unwrap();
+        let base = w.platforms[fraud].promised_return;
+        assert!(base > 0.08);
+        step_to(&mut w, 3);
+        assert!((w.platforms[fraud].promised_return - (base - 0.5 * (base - 0.08))).abs() < 1e-12);
+        step_to(&mut w, 4);
+        assert!((w.platforms[fraud].promised_return - 0.08).abs() < 1e-12);
+        assert!(w.platforms.iter().all(|p| p.marketing <= 0.3 + 1e-12));
+        step_to(&mut w, 13);
+        assert_eq!(w.platforms[fraud].promised_return, base);
+    }
+
+    #[test]
+    fn inspections_move_from_the_regulators_rate_and_return_to_it() {
+        let mut w = world(
+            "[[strategy.intervention]]\nkind = \"inspections\"\nstart_day = 2\nend_day = 20\nramp_days = 4\ninspections_per_day = 2.2",
+        );
+        let own = w.regulators[0].params.inspections_per_day;
+        step_to(&mut w, 3);
+        let expected = own + 0.5 * (2.2 - own);
+        assert!((w.regulators[0].params.inspections_per_day - expected).abs() < 1e-12);
+        assert_eq!(w.regulators[0].params.targeting, crate::scenario::Targeting::RiskRanked);
+        step_to(&mut w, 21);
+        assert_eq!(w.regulators[0].params.inspections_per_day, own);
+        assert_eq!(w.regulators[0].params.targeting, w.scenario.regulator[0].targeting);
+    }
+
+    #[test]
+    fn lifted_instruments_stop() {
+        let mut w = world(
+            "[[strategy.intervention]]\nkind = \"liquidity_backstop\"\nstart_day = 1\nend_day = 5\n\
+             [[strategy.intervention]]\nkind = \"fund_custody\"\nstart_day = 1\nend_day = 5\n\
+             [[strategy.intervention]]\nkind = \"fundraising_ban\"\nstart_day = 1\nend_day = 5\n\
+             [[strategy.intervention]]\nkind = \"tightening\"\nstart_day = 1\nend_day = 5\nstringency = 0.9",
+        );
+        step_to(&mut w, 5);
+        assert!(w.policy.backstop.as_ref().unwrap().lending && w.policy.custody);
+        assert!(w.platforms.iter().all(|p| !p.accepts_deposits()));
+        assert_eq!(w.regulators[0].stringency(), 0.9);
+        step_to(&mut w, 6);
+        assert!(!w.policy.backstop.as_ref().unwrap().lending && !w.policy.custody);
+        assert!(w.platforms.iter().any(|p| p.accepts_deposits()));
+        assert_eq!(w.regulators[0].stringency(), w.scenario.regulator[0].stringency);
+    }
+
+    #[test]
+    fn ratings_punish_platforms_rated_below_the_bar_until_lifted() {
+        let mut w =
+            world("[[strategy.intervention]]\nkind = \"ratings\"\nstart_day = 2\nend_day = 8\nblacklist_below = 1.0");
+        step_to(&mut w, 2);
+        let open = w.platforms.iter().filter(|p| !p.state.is_closed());
+        assert!(open.clone().all(|p| p.rating.is_some()));
+        assert!(open
+            .filter(|p| p.rating < Some(1.0))
+            .all(|p| p.blacklisted && !p.accepts_deposits()));
+        step_to(&mut w, 9);
+        assert!(w.platforms.iter().all(|p| p.rating.is_none() && !p.blacklisted));
+    }
+
+    #[test]
+    fn a_disclosure_mandate_costs_platforms_while_in_force() {
+        let mut w = world(
+            "[[strategy.intervention]]\nkind = \"disclosure_mandate\"\nstart_day = 2\nend_day = 6\ncost_rate = 0.05\nminimum = 0.9",
+        );
+        step_to(&mut w, 1);
+        assert_eq!(w.ledger.compliance_costs, 0);
+        step_to(&mut w, 6);
+        let paid = w.ledger.compliance_costs;
+        assert!(paid > 0);
+        assert!(w.platforms.iter().all(|p| p.disclosure >= 0.9));
+        step_to(&mut w, 10);
+        assert_eq!(w.ledger.compliance_costs, paid, "no cost once lifted");
+    }
+}

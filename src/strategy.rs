@@ -160,9 +160,7 @@ impl Intervention {
     /// horizon are allowed (the intervention then never starts, or never ends, within the run),
     /// so that a shorter `--set horizon_days` keeps a scenario's strategies valid.
     pub fn validate(&self, key: &str, scenario: &Scenario) -> Result<(), Problem> {
-        let Schedule {
-            start_day, end_day, ..
-        } = self.schedule;
+        let Schedule { start_day, end_day, .. } = self.schedule;
         let latest = *HORIZON_DAYS.end();
         if start_day > latest {
             return Err(Problem::new(

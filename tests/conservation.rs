@@ -35,12 +35,19 @@ fn assert_tally_matches_recount(world: &World, name: &str) {
 }
 
 #[test]
-fn every_shipped_scenario_conserves_money_at_every_step() {
+fn every_strategy_of_every_shipped_scenario_conserves_money_at_every_step() {
     for path in shipped_scenarios() {
         let name = path.file_stem().unwrap().to_string_lossy().into_owned();
         let scenario = shipped(&name, &["population.users=4000"]);
-        for seed in 1..=2 {
-            let mut world = World::build(&scenario, None, seed).unwrap();
+        // Two seeds under the reference strategy, one under each of the others.
+        let reference = scenario.reference_index().unwrap();
+        let runs = (0..scenario.strategies().len()).flat_map(|s| {
+            let seeds = if s == reference { 1..=2 } else { 3..=3 };
+            seeds.map(move |seed| (s, seed))
+        });
+        for (strategy, seed) in runs {
+            let name = format!("{name} strategy {strategy}");
+            let mut world = World::build_for(&scenario, strategy, None, seed).unwrap();
             let mut previous_losses = 0;
             for _ in 0..scenario.horizon_days {
                 // `step` checks money held = inflows − outflows to the cent and no negative balance.

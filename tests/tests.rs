@@ -1,8 +1,10 @@
 //! Integration tests, compiled as one binary so the suite builds once.
 
+mod binary;
 mod classic;
 mod cli;
 mod common;
+mod compare;
 mod conservation;
 mod determinism;
 mod docs;
