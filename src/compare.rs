@@ -176,7 +176,8 @@ fn prefixed_records(
 
 /// The charts: (file stem, figure) for trust, losses, platforms by type and users by state.
 fn figures(scenario: &str, seeds: usize, names: &[String], summary: &[SummaryRow]) -> Vec<(&'static str, Figure)> {
-    let lines = |metric: &str| -> Vec<Line> {
+    // `scale` divides the values, so that axes read in millions rather than nine-digit numbers.
+    let lines = |metric: &str, scale: f64| -> Vec<Line> {
         names
             .iter()
             .map(|name| {
@@ -187,10 +188,10 @@ fn figures(scenario: &str, seeds: usize, names: &[String], summary: &[SummaryRow
                 Line {
                     label: name.clone(),
                     days: rows.iter().map(|r| r.day).collect(),
-                    mean: rows.iter().map(|r| r.mean).collect(),
+                    mean: rows.iter().map(|r| r.mean / scale).collect(),
                     band: Some((
-                        rows.iter().map(|r| r.ci_low).collect(),
-                        rows.iter().map(|r| r.ci_high).collect(),
+                        rows.iter().map(|r| r.ci_low / scale).collect(),
+                        rows.iter().map(|r| r.ci_high / scale).collect(),
                     )),
                 }
             })
@@ -199,7 +200,7 @@ fn figures(scenario: &str, seeds: usize, names: &[String], summary: &[SummaryRow
     let panel = |title: &str, y_label: &str, metric: &str| Panel {
         title: title.to_string(),
         y_label: y_label.to_string(),
-        lines: lines(metric),
+        lines: lines(metric, 1.0),
     };
     let figure = |title: &str, panels: Vec<Panel>| Figure {
         title: format!("{scenario}: {title} (mean and 95% CI over {seeds} seeds)"),
@@ -218,11 +219,11 @@ fn figures(scenario: &str, seeds: usize, names: &[String], summary: &[SummaryRow
             "losses",
             figure(
                 "investor losses by strategy",
-                vec![panel(
-                    "Cumulative net investor loss (after compensation)",
-                    "yuan",
-                    "net_loss_yuan",
-                )],
+                vec![Panel {
+                    title: "Cumulative net investor loss (after compensation)".to_string(),
+                    y_label: "million yuan".to_string(),
+                    lines: lines("net_loss_yuan", 1e6),
+                }],
             ),
         ),
         (

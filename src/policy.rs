@@ -6,22 +6,22 @@ use crate::scenario::RegulatorParams;
 use crate::strategy::Schedule;
 use crate::users::yuan_to_cents;
 
-/// A linear path of stringency from `from` on `start_day` to `to` after `days` days.
+/// A linear path of stringency from `from` towards `to`, starting on `start_day` with the same
+/// strength rule as every ramped intervention: `from + (to − from) · min(1, (day − start + 1) / days)`,
+/// so that it reaches `to` on day `start_day + days − 1` (at once when `days` is 0).
 #[derive(Debug, Clone, Copy, PartialEq)]
 struct Ramp {
-    start_day: u32,
-    days: u32,
+    schedule: Schedule,
     from: f64,
     to: f64,
 }
 
 impl Ramp {
     fn at(&self, day: u32) -> f64 {
-        if self.days == 0 || day >= self.start_day + self.days {
-            self.to
-        } else {
-            let progress = f64::from(day - self.start_day) / f64::from(self.days);
-            self.from + (self.to - self.from) * progress
+        match self.schedule.strength(day) {
+            // Exactly `to` at full strength, whatever the rounding of the interpolation.
+            s if s >= 1.0 => self.to,
+            s => self.from + (self.to - self.from) * s,
         }
     }
 }
@@ -70,8 +70,11 @@ impl Regulator {
     pub fn tighten(&mut self, day: u32, to: f64, days: u32) {
         let from = self.own_stringency(day);
         self.ramp = Some(Ramp {
-            start_day: day,
-            days,
+            schedule: Schedule {
+                start_day: day,
+                end_day: None,
+                ramp_days: days,
+            },
             from,
             to,
         });

@@ -11,6 +11,7 @@ use crate::event::{
 };
 use crate::params::ParamDoc;
 use crate::scenario::{HORIZON_DAYS, HORIZON_DAYS_DEFAULT, SCHEMA_VERSION, TABLES};
+use crate::strategy::{INTERVENTION_KINDS, RAMPED_KINDS};
 
 /// What each table is for, by table key.
 const TABLE_MEANINGS: &[(&str, &str)] = &[
@@ -205,6 +206,14 @@ pub fn parameters_markdown() -> String {
         "days",
         "Simulated days.",
     );
+    row(
+        &mut out,
+        "reference_strategy",
+        "\"\"",
+        "a strategy's name",
+        "-",
+        "The strategy `compare` measures the others against, and `run` uses (\"\": the first).",
+    );
     out.push('\n');
 
     for (key, parameters) in TABLES {
@@ -223,7 +232,8 @@ pub fn parameters_markdown() -> String {
     out.push_str(
         "## `[[event]]`\n\
          \n\
-         Scheduled shocks and interventions, any number of them. Every event has `day` (0 to \
+         Scheduled shocks and interventions, any number of them (a strategy's interventions \
+         are written under `[[strategy]]`, below). Every event has `day` (0 to \
          `horizon_days`; day 0 happens before the first step) and `kind`, one of the kinds \
          below, plus that kind's keys. With `finance.enabled = false` only `seed_withdrawers` \
          and `education_campaign` apply.\n\
@@ -237,10 +247,89 @@ pub fn parameters_markdown() -> String {
             parameter_table(&mut out, parameters);
         }
     }
+    strategies_markdown(&mut out);
     while out.ends_with("\n\n") {
         out.pop();
     }
     out
+}
+
+/// The `[[strategy]]` section: its keys, its interventions' schedule keys and allowed kinds.
+fn strategies_markdown(out: &mut String) {
+    let kinds = |list: &[&str]| list.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ");
+    let _ = write!(
+        out,
+        "## `[[strategy]]`\n\
+         \n\
+         Intervention strategies compared by `trustsim compare`, any number of them. A scenario \
+         without strategies has one, `status_quo`, that adds nothing. Every strategy runs the \
+         scenario's own events, and its interventions on top of them, with the same seeds \
+         (common random numbers).\n\
+         \n"
+    );
+    table_header(out);
+    row(
+        out,
+        "name",
+        "none (required)",
+        "letters, digits, `_`, `-`",
+        "-",
+        "Unique name, used in outputs.",
+    );
+    row(
+        out,
+        "description",
+        "\"\"",
+        "any",
+        "-",
+        "What the strategy does, in one line.",
+    );
+    row(
+        out,
+        "intervention",
+        "none",
+        "`[[strategy.intervention]]` tables",
+        "-",
+        "The interventions, applied in this order on a day.",
+    );
+    let _ = write!(
+        out,
+        "\n### `[[strategy.intervention]]`\n\
+         \n\
+         An intervention is `kind` (one of {}) with that kind's keys, as listed for `[[event]]` \
+         above, and a schedule instead of `day`. It is in force from `start_day` to `end_day` and \
+         lifted the day after: the instrument stops and what it changed returns to the \
+         scenario's own setting. Days past the horizon are allowed. A tightening's `ramp_days` \
+         is the schedule's.\n\
+         \n",
+        kinds(&INTERVENTION_KINDS)
+    );
+    table_header(out);
+    row(
+        out,
+        "start_day",
+        "none (required)",
+        "0 to 36500",
+        "days",
+        "First day in force.",
+    );
+    row(
+        out,
+        "end_day",
+        "none (to the horizon)",
+        "start_day to 36500",
+        "days",
+        "Last day in force; lifted the day after.",
+    );
+    row(
+        out,
+        "ramp_days",
+        "0",
+        &format!("0 (abrupt); more only for {}", kinds(&RAMPED_KINDS)),
+        "days",
+        "Days over which the strength rises linearly to full: min(1, (day − start_day + 1) / ramp_days).",
+    );
+    out.push('\n');
 }
 
 fn table_header(out: &mut String) {

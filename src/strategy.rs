@@ -176,6 +176,12 @@ impl Intervention {
                 ));
             }
         }
+        if self.schedule.ramp_days > latest {
+            return Err(Problem::new(
+                format!("{key}.ramp_days"),
+                format!("must be from 0 to {latest} days, got {}", self.schedule.ramp_days),
+            ));
+        }
         // The action is checked as an event of day 0 (its day was checked above).
         let event = Event {
             day: 0,
