@@ -121,6 +121,8 @@ impl World {
             | Action::DisclosureMandate(_)
             | Action::Inspections(_)
             | Action::MarketingRestriction(_) => self.start(day, action, Schedule::from_day(day)),
+            // Warning responses act in the early-warning system's day while in force.
+            Action::WarningResponse(_) => {}
             Action::CompensationFund(terms) => {
                 let capital = self.policy.open_fund(terms);
                 self.ledger.inflow(Inflow::FundCapital, capital);

@@ -14,6 +14,9 @@ use crate::error::{Error, Result};
 use crate::loader::load;
 use crate::output::OutputDir;
 use crate::run::{simulate_for, RunResult};
+use crate::scenario::Scenario;
+use crate::warning_eval::Evaluation;
+use crate::warning_report;
 
 /// Options of `trustsim compare`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,32 +56,15 @@ pub fn compare(options: &CompareOptions) -> Result<CompareReport> {
     let reference = scenario.reference_index().expect("validated");
     let seeds: Vec<u64> = (1..=options.seeds).collect();
 
-    let jobs: Vec<(usize, u64)> = (0..strategies.len())
-        .flat_map(|s| seeds.iter().map(move |&seed| (s, seed)))
-        .collect();
-    let bar = progress_bar(jobs.len() as u64, options.quiet);
-    let mut pool = rayon::ThreadPoolBuilder::new();
-    if let Some(threads) = options.threads {
-        pool = pool.num_threads(threads);
-    }
-    let pool = pool.build().map_err(|e| Error::Usage {
-        option: "--threads".to_string(),
-        message: format!("cannot start the worker threads: {e}"),
-    })?;
-    let results: Vec<RunResult> = pool.install(|| {
-        jobs.par_iter()
-            .map(|&(s, seed)| {
-                let result = simulate_for(scenario, s, edges.as_deref(), seed);
-                bar.inc(1);
-                result
-            })
-            .collect::<Result<_>>()
-    })?;
-    bar.finish_and_clear();
-    let mut runs: Vec<Vec<RunResult>> = vec![Vec::with_capacity(seeds.len()); strategies.len()];
-    for ((s, _), result) in jobs.iter().zip(results) {
-        runs[*s].push(result);
-    }
+    let strategy_indices: Vec<usize> = (0..strategies.len()).collect();
+    let runs = run_all(
+        scenario,
+        edges.as_deref(),
+        &strategy_indices,
+        &seeds,
+        options.threads,
+        options.quiet,
+    )?;
 
     let summary = summarize_series(&names, &runs);
     let table = compare_outcomes(&names, reference, &runs);
@@ -93,12 +79,15 @@ pub fn compare(options: &CompareOptions) -> Result<CompareReport> {
     if options.series {
         out.write_records("series.csv", series_records(&names, &runs))?;
     }
-    for (stem, figure) in figures(&scenario.name, seeds.len(), &names, &summary) {
-        let files = [format!("{stem}.png"), format!("{stem}.svg")];
-        out.write_with(&[&files[0], &files[1]], |paths| {
-            write_figure(&figure, &paths[0].with_extension(""))
-        })?;
-    }
+    let warnings = warning_report::merged(&runs);
+    write_warnings(&mut out, &names, &warnings)?;
+    let mut charts = figures(&scenario.name, seeds.len(), &names, &summary);
+    charts.extend(warning_report::figures(
+        &scenario.name,
+        &names[reference],
+        &warnings[reference],
+    ));
+    write_charts(&mut out, charts)?;
     let resolved = resolved_text(scenario, edges.as_deref())?;
     out.write_text("scenario.toml", &resolved)?;
     let mut manifest: Map<String, serde_json::Value> = manifest_base("compare", &loaded, &resolved, edges.as_deref())?;
@@ -113,6 +102,65 @@ pub fn compare(options: &CompareOptions) -> Result<CompareReport> {
     manifest.insert("reference_strategy".into(), json!(names[reference]));
     let directory = out.finish(manifest)?;
     Ok(CompareReport { directory, table })
+}
+
+/// Runs each of `strategies` (indices into [`Scenario::strategies`]) with every seed as parallel
+/// jobs on `threads` workers, with a progress bar unless `quiet`. Returns `[strategy][seed]`,
+/// in the order given, whatever the number of threads.
+pub(crate) fn run_all(
+    scenario: &Scenario,
+    edges: Option<&Path>,
+    strategies: &[usize],
+    seeds: &[u64],
+    threads: Option<usize>,
+    quiet: bool,
+) -> Result<Vec<Vec<RunResult>>> {
+    let jobs: Vec<(usize, u64)> = (0..strategies.len())
+        .flat_map(|s| seeds.iter().map(move |&seed| (s, seed)))
+        .collect();
+    let bar = progress_bar(jobs.len() as u64, quiet);
+    let mut pool = rayon::ThreadPoolBuilder::new();
+    if let Some(threads) = threads {
+        pool = pool.num_threads(threads);
+    }
+    let pool = pool.build().map_err(|e| Error::Usage {
+        option: "--threads".to_string(),
+        message: format!("cannot start the worker threads: {e}"),
+    })?;
+    let results: Vec<RunResult> = pool.install(|| {
+        jobs.par_iter()
+            .map(|&(s, seed)| {
+                let result = simulate_for(scenario, strategies[s], edges, seed);
+                bar.inc(1);
+                result
+            })
+            .collect::<Result<_>>()
+    })?;
+    bar.finish_and_clear();
+    let mut runs: Vec<Vec<RunResult>> = vec![Vec::with_capacity(seeds.len()); strategies.len()];
+    for ((s, _), result) in jobs.iter().zip(results) {
+        runs[*s].push(result);
+    }
+    Ok(runs)
+}
+
+/// Writes the early-warning evaluation tables.
+pub(crate) fn write_warnings(out: &mut OutputDir, names: &[String], warnings: &[Vec<Evaluation>]) -> Result<()> {
+    let (summary, roc, leads) = warning_report::tables(names, warnings);
+    out.write_csv("warning_evaluation.csv", &summary)?;
+    out.write_csv("warning_roc.csv", &roc)?;
+    out.write_csv("warning_lead_times.csv", &leads)
+}
+
+/// Writes each (file stem, figure) as PNG and SVG.
+pub(crate) fn write_charts(out: &mut OutputDir, charts: Vec<(&'static str, Figure)>) -> Result<()> {
+    for (stem, figure) in charts {
+        let files = [format!("{stem}.png"), format!("{stem}.svg")];
+        out.write_with(&[&files[0], &files[1]], |paths| {
+            write_figure(&figure, &paths[0].with_extension(""))
+        })?;
+    }
+    Ok(())
 }
 
 /// A progress bar with an ETA on stderr; hidden with `quiet` (indicatif also hides it when

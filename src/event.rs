@@ -7,6 +7,7 @@ use std::fmt;
 
 use crate::params::params;
 use crate::scenario::{prefix, PlatformType, Problem, Scenario, Targeting};
+use crate::warning::Level;
 
 /// Which platform an event hits, resolved on the day of the event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -178,7 +179,7 @@ params! {
         regulator: String = String::new(), (), "-";
         /// Inspections per day at stringency 1 (scaled by stringency, and by the ramp).
         inspections_per_day: f64 = 1.0, 0.0..=1000.0, "1/day";
-        /// How targets are chosen: `random` or `risk_ranked` (by complaints).
+        /// How targets are chosen: `random`, `risk_ranked` (by complaints) or `warning_ranked`.
         targeting: Targeting = Targeting::RiskRanked, (), "-";
     }
 }
@@ -218,6 +219,27 @@ params! {
     pub struct SeedWithdrawers {
         /// Number of users, drawn uniformly.
         count: u32 = 1, 1..=50_000_000, "users";
+    }
+}
+
+params! {
+    /// `kind = "warning_response"`: what regulators do about a platform whose early-warning level
+    /// rises to `level` (or above) while the response is in force.
+    pub struct WarningResponse {
+        /// Level at which the responses apply: `watch`, `alert` or `emergency`.
+        level: Level = Level::Alert, (), "-";
+        /// Announce an inspection (with the regulator's notice) unless one is scheduled.
+        inspect: bool = true, (), "-";
+        /// Warn the public about the platform.
+        public_warning: bool = false, (), "-";
+        /// Order the platform to disclose at least this quality (0: no order).
+        disclosure_order: f64 = 0.0, 0.0..=1.0, "-";
+        /// Suspend the platform's fund-raising until it closes.
+        suspend_fundraising: bool = false, (), "-";
+        /// Open the liquidity backstop with its default terms, unless it is open.
+        emergency_liquidity: bool = false, (), "-";
+        /// Wind the platform down in order.
+        wind_down: bool = false, (), "-";
     }
 }
 
@@ -263,6 +285,8 @@ pub enum Action {
     WindDownPolicy(WindDownPolicy),
     /// Caps on promised returns and marketing.
     MarketingRestriction(MarketingRestriction),
+    /// Responses to early warnings.
+    WarningResponse(WarningResponse),
 }
 
 /// One `[[event]]`: a day and an action.
@@ -294,7 +318,7 @@ impl<'de> Deserialize<'de> for Event {
 
 impl Action {
     /// Every event kind, as written in scenario files, in declaration order.
-    pub const KINDS: [&'static str; 19] = [
+    pub const KINDS: [&'static str; 20] = [
         "run_away",
         "collapse",
         "data_leak",
@@ -314,6 +338,7 @@ impl Action {
         "inspections",
         "wind_down_policy",
         "marketing_restriction",
+        "warning_response",
     ];
 
     /// The action of `kind` with its parameters read from `payload` (the event's other keys).
@@ -341,6 +366,7 @@ impl Action {
             "inspections" => Action::Inspections(read_payload(payload)?),
             "wind_down_policy" => Action::WindDownPolicy(read_payload(payload)?),
             "marketing_restriction" => Action::MarketingRestriction(read_payload(payload)?),
+            "warning_response" => Action::WarningResponse(read_payload(payload)?),
             _ => {
                 let kinds: Vec<String> = Action::KINDS.iter().map(|k| format!("`{k}`")).collect();
                 return Err(Problem::new(
@@ -462,6 +488,7 @@ impl Event {
                 regulator(&p.regulator)
             }
             Action::MarketingRestriction(p) => p.validate(key),
+            Action::WarningResponse(p) => p.validate(key),
             Action::RegulatoryAnnouncement(p) => p.validate(key),
             Action::EducationCampaign(p) => p.validate(key),
             Action::CompensationFund(p) => p.validate(key),

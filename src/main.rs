@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use trustsim::commands::{self, RunOptions};
 use trustsim::compare::{compare, headline, CompareOptions};
+use trustsim::warn::{summary, warn, WarnOptions};
 
 /// Fast, reproducible agent-based simulation of trust contagion in internet finance.
 #[derive(Debug, Parser)]
@@ -59,6 +60,30 @@ enum Command {
         /// Also write every run's per-day series (series.csv).
         #[arg(long)]
         series: bool,
+        /// No progress bar and no summary.
+        #[arg(long)]
+        quiet: bool,
+    },
+    /// Evaluate the early-warning scores of one strategy over many seeds: ROC curves over every
+    /// threshold, AUC, hit and false-alarm rates, lead times, and the best thresholds.
+    Warn {
+        /// Scenario file (TOML).
+        scenario: PathBuf,
+        /// Number of seeds (1 to N).
+        #[arg(long, default_value_t = 32, value_parser = clap::value_parser!(u64).range(1..=100_000))]
+        seeds: u64,
+        /// The strategy to run [default: the scenario's reference strategy].
+        #[arg(long)]
+        strategy: Option<String>,
+        /// Worker threads [default: one per core]; results are identical for any number.
+        #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
+        threads: Option<u16>,
+        /// Override a parameter, e.g. `--set warning.complaints_threshold=40` (repeatable).
+        #[arg(long = "set", value_name = "KEY=VALUE")]
+        overrides: Vec<String>,
+        /// Output directory [default: output/<scenario name>-warn].
+        #[arg(long)]
+        out: Option<PathBuf>,
         /// No progress bar and no summary.
         #[arg(long)]
         quiet: bool,
@@ -138,6 +163,29 @@ fn run(cli: Cli) -> Result<ExitCode, trustsim::Error> {
             })?;
             if !quiet {
                 print!("{}", headline(&report));
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Warn {
+            scenario,
+            seeds,
+            strategy,
+            threads,
+            overrides,
+            out,
+            quiet,
+        } => {
+            let report = warn(&WarnOptions {
+                scenario,
+                seeds,
+                strategy,
+                threads: threads.map(usize::from),
+                overrides,
+                out,
+                quiet,
+            })?;
+            if !quiet {
+                print!("{}", summary(&report));
             }
             Ok(ExitCode::SUCCESS)
         }

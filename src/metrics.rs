@@ -8,6 +8,7 @@ use crate::scenario::PlatformType;
 
 use crate::tally::UserTally;
 use crate::users::UserState;
+use crate::warning::Level;
 use crate::world::World;
 
 /// One day's metrics. Money is in yuan; counts are of users or platforms.
@@ -113,6 +114,14 @@ pub struct StepMetrics {
     pub compensation_fund_yuan: f64,
     /// All money inside the simulated economy.
     pub money_held_yuan: f64,
+    /// The early-warning system's trust survey: sampled users' mean sector trust plus noise.
+    pub survey_trust: f64,
+    /// Open platforms at warning level watch.
+    pub platforms_watch: u64,
+    /// Open platforms at warning level alert.
+    pub platforms_alert: u64,
+    /// Open platforms at warning level emergency.
+    pub platforms_emergency: u64,
 }
 
 /// Cents to yuan.
@@ -130,6 +139,10 @@ pub fn observe(world: &World) -> StepMetrics {
         literacy,
         investors,
     } = &world.tally;
+    let mut levels = [0u64; 4];
+    for p in (0..world.platforms.len()).filter(|&p| !world.platforms[p].state.is_closed()) {
+        levels[world.warning.level(p) as usize] += 1;
+    }
     let mut by_state = [0u64; 7];
     let mut open = [0u64; 3];
     let mut failed = [0u64; 3];
@@ -213,5 +226,9 @@ pub fn observe(world: &World) -> StepMetrics {
         stringency,
         compensation_fund_yuan: yuan(world.policy.fund.as_ref().map_or(0, |f| f.balance_cents)),
         money_held_yuan: yuan(world.money_held()),
+        survey_trust: world.survey_trust,
+        platforms_watch: levels[Level::Watch as usize],
+        platforms_alert: levels[Level::Alert as usize],
+        platforms_emergency: levels[Level::Emergency as usize],
     }
 }

@@ -122,6 +122,8 @@ pub struct Platform {
     pub fundraising_banned: bool,
     /// Whether its latest rating put it under joint punishment: no deposits, no marketing.
     pub blacklisted: bool,
+    /// Whether a warning response suspended its fund-raising.
+    pub fundraising_suspended: bool,
     /// Latest published rating, if ratings are published.
     pub rating: Option<f64>,
     /// Whether a regulator has publicly warned about it.
@@ -176,6 +178,7 @@ impl Platform {
             campaign: None,
             fundraising_banned: false,
             blacklisted: false,
+            fundraising_suspended: false,
             rating: None,
             warned: false,
             inspection_day: None,
@@ -213,6 +216,7 @@ impl Platform {
         matches!(self.state, PlatformState::Operating | PlatformState::Distressed)
             && !self.fundraising_banned
             && !self.blacklisted
+            && !self.fundraising_suspended
     }
 
     /// Whether returns are credited to holdings today.

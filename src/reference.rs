@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use crate::event::{
     Announcement, CompensationFund, DisclosureMandate, EducationCampaign, FundraisingBan, Inspections,
     LiquidityBackstop, MarketingCampaign, MarketingRestriction, PlatformTarget, Ratings, Rumour, SeedWithdrawers,
-    Tightening, WindDownPolicy,
+    Tightening, WarningResponse, WindDownPolicy,
 };
 use crate::params::ParamDoc;
 use crate::scenario::{HORIZON_DAYS, HORIZON_DAYS_DEFAULT, SCHEMA_VERSION, TABLES};
@@ -31,6 +31,12 @@ const TABLE_MEANINGS: &[(&str, &str)] = &[
         "The platforms on day 0, their balance sheets and their failure rules.",
     ),
     ("news", "How events become news and how news fades."),
+    (
+        "warning",
+        "The early-warning system: indicators read from what a regulator observes, each divided by \
+         its threshold; their weighted mean (each capped at 4) divided by `alert_level` is the \
+         composite score; levels need `persistence_days` to rise and `release_days` to fall.",
+    ),
     (
         "regulator",
         "One regulator; repeat the table for several regulators sharing the platforms by \
@@ -130,6 +136,13 @@ const EVENT_KINDS: &[(&str, &str, &[ParamDoc])] = &[
         "marketing_restriction",
         "Caps on the returns platforms may promise and on their marketing intensity.",
         MarketingRestriction::PARAMETERS,
+    ),
+    (
+        "warning_response",
+        "What regulators do about a platform whose early-warning level rises to `level` while the \
+         response is in force: inspect, warn the public, order disclosure, suspend its fund-raising, \
+         open emergency liquidity, or wind it down.",
+        WarningResponse::PARAMETERS,
     ),
 ];
 
@@ -664,6 +677,7 @@ mod tests {
                 Action::Inspections(_) => Inspections::PARAMETERS,
                 Action::WindDownPolicy(_) => WindDownPolicy::PARAMETERS,
                 Action::MarketingRestriction(_) => MarketingRestriction::PARAMETERS,
+                Action::WarningResponse(_) => WarningResponse::PARAMETERS,
             }
         }
         let mut seen = Vec::new();

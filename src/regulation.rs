@@ -52,7 +52,6 @@ impl World {
     fn schedule_inspections(&mut self, r: usize) {
         let regulator = &mut self.regulators[r];
         regulator.inspection_capacity += regulator.params.inspections_per_day * regulator.stringency();
-        let notice = regulator.params.notice_days;
         let targeting = regulator.params.targeting;
         while self.regulators[r].inspection_capacity >= 1.0 {
             self.regulators[r].inspection_capacity -= 1.0;
@@ -72,17 +71,29 @@ impl World {
                     .iter()
                     .max_by_key(|&&p| (self.platforms[p].recent_complaints(), std::cmp::Reverse(p)))
                     .expect("non-empty"),
+                Targeting::WarningRanked => *candidates
+                    .iter()
+                    .max_by(|&&a, &&b| {
+                        let score = |p: usize| self.warning.composite.get(p).copied().unwrap_or(0.0);
+                        score(a).total_cmp(&score(b)).then(b.cmp(&a))
+                    })
+                    .expect("non-empty"),
             };
-            self.platforms[target].inspection_day = Some(self.day + notice);
-            let flee = self.scenario.platforms.flee_on_notice;
-            if notice > 0
-                && self.platforms[target].kind == PlatformType::Fraudulent
-                && self.regulator_rng.random::<f64>() < flee
-            {
-                self.close(target, PlatformState::RanAway);
-            } else if notice == 0 {
-                self.inspect(target);
-            }
+            self.announce_inspection(target);
+        }
+    }
+
+    /// Announces an inspection of `p` in its regulator's `notice_days` (at once without notice).
+    /// A fraud told of an inspection may run away at once.
+    pub(crate) fn announce_inspection(&mut self, p: usize) {
+        let notice = self.regulators[self.platforms[p].regulator].params.notice_days;
+        self.platforms[p].inspection_day = Some(self.day + notice);
+        let flee = self.scenario.platforms.flee_on_notice;
+        if notice > 0 && self.platforms[p].kind == PlatformType::Fraudulent && self.regulator_rng.random::<f64>() < flee
+        {
+            self.close(p, PlatformState::RanAway);
+        } else if notice == 0 {
+            self.inspect(p);
         }
     }
 
@@ -131,24 +142,28 @@ impl World {
         for p in 0..self.platforms.len() {
             let platform = &self.platforms[p];
             let threshold = self.regulators[platform.regulator].params.warning_complaints;
-            if threshold == 0
-                || platform.warned
-                || platform.state.is_closed()
-                || platform.recent_complaints() < threshold
-            {
-                continue;
+            if threshold != 0 && !platform.state.is_closed() && platform.recent_complaints() >= threshold {
+                self.warn_publicly(p);
             }
-            let share = self.market_share(p);
-            self.platforms[p].warned = true;
-            self.totals.enforcement_actions += 1;
-            self.today.enforcement_actions += 1;
-            self.news.publish(
-                NewsKind::PublicWarning,
-                Some(p as u32),
-                self.scenario.news.public_warning,
-                share,
-            );
         }
+    }
+
+    /// Warns the public about platform `p` (once): its perceived quality drops to 0, and the
+    /// warning is news.
+    pub(crate) fn warn_publicly(&mut self, p: usize) {
+        if self.platforms[p].warned {
+            return;
+        }
+        let share = self.market_share(p);
+        self.platforms[p].warned = true;
+        self.totals.enforcement_actions += 1;
+        self.today.enforcement_actions += 1;
+        self.news.publish(
+            NewsKind::PublicWarning,
+            Some(p as u32),
+            self.scenario.news.public_warning,
+            share,
+        );
     }
 
     /// Publishes ratings of every open platform: its true health with weight `detection_power`

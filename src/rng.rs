@@ -25,6 +25,8 @@ pub enum Stream {
     /// Noise of published ratings (apart from inspections, so that adding ratings to a strategy
     /// does not shift the inspections' draws).
     Ratings = 7,
+    /// The early-warning system's trust survey.
+    Survey = 8,
 }
 
 /// The ChaCha8 generator for `stream` of the run with `seed`: `ChaCha8Rng::seed_from_u64(seed)`

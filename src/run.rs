@@ -8,6 +8,7 @@ use crate::error::Result;
 use crate::metrics::{observe, StepMetrics};
 use crate::outcome::{outcome, platform_summaries, Outcome, PlatformSummary};
 use crate::scenario::Scenario;
+use crate::warning_eval::Evaluation;
 use crate::world::World;
 
 /// Everything one run produces.
@@ -21,6 +22,8 @@ pub struct RunResult {
     pub outcome: Outcome,
     /// Each platform's fate.
     pub platforms: Vec<PlatformSummary>,
+    /// How well each early-warning score foretold failures (in `score_names` order).
+    pub warnings: Vec<Evaluation>,
 }
 
 /// Runs `scenario` under its reference strategy with `seed`; `edge_list` is the resolved
@@ -42,6 +45,7 @@ pub fn simulate_for(scenario: &Scenario, strategy: usize, edge_list: Option<&Pat
         seed,
         outcome: outcome(scenario, seed, &series, &world),
         platforms: platform_summaries(scenario, &world.platforms),
+        warnings: world.warning_evaluations(),
         series,
     })
 }

@@ -8,6 +8,7 @@ use crate::dist::Dist;
 use crate::event::Event;
 use crate::params::{params, Check, ParamDoc};
 use crate::strategy::Strategy;
+use crate::warning::WarningParams;
 
 /// The scenario schema version this build reads.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -137,6 +138,8 @@ pub enum Targeting {
     Random,
     /// The platforms with the most complaints in the last 30 days first.
     RiskRanked,
+    /// The platforms with the highest composite early-warning score first.
+    WarningRanked,
 }
 
 params! {
@@ -342,7 +345,7 @@ params! {
         stringency: f64 = 0.3, 0.0..=1.0, "-";
         /// Inspections per day at stringency 1 (scaled by stringency).
         inspections_per_day: f64 = 0.2, 0.0..=1000.0, "1/day";
-        /// How targets are chosen: `random` or `risk_ranked` (by complaints).
+        /// How targets are chosen: `random`, `risk_ranked` (by complaints) or `warning_ranked`.
         targeting: Targeting = Targeting::Random, (), "-";
         /// Probability that an inspection uncovers a fraud or insolvency.
         detection_power: f64 = 0.7, 0.0..=1.0, "-";
@@ -397,6 +400,9 @@ pub struct Scenario {
     /// `[news]`.
     #[serde(default)]
     pub news: NewsParams,
+    /// `[warning]`.
+    #[serde(default)]
+    pub warning: WarningParams,
     /// `[[regulator]]` entries (default: one national regulator).
     #[serde(default = "default_regulators")]
     pub regulator: Vec<RegulatorParams>,
@@ -433,6 +439,7 @@ impl Default for Scenario {
             finance: FinanceParams::default(),
             platforms: PlatformParams::default(),
             news: NewsParams::default(),
+            warning: WarningParams::default(),
             regulator: default_regulators(),
             event: Vec::new(),
             reference_strategy: String::new(),
@@ -450,6 +457,7 @@ pub const TABLES: &[(&str, &[ParamDoc])] = &[
     ("finance", FinanceParams::PARAMETERS),
     ("platforms", PlatformParams::PARAMETERS),
     ("news", NewsParams::PARAMETERS),
+    ("warning", WarningParams::PARAMETERS),
     ("regulator", RegulatorParams::PARAMETERS),
 ];
 
@@ -479,6 +487,7 @@ impl Scenario {
         self.finance.validate("finance")?;
         self.platforms.validate("platforms")?;
         self.news.validate("news")?;
+        self.warning.validate("warning")?;
         for (i, regulator) in self.regulator.iter().enumerate() {
             regulator.validate(&format!("regulator[{i}]"))?;
         }

@@ -7,7 +7,7 @@ use crate::event::{Action, Event};
 use crate::scenario::{Problem, Scenario, HORIZON_DAYS};
 
 /// The event kinds a strategy may use as interventions: policy instruments, not shocks.
-pub const INTERVENTION_KINDS: [&str; 12] = [
+pub const INTERVENTION_KINDS: [&str; 13] = [
     "compensation_fund",
     "liquidity_backstop",
     "inspections",
@@ -20,6 +20,7 @@ pub const INTERVENTION_KINDS: [&str; 12] = [
     "marketing_restriction",
     "fundraising_ban",
     "regulatory_announcement",
+    "warning_response",
 ];
 
 /// The kinds whose strength can be ramped up linearly (`ramp_days` > 0); the others start whole.

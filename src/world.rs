@@ -19,6 +19,7 @@ use crate::strategy::Intervention;
 use crate::tally::UserTally;
 use crate::user_pass::{run_day, DayContext, PlatformFlows, PlatformView, UserDayTotals};
 use crate::users::Users;
+use crate::warning::WarningSystem;
 
 /// Running totals since day 0, in cents and counts.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -99,13 +100,21 @@ pub struct World {
     pub(crate) platform_rng: ChaCha8Rng,
     pub(crate) regulator_rng: ChaCha8Rng,
     pub(crate) ratings_rng: ChaCha8Rng,
+    pub(crate) survey_rng: ChaCha8Rng,
+    /// The early-warning system.
+    pub warning: WarningSystem,
+    /// Today's trust survey, taken at the end of the day (day 0: after building).
+    pub survey_trust: f64,
+    /// Per platform, per day from day 1: each indicator (as a multiple of its threshold) and
+    /// the composite score the warning system saw that day (NaN before it saw the platform open).
+    pub warning_scores: Vec<Vec<[f32; 8]>>,
     pub(crate) event_rng: ChaCha8Rng,
     /// The interventions of the strategy being run.
     pub(crate) interventions: Vec<Intervention>,
     pub(crate) views: Vec<PlatformView>,
     pub(crate) flows: Vec<PlatformFlows>,
     marketing_cdf: Vec<f64>,
-    platform_news: Vec<f64>,
+    pub(crate) platform_news: Vec<f64>,
 }
 
 impl World {
@@ -189,6 +198,10 @@ impl World {
             platform_rng,
             regulator_rng: stream(seed, Stream::Regulator),
             ratings_rng: stream(seed, Stream::Ratings),
+            survey_rng: stream(seed, Stream::Survey),
+            warning: WarningSystem::new(scenario.warning.clone()),
+            survey_trust: f64::NAN,
+            warning_scores: Vec::new(),
             event_rng: stream(seed, Stream::Events),
             interventions: scenario.strategies()[strategy].intervention.clone(),
             views: Vec::with_capacity(count),
@@ -198,6 +211,7 @@ impl World {
         };
         world.apply_events(0);
         world.tally = UserTally::of(&world.users);
+        world.survey_trust = world.survey();
         world.check_money()?;
         Ok(world)
     }
@@ -234,6 +248,10 @@ impl World {
             self.platforms_day()?;
             self.regulators_day();
             self.enter_platforms();
+        }
+        self.survey_trust = self.survey();
+        if self.scenario.finance.enabled {
+            self.warnings_day();
         }
         self.check_money()
     }

@@ -10,7 +10,7 @@ use crate::binary::*;
 use crate::common::{inline, root};
 
 /// Every file `compare --series` writes.
-const COMPARE_FILES: [&str; 14] = [
+const COMPARE_FILES: [&str; 21] = [
     "comparison.csv",
     "losses.png",
     "losses.svg",
@@ -25,6 +25,13 @@ const COMPARE_FILES: [&str; 14] = [
     "trust.svg",
     "users.png",
     "users.svg",
+    "warning_evaluation.csv",
+    "warning_lead_times.csv",
+    "warning_lead_times.png",
+    "warning_lead_times.svg",
+    "warning_roc.csv",
+    "warning_roc.png",
+    "warning_roc.svg",
 ];
 
 /// `trustsim compare` on the shipped platform-collapse scenario, small, with `threads`.

@@ -1,0 +1,187 @@
+//! The early-warning evaluation as tables and charts: per strategy and score (each indicator and
+//! the composite), the AUC, hit and false-alarm rates and lead times over all seeds, the ROC
+//! curve over thresholds, and the lead-time distribution.
+
+use serde::Serialize;
+
+use crate::charts::{Figure, Line, Panel};
+use crate::response::score_names;
+use crate::run::RunResult;
+use crate::warning_eval::Evaluation;
+
+/// One row of `warning_evaluation.csv`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WarningRow {
+    /// Strategy name.
+    pub strategy: String,
+    /// Score: an indicator or `composite`.
+    pub score: String,
+    /// Area under the ROC curve (0.5: no better than chance).
+    pub auc: f64,
+    /// Share of failures preceded by an alarm (score ≥ 1) within the lookahead.
+    pub hit_rate: f64,
+    /// Share of platform-days with no failure ahead on which the score alarmed.
+    pub false_alarm_rate: f64,
+    /// Mean days from the first alarm to the failure, over hits.
+    pub mean_lead_days: f64,
+    /// Median of the same.
+    pub median_lead_days: f64,
+    /// Failures over all seeds.
+    pub failures: u64,
+    /// Failures that were hits.
+    pub hits: u64,
+}
+
+/// One row of `warning_roc.csv`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RocRow {
+    /// Strategy name.
+    pub strategy: String,
+    /// Score.
+    pub score: String,
+    /// Alarm threshold, as a multiple of the score's threshold.
+    pub threshold: f64,
+    /// Share of platform-days with a failure ahead that alarm at this threshold.
+    pub true_positive_rate: f64,
+    /// Share of platform-days with no failure ahead that alarm at this threshold.
+    pub false_positive_rate: f64,
+}
+
+/// One row of `warning_lead_times.csv`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LeadRow {
+    /// Strategy name.
+    pub strategy: String,
+    /// Score.
+    pub score: String,
+    /// Days from the first alarm to the failure.
+    pub lead_days: u32,
+    /// Failures with that lead time.
+    pub hits: u64,
+}
+
+/// Each strategy's evaluations merged over its seeds: `[strategy][score]`.
+pub fn merged(runs: &[Vec<RunResult>]) -> Vec<Vec<Evaluation>> {
+    runs.iter()
+        .map(|strategy_runs| {
+            let mut all = vec![Evaluation::new(); score_names().len()];
+            for run in strategy_runs {
+                for (total, evaluation) in all.iter_mut().zip(&run.warnings) {
+                    total.merge(evaluation);
+                }
+            }
+            all
+        })
+        .collect()
+}
+
+/// The three tables, from the merged evaluations of each strategy (`names[s]`).
+pub fn tables(names: &[String], evaluations: &[Vec<Evaluation>]) -> (Vec<WarningRow>, Vec<RocRow>, Vec<LeadRow>) {
+    let (mut summary, mut roc, mut leads) = (Vec::new(), Vec::new(), Vec::new());
+    for (strategy, by_score) in names.iter().zip(evaluations) {
+        for (score, e) in score_names().iter().zip(by_score) {
+            summary.push(WarningRow {
+                strategy: strategy.clone(),
+                score: score.to_string(),
+                auc: e.auc(),
+                hit_rate: e.hit_rate(),
+                false_alarm_rate: e.false_alarm_rate(),
+                mean_lead_days: e.mean_lead(),
+                median_lead_days: e.median_lead(),
+                failures: e.failures(),
+                hits: e.hits(),
+            });
+            roc.extend(e.roc().into_iter().map(|point| RocRow {
+                strategy: strategy.clone(),
+                score: score.to_string(),
+                threshold: point.threshold,
+                true_positive_rate: point.true_positive_rate,
+                false_positive_rate: point.false_positive_rate,
+            }));
+            leads.extend(e.lead_times().into_iter().map(|(lead_days, hits)| LeadRow {
+                strategy: strategy.clone(),
+                score: score.to_string(),
+                lead_days,
+                hits,
+            }));
+        }
+    }
+    (summary, roc, leads)
+}
+
+/// The charts of one strategy's evaluation: ROC curves and lead-time distributions, one line
+/// per score. The ROC curve is drawn over the false-positive rate in whole percent, as the best
+/// true-positive rate reached at or below each (a step curve); the tables hold every threshold.
+pub fn figures(scenario: &str, strategy: &str, evaluations: &[Evaluation]) -> Vec<(&'static str, Figure)> {
+    let names = score_names();
+    let roc_lines = names
+        .iter()
+        .zip(evaluations)
+        .map(|(name, e)| {
+            let mut best = [f64::NAN; 101];
+            for point in e.roc() {
+                if point.false_positive_rate.is_finite() && point.true_positive_rate.is_finite() {
+                    let percent = (point.false_positive_rate * 100.0).ceil() as usize;
+                    best[percent] = best[percent].max(point.true_positive_rate);
+                }
+            }
+            for k in 1..best.len() {
+                best[k] = best[k].max(best[k - 1]);
+            }
+            Line {
+                label: format!("{name} (AUC {:.2})", e.auc()),
+                days: (0..=100).collect(),
+                mean: best.to_vec(),
+                band: None,
+            }
+        })
+        .collect();
+    let longest = evaluations
+        .iter()
+        .flat_map(|e| e.lead_times())
+        .map(|(lead, _)| lead)
+        .max()
+        .unwrap_or(0);
+    let lead_lines = names
+        .iter()
+        .zip(evaluations)
+        .map(|(name, e)| {
+            let mut counts = vec![0.0; longest as usize + 1];
+            for (lead, hits) in e.lead_times() {
+                counts[lead as usize] = hits as f64;
+            }
+            Line {
+                label: name.to_string(),
+                days: (0..=longest).collect(),
+                mean: counts,
+                band: None,
+            }
+        })
+        .collect();
+    vec![
+        (
+            "warning_roc",
+            Figure {
+                title: format!("{scenario}, {strategy}: how well each warning score foretells failures"),
+                x_label: "false-positive rate (% of platform-days with no failure ahead that alarm)".to_string(),
+                panels: vec![Panel {
+                    title: "ROC curves: the higher and further left, the better".to_string(),
+                    y_label: "true-positive rate (share of days before a failure that alarm)".to_string(),
+                    lines: roc_lines,
+                }],
+            },
+        ),
+        (
+            "warning_lead_times",
+            Figure {
+                title: format!("{scenario}, {strategy}: how early the first alarm came"),
+                x_label: "days from the first alarm to the failure".to_string(),
+                panels: vec![Panel {
+                    title: "Lead times of failures that were foretold".to_string(),
+                    y_label: "failures (all seeds)".to_string(),
+                    lines: lead_lines,
+                }],
+            },
+        ),
+    ]
+}
