@@ -94,7 +94,7 @@ fn compare_writes_every_output_identically_with_one_and_two_threads() {
     }
     assert_eq!(manifest["seeds"], serde_json::json!([1, 2, 3]));
     assert_eq!(manifest["reference_strategy"], "status_quo");
-    assert_eq!(manifest["strategies"].as_array().unwrap().len(), 6);
+    assert_eq!(manifest["strategies"].as_array().unwrap().len(), 7);
 
     let (header, rows) = table(&one, "out/summary.csv");
     assert_eq!(
@@ -102,7 +102,7 @@ fn compare_writes_every_output_identically_with_one_and_two_threads() {
         ["strategy", "day", "metric", "n", "mean", "sd", "ci_low", "ci_high", "p10", "p50", "p90"]
     );
     let metrics = rows.iter().filter(|r| r[0] == "status_quo" && r[1] == "0").count();
-    assert_eq!(rows.len(), 6 * 46 * metrics, "strategies × days × metrics");
+    assert_eq!(rows.len(), 7 * 46 * metrics, "strategies × days × metrics");
     let (header, rows) = table(&one, "out/comparison.csv");
     assert_eq!(
         header,
@@ -128,10 +128,10 @@ fn compare_writes_every_output_identically_with_one_and_two_threads() {
     );
     let (header, rows) = table(&one, "out/outcomes.csv");
     assert_eq!(&header[..3], ["strategy", "seed", "net_loss_yuan"]);
-    assert_eq!(rows.len(), 6 * 3);
+    assert_eq!(rows.len(), 7 * 3);
     let (header, rows) = table(&one, "out/series.csv");
     assert_eq!(&header[..3], ["strategy", "seed", "day"]);
-    assert_eq!(rows.len(), 6 * 3 * 46);
+    assert_eq!(rows.len(), 7 * 3 * 46);
     assert!(one.read("out/trust.png").starts_with(b"\x89PNG"));
     assert!(one.text("out/trust.svg").contains("compensation_fund"));
 }

@@ -10,3 +10,4 @@ mod determinism;
 mod docs;
 mod patterns;
 mod regulation;
+mod warning;
