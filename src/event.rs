@@ -236,7 +236,7 @@ params! {
         disclosure_order: f64 = 0.0, 0.0..=1.0, "-";
         /// Suspend the platform's fund-raising until it closes.
         suspend_fundraising: bool = false, (), "-";
-        /// Open the liquidity backstop with its default terms, unless it is open.
+        /// Open the liquidity backstop with its default terms (or reopen its lending if lifted).
         emergency_liquidity: bool = false, (), "-";
         /// Wind the platform down in order.
         wind_down: bool = false, (), "-";
@@ -488,7 +488,16 @@ impl Event {
                 regulator(&p.regulator)
             }
             Action::MarketingRestriction(p) => p.validate(key),
-            Action::WarningResponse(p) => p.validate(key),
+            Action::WarningResponse(p) => {
+                p.validate(key)?;
+                if p.level == Level::None {
+                    return Err(Problem::new(
+                        format!("{}level", prefix(key)),
+                        "must be `watch`, `alert` or `emergency`",
+                    ));
+                }
+                Ok(())
+            }
             Action::RegulatoryAnnouncement(p) => p.validate(key),
             Action::EducationCampaign(p) => p.validate(key),
             Action::CompensationFund(p) => p.validate(key),

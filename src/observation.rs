@@ -21,7 +21,7 @@ pub struct PlatformSignals {
     /// Consecutive days on which withdrawal requests went (partly) unpaid, or on which
     /// withdrawals were suspended.
     pub delay_days: u32,
-    /// Intensity of today's news about it.
+    /// Intensity of the news about it in the day's views (as users saw it that morning).
     pub negative_news: f64,
     /// Promised return above the market return, per year.
     pub yield_anomaly: f64,

@@ -4,6 +4,7 @@
 
 use crate::event::{Action, LiquidityBackstop, WarningResponse};
 use crate::ledger::Inflow;
+use crate::observation::Observation;
 use crate::platform::PlatformState;
 use crate::warning::{scores, Indicator};
 use crate::warning_eval::{Evaluation, PlatformSeries};
@@ -26,23 +27,33 @@ impl World {
     pub(crate) fn warnings_day(&mut self) {
         let observation = self.observe_for_regulators();
         let seen = self.warning.update(observation);
+        if seen.is_some() {
+            self.respond_to_warnings();
+        }
+        self.record_scores(seen.as_ref());
+    }
+
+    /// Records today's scores of every platform from the observation seen today: NaN when none
+    /// was seen, when the platform was not open in it, or when it has closed since.
+    fn record_scores(&mut self, seen: Option<&Observation>) {
         let days = self.day as usize;
         self.warning_scores.resize(self.platforms.len(), Vec::new());
         for (p, history) in self.warning_scores.iter_mut().enumerate() {
-            history.resize(days - 1, [f32::NAN; SCORES]);
-            let signals = seen.as_ref().and_then(|o| o.platforms.get(p)).filter(|s| s.open);
-            history.push(signals.map_or([f32::NAN; SCORES], |s| {
+            history.resize(days - 1, [f64::NAN; SCORES]);
+            // Nothing is scored on or after the day a platform closes, even from older observations.
+            let open_now = !self.platforms[p].state.is_closed();
+            let signals = seen.and_then(|o| o.platforms.get(p)).filter(|s| s.open && open_now);
+            history.push(signals.map_or([f64::NAN; SCORES], |s| {
                 let (z, composite) = scores(s, &self.scenario.warning);
-                let mut all = [composite as f32; SCORES];
-                for (k, value) in z.iter().enumerate() {
-                    all[k] = *value as f32;
-                }
+                let mut all = [composite; SCORES];
+                all[..z.len()].copy_from_slice(&z);
                 all
             }));
         }
-        if seen.is_none() {
-            return;
-        }
+    }
+
+    /// Carries out the warning responses in force for platforms whose level rose today.
+    fn respond_to_warnings(&mut self) {
         let day = self.day;
         // Responses of the scenario's events from their day on, then the strategy's in force;
         // each with whether it starts today.
@@ -88,7 +99,7 @@ impl World {
                     .zip(&self.platforms)
                     .map(|(history, platform)| PlatformSeries {
                         first_day: 1,
-                        scores: history.iter().map(|day| f64::from(day[k])).collect(),
+                        scores: history.iter().map(|day| day[k]).collect(),
                         failed_day: platform.closed_day.filter(|_| platform.state.is_failure()),
                     })
                     .collect();
@@ -113,9 +124,14 @@ impl World {
         let platform = &mut self.platforms[p];
         platform.disclosure = platform.disclosure.max(response.disclosure_order);
         platform.fundraising_suspended |= response.suspend_fundraising;
-        if response.emergency_liquidity && self.policy.backstop.is_none() {
-            let capital = self.policy.open_backstop(&LiquidityBackstop::default());
-            self.ledger.inflow(Inflow::BackstopCapital, capital);
+        if response.emergency_liquidity {
+            match self.policy.backstop.as_mut() {
+                Some(backstop) => backstop.lending = true,
+                None => {
+                    let capital = self.policy.open_backstop(&LiquidityBackstop::default());
+                    self.ledger.inflow(Inflow::BackstopCapital, capital);
+                }
+            }
         }
         if response.wind_down {
             self.totals.enforcement_actions += 1;

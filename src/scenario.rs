@@ -611,6 +611,16 @@ impl Scenario {
                 format!("shares of sound, fragile and fraudulent platforms must sum to 1, got {total}"),
             ));
         }
+        let w = &self.warning;
+        if !(w.watch_level <= w.alert_level && w.alert_level <= w.emergency_level) {
+            return Err(Problem::new(
+                "warning.alert_level",
+                format!(
+                    "levels must rise: watch_level ≤ alert_level ≤ emergency_level, got {}, {}, {}",
+                    w.watch_level, w.alert_level, w.emergency_level
+                ),
+            ));
+        }
         self.validate_regulators()
     }
 

@@ -46,7 +46,7 @@ params! {
         /// Composite score at which a platform is on watch.
         watch_level: f64 = 0.5, 0.0..=100.0, "-";
         /// Composite score at which it is on alert.
-        alert_level: f64 = 1.0, 0.0..=100.0, "-";
+        alert_level: f64 = 1.0, 0.001..=100.0, "-";
         /// Composite score at which it is an emergency.
         emergency_level: f64 = 2.0, 0.0..=100.0, "-";
         /// Consecutive observed days at or above a level's score needed to raise the warning to it.
@@ -197,8 +197,7 @@ impl WarningSystem {
         let seen = self.pending.pop_front().expect("not empty");
         self.previous = (0..seen.platforms.len()).map(|p| self.level(p)).collect();
         let w = self.params.clone();
-        let cutoffs =
-            [w.watch_level, w.alert_level, w.emergency_level].map(|c| c / w.alert_level.max(f64::MIN_POSITIVE));
+        let cutoffs = [w.watch_level, w.alert_level, w.emergency_level].map(|c| c / w.alert_level);
         self.platforms.resize(seen.platforms.len(), PlatformWarning::default());
         self.composite.resize(seen.platforms.len(), 0.0);
         for (p, signals) in seen.platforms.iter().enumerate() {

@@ -107,7 +107,7 @@ pub struct World {
     pub survey_trust: f64,
     /// Per platform, per day from day 1: each indicator (as a multiple of its threshold) and
     /// the composite score the warning system saw that day (NaN before it saw the platform open).
-    pub warning_scores: Vec<Vec<[f32; 8]>>,
+    pub warning_scores: Vec<Vec<[f64; 8]>>,
     pub(crate) event_rng: ChaCha8Rng,
     /// The interventions of the strategy being run.
     pub(crate) interventions: Vec<Intervention>,

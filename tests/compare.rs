@@ -219,6 +219,15 @@ fn bad_strategies_name_the_file_line_and_key() {
         "reference_strategy = \"b\"\n{HEADER}[[strategy]]\nname = \"a\"\n"
     ));
     assert_mentions(&error, &["bad.toml:1:", "reference_strategy", "`a`"]);
+    let error = compare_rejects(&format!(
+        "{HEADER}[[strategy]]\nname = \"a\"\n[[strategy.intervention]]\nkind = \"warning_response\"\nstart_day = 1\nlevel = \"none\"\n"
+    ));
+    assert_mentions(
+        &error,
+        &["bad.toml:10:", "strategy[0].intervention[0].level", "emergency"],
+    );
+    let error = compare_rejects(&format!("{HEADER}[warning]\nwatch_level = 3.0\n"));
+    assert_mentions(&error, &["warning.alert_level", "watch_level ≤ alert_level"]);
     let error = compare_rejects(&format!("{HEADER}[[strategy]]\nname = \"a b\"\n"));
     assert_mentions(&error, &["strategy[0].name", "letters, digits"]);
 }
