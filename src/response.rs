@@ -6,20 +6,21 @@ use crate::event::{Action, LiquidityBackstop, WarningResponse};
 use crate::ledger::Inflow;
 use crate::observation::Observation;
 use crate::platform::PlatformState;
-use crate::warning::{scores, Indicator};
+use crate::warning::{scores, Indicator, SECTOR_INDICATORS};
 use crate::warning_eval::{Evaluation, PlatformSeries};
 use crate::world::World;
 
 /// Scores recorded per platform and day: the indicators, then the composite.
 pub const SCORES: usize = 8;
 
-/// The names of the recorded scores, in order.
-pub fn score_names() -> [&'static str; SCORES] {
-    let mut names = ["composite"; SCORES];
-    for (k, indicator) in Indicator::ALL.iter().enumerate() {
-        names[k] = indicator.name();
-    }
-    names
+/// Sector scores recorded per day: the sector indicators, then the sector composite.
+pub const SECTOR_SCORES: usize = SECTOR_INDICATORS.len() + 1;
+
+/// The names of the evaluated scores, in order: the platform indicators, the platform
+/// composite, the sector indicators and the sector composite.
+pub fn score_names() -> Vec<&'static str> {
+    let platform = Indicator::ALL.iter().map(|i| i.name()).chain(["composite"]);
+    platform.chain(SECTOR_INDICATORS).chain(["sector_composite"]).collect()
 }
 
 impl World {
@@ -34,8 +35,17 @@ impl World {
     }
 
     /// Records today's scores of every platform from the observation seen today: NaN when none
-    /// was seen, when the platform was not open in it, or when it has closed since.
+    /// was seen, when the platform was not open in it, or when it has closed since; and of the
+    /// sector (NaN when none was seen).
     fn record_scores(&mut self, seen: Option<&Observation>) {
+        self.sector_scores.push(match (seen, self.warning.sector()) {
+            (Some(_), Some((z, composite))) => {
+                let mut all = [composite; SECTOR_SCORES];
+                all[..z.len()].copy_from_slice(&z);
+                all
+            }
+            _ => [f64::NAN; SECTOR_SCORES],
+        });
         let days = self.day as usize;
         self.warning_scores.resize(self.platforms.len(), Vec::new());
         for (p, history) in self.warning_scores.iter_mut().enumerate() {
@@ -89,8 +99,55 @@ impl World {
     }
 
     /// How well each recorded score (in [`score_names`] order) foretold this run's platform
-    /// failures, with the scenario's `warning.lookahead_days`.
+    /// failures, with the scenario's `warning.lookahead_days`: platform scores against each
+    /// platform's own failure, sector scores against the sector's failure days.
     pub fn warning_evaluations(&self) -> Vec<Evaluation> {
+        let mut evaluations = self.platform_evaluations();
+        evaluations.extend(self.sector_evaluations());
+        evaluations
+    }
+
+    /// The sector as a unit that fails on every day some platform fails: its days are split at
+    /// those days, each stretch (from the day after the previous failure day) ending in a
+    /// failure, and the stretch after the last one ending in none.
+    fn sector_evaluations(&self) -> Vec<Evaluation> {
+        let mut failure_days: Vec<u32> = self
+            .platforms
+            .iter()
+            .filter(|p| p.state.is_failure())
+            .filter_map(|p| p.closed_day)
+            .filter(|&day| day >= 1)
+            .collect();
+        failure_days.sort_unstable();
+        failure_days.dedup();
+        let days = self.sector_scores.len() as u32;
+        let mut stretches = Vec::new();
+        let mut first = 1;
+        for &failed in failure_days.iter().filter(|&&d| d <= days) {
+            stretches.push((first, failed, Some(failed)));
+            first = failed + 1;
+        }
+        stretches.push((first, days, None));
+        (0..SECTOR_SCORES)
+            .map(|k| {
+                let series: Vec<PlatformSeries> = stretches
+                    .iter()
+                    .filter(|(first, last, _)| first <= last)
+                    .map(|&(first, last, failed_day)| PlatformSeries {
+                        first_day: first,
+                        scores: (first..=last).map(|d| self.sector_scores[d as usize - 1][k]).collect(),
+                        failed_day,
+                    })
+                    .collect();
+                let mut evaluation = Evaluation::new();
+                evaluation.add_run(&series, self.scenario.warning.lookahead_days);
+                evaluation
+            })
+            .collect()
+    }
+
+    /// Each platform score's evaluation against the platforms' own failures.
+    fn platform_evaluations(&self) -> Vec<Evaluation> {
         (0..SCORES)
             .map(|k| {
                 let series: Vec<PlatformSeries> = self
@@ -196,6 +253,28 @@ mod tests {
             "nothing seen on day 1"
         );
         assert!((w.warning_scores[fraud][1][4] - 0.15 / 0.08).abs() < 1e-6, "yield z");
+    }
+
+    #[test]
+    fn the_sector_is_evaluated_against_each_failure_day() {
+        let mut w = world("[[strategy.intervention]]\nkind = \"warning_response\"\nstart_day = 5\nlevel = \"alert\"\ninspect = false\nwind_down = true");
+        step_to(&mut w, 30);
+        assert_eq!(w.sector_scores.len(), 30);
+        let failure_days: std::collections::BTreeSet<u32> = w
+            .platforms
+            .iter()
+            .filter(|p| p.state.is_failure())
+            .filter_map(|p| p.closed_day)
+            .collect();
+        assert!(!failure_days.is_empty(), "the response winds down the alerted frauds");
+        let evaluations = w.warning_evaluations();
+        assert_eq!(evaluations.len(), super::score_names().len());
+        let sector = &evaluations[super::SCORES];
+        assert_eq!(
+            sector.failures(),
+            failure_days.len() as u64,
+            "one failure per distinct day"
+        );
     }
 
     #[test]

@@ -126,7 +126,7 @@ pub fn summary(report: &WarnReport) -> String {
     let mut text = format!("wrote {}\n", report.directory.display());
     for s in &report.scores {
         text.push_str(&format!(
-            "{:<12} AUC {:.3}; best threshold {:.2} × the configured one (TPR − FPR = {:.3})\n",
+            "{:<20} AUC {:.3}; best threshold {:.2} × the configured one (TPR − FPR = {:.3})\n",
             s.score, s.auc, s.best_threshold, s.youden_j
         ));
     }

@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 use std::collections::VecDeque;
 
-use crate::observation::{Observation, PlatformSignals};
+use crate::observation::{Observation, PlatformSignals, SectorSignals};
 use crate::params::params;
 
 /// Indicators are capped at this many thresholds in the composite, so one cannot outweigh all.
@@ -59,6 +59,14 @@ params! {
         survey_size: u32 = 500, 1..=1_000_000, "users";
         /// Standard deviation of the survey's error.
         survey_noise: f64 = 0.02, 0.0..=1.0, "-";
+        /// Fall of the trust survey below its highest value of the last 30 days at the threshold.
+        trust_drop_threshold: f64 = 0.05, 0.0001..=1.0, "-";
+        /// Reach-weighted negative news in the sector at the threshold.
+        sector_news_threshold: f64 = 1.0, 0.0001..=1000.0, "-";
+        /// Enforcement actions and public warnings announced in 30 days at the threshold.
+        announcements_threshold: f64 = 10.0, 0.001..=1.0e9, "announcements";
+        /// Complaints about all platforms in 30 days at the threshold.
+        sector_complaints_threshold: f64 = 200.0, 0.001..=1.0e12, "complaints";
         /// Days ahead within which a failure counts as predicted, in the evaluation.
         lookahead_days: u32 = 60, 1..=3650, "days";
     }
@@ -152,6 +160,32 @@ pub fn scores(s: &PlatformSignals, w: &WarningParams) -> ([f64; 7], f64) {
     (z, composite / w.alert_level.max(f64::MIN_POSITIVE))
 }
 
+/// The sector indicators, in output order: the survey's fall from its 30-day high, sector news,
+/// announcements in 30 days and complaints in 30 days.
+pub const SECTOR_INDICATORS: [&str; 4] = [
+    "sector_trust_drop",
+    "sector_news",
+    "sector_announcements",
+    "sector_complaints",
+];
+
+/// Every sector indicator as a multiple of its threshold, from the sector signals of the last
+/// (up to) 30 seen days, oldest first; and their unweighted mean, each capped at
+/// [`INDICATOR_CAP`] (the sector composite; 1 means the mean indicator is at its threshold).
+pub fn sector_scores(window: &VecDeque<SectorSignals>, w: &WarningParams) -> ([f64; 4], f64) {
+    let today = window.back().expect("today is in the window");
+    let high = window.iter().map(|s| s.survey_trust).fold(f64::NEG_INFINITY, f64::max);
+    let announcements: u64 = window.iter().map(|s| s.announcements).sum();
+    let z = [
+        (high - today.survey_trust).max(0.0) / w.trust_drop_threshold,
+        today.negative_news / w.sector_news_threshold,
+        announcements as f64 / w.announcements_threshold,
+        today.complaints_30d as f64 / w.sector_complaints_threshold,
+    ];
+    let composite = z.iter().map(|v| v.min(INDICATOR_CAP)).sum::<f64>() / z.len() as f64;
+    (z, composite)
+}
+
 /// One platform's warning state.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 struct PlatformWarning {
@@ -173,6 +207,8 @@ pub struct WarningSystem {
     previous: Vec<Level>,
     /// Composite score of each platform on the day last seen (0 for platforms not yet seen).
     pub composite: Vec<f64>,
+    /// Sector signals of the last (up to) 30 days seen, oldest first.
+    sector_window: VecDeque<SectorSignals>,
 }
 
 impl WarningSystem {
@@ -184,6 +220,7 @@ impl WarningSystem {
             platforms: Vec::new(),
             previous: Vec::new(),
             composite: Vec::new(),
+            sector_window: VecDeque::new(),
         }
     }
 
@@ -195,6 +232,10 @@ impl WarningSystem {
             return None;
         }
         let seen = self.pending.pop_front().expect("not empty");
+        if self.sector_window.len() == 30 {
+            self.sector_window.pop_front();
+        }
+        self.sector_window.push_back(seen.sector);
         self.previous = (0..seen.platforms.len()).map(|p| self.level(p)).collect();
         let w = self.params.clone();
         let cutoffs = [w.watch_level, w.alert_level, w.emergency_level].map(|c| c / w.alert_level);
@@ -236,6 +277,11 @@ impl WarningSystem {
             }
         }
         Some(seen)
+    }
+
+    /// The sector indicators and composite of the day last seen (`None` before the first).
+    pub fn sector(&self) -> Option<([f64; 4], f64)> {
+        (!self.sector_window.is_empty()).then(|| sector_scores(&self.sector_window, &self.params))
     }
 
     /// Whether platform `p`'s level rose to `level` or above in the last update.
@@ -296,6 +342,35 @@ mod tests {
         let (z, capped) = scores(&signals(4000), &w);
         assert_eq!(z[0], 200.0);
         assert!((capped - INDICATOR_CAP * w.complaints_weight / weights).abs() < 1e-12);
+    }
+
+    #[test]
+    fn sector_indicators_read_the_last_30_days() {
+        let w = WarningParams::default();
+        let day = |trust: f64, announcements: u64| SectorSignals {
+            survey_trust: trust,
+            negative_news: 0.5,
+            announcements,
+            complaints_30d: 100,
+        };
+        let window: VecDeque<SectorSignals> = [day(0.8, 3), day(0.7, 0), day(0.75, 2)].into_iter().collect();
+        let (z, composite) = sector_scores(&window, &w);
+        assert!(
+            (z[0] - 0.05 / w.trust_drop_threshold).abs() < 1e-12,
+            "fall from the high of 0.8"
+        );
+        assert_eq!(z[1], 0.5 / w.sector_news_threshold);
+        assert_eq!(z[2], 5.0 / w.announcements_threshold);
+        assert_eq!(z[3], 100.0 / w.sector_complaints_threshold);
+        assert!((composite - z.iter().sum::<f64>() / 4.0).abs() < 1e-12);
+        let mut system = WarningSystem::new(WarningParams {
+            reporting_delay_days: 0,
+            ..w
+        });
+        for d in 0..40 {
+            system.update(observation(d, 0));
+        }
+        assert_eq!(system.sector_window.len(), 30, "only the last 30 days are kept");
     }
 
     #[test]

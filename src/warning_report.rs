@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 use crate::charts::{Figure, Line, Panel};
-use crate::response::score_names;
+use crate::response::{score_names, SCORES};
 use crate::run::RunResult;
 use crate::warning_eval::Evaluation;
 
@@ -109,14 +109,60 @@ pub fn tables(names: &[String], evaluations: &[Vec<Evaluation>]) -> (Vec<Warning
     (summary, roc, leads)
 }
 
+/// A score's name and its evaluation.
+type Scored<'a> = (&'a str, &'a Evaluation);
+
 /// The charts of one strategy's evaluation: ROC curves and lead-time distributions, one line
-/// per score. The ROC curve is drawn over the false-positive rate in whole percent, as the best
-/// true-positive rate reached at or below each (a step curve); the tables hold every threshold.
+/// per score, platform scores and sector scores in panels of their own. The ROC curve is drawn
+/// over the false-positive rate in whole percent, as the best true-positive rate reached at or
+/// below each (a step curve); the tables hold every threshold.
 pub fn figures(scenario: &str, strategy: &str, evaluations: &[Evaluation]) -> Vec<(&'static str, Figure)> {
     let names = score_names();
-    let roc_lines = names
+    let scored: Vec<Scored> = names.iter().copied().zip(evaluations).collect();
+    let (platform, sector) = scored.split_at(SCORES);
+    let longest = evaluations
         .iter()
-        .zip(evaluations)
+        .flat_map(|e| e.lead_times())
+        .map(|(lead, _)| lead)
+        .max()
+        .unwrap_or(0);
+    let panels = |make: &dyn Fn(&[Scored]) -> Vec<Line>, y_label: &str| {
+        [
+            ("Platform scores (each open platform on each day)", platform),
+            ("Sector scores (the sector on each day)", sector),
+        ]
+        .into_iter()
+        .map(|(title, scores)| Panel {
+            title: title.to_string(),
+            y_label: y_label.to_string(),
+            lines: make(scores),
+        })
+        .collect()
+    };
+    vec![
+        (
+            "warning_roc",
+            Figure {
+                title: format!("{scenario}, {strategy}: how well each warning score foretells failures (ROC)"),
+                x_label: "false-positive rate (% of days with no failure ahead that alarm)".to_string(),
+                panels: panels(&roc_lines, "true-positive rate"),
+            },
+        ),
+        (
+            "warning_lead_times",
+            Figure {
+                title: format!("{scenario}, {strategy}: how early the first alarm came"),
+                x_label: "days from the first alarm to the failure".to_string(),
+                panels: panels(&|scores| lead_lines(scores, longest), "failures foretold (all seeds)"),
+            },
+        ),
+    ]
+}
+
+/// ROC curves as step envelopes over the false-positive rate in whole percent.
+fn roc_lines(scores: &[Scored]) -> Vec<Line> {
+    scores
+        .iter()
         .map(|(name, e)| {
             let mut best = [f64::NAN; 101];
             for point in e.roc() {
@@ -135,16 +181,13 @@ pub fn figures(scenario: &str, strategy: &str, evaluations: &[Evaluation]) -> Ve
                 band: None,
             }
         })
-        .collect();
-    let longest = evaluations
+        .collect()
+}
+
+/// Hits by lead time, from 0 to `longest` days.
+fn lead_lines(scores: &[Scored], longest: u32) -> Vec<Line> {
+    scores
         .iter()
-        .flat_map(|e| e.lead_times())
-        .map(|(lead, _)| lead)
-        .max()
-        .unwrap_or(0);
-    let lead_lines = names
-        .iter()
-        .zip(evaluations)
         .map(|(name, e)| {
             let mut counts = vec![0.0; longest as usize + 1];
             for (lead, hits) in e.lead_times() {
@@ -157,31 +200,5 @@ pub fn figures(scenario: &str, strategy: &str, evaluations: &[Evaluation]) -> Ve
                 band: None,
             }
         })
-        .collect();
-    vec![
-        (
-            "warning_roc",
-            Figure {
-                title: format!("{scenario}, {strategy}: how well each warning score foretells failures"),
-                x_label: "false-positive rate (% of platform-days with no failure ahead that alarm)".to_string(),
-                panels: vec![Panel {
-                    title: "ROC curves: the higher and further left, the better".to_string(),
-                    y_label: "true-positive rate (share of days before a failure that alarm)".to_string(),
-                    lines: roc_lines,
-                }],
-            },
-        ),
-        (
-            "warning_lead_times",
-            Figure {
-                title: format!("{scenario}, {strategy}: how early the first alarm came"),
-                x_label: "days from the first alarm to the failure".to_string(),
-                panels: vec![Panel {
-                    title: "Lead times of failures that were foretold".to_string(),
-                    y_label: "failures (all seeds)".to_string(),
-                    lines: lead_lines,
-                }],
-            },
-        ),
-    ]
+        .collect()
 }

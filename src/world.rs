@@ -108,6 +108,9 @@ pub struct World {
     /// Per platform, per day from day 1: each indicator (as a multiple of its threshold) and
     /// the composite score the warning system saw that day (NaN before it saw the platform open).
     pub warning_scores: Vec<Vec<[f64; 8]>>,
+    /// Per day from day 1: the sector indicators and the sector composite the system saw that
+    /// day (NaN before it saw any).
+    pub sector_scores: Vec<[f64; 5]>,
     pub(crate) event_rng: ChaCha8Rng,
     /// The interventions of the strategy being run.
     pub(crate) interventions: Vec<Intervention>,
@@ -202,6 +205,7 @@ impl World {
             warning: WarningSystem::new(scenario.warning.clone()),
             survey_trust: f64::NAN,
             warning_scores: Vec::new(),
+            sector_scores: Vec::new(),
             event_rng: stream(seed, Stream::Events),
             interventions: scenario.strategies()[strategy].intervention.clone(),
             views: Vec::with_capacity(count),
