@@ -2,39 +2,23 @@
 //! run as parallel jobs, summarised with confidence intervals and paired differences against
 //! the reference strategy, and drawn as charts.
 
-use indicatif::{ProgressBar, ProgressStyle};
-use rayon::prelude::*;
 use serde_json::{json, Map};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use crate::charts::{write_figure, Figure, Line, Panel};
-use crate::commands::{edge_list, manifest_base, resolved_text};
+use crate::charts::{Figure, Line, Panel};
 use crate::comparison::{compare_outcomes, csv_fields, summarize_series, ComparisonRow, SummaryRow};
-use crate::error::{Error, Result};
-use crate::loader::load;
-use crate::output::OutputDir;
-use crate::run::{simulate_for, RunResult};
-use crate::scenario::Scenario;
-use crate::warning_eval::Evaluation;
+use crate::ensemble::{write_charts, EnsembleOptions};
+use crate::error::Result;
+use crate::run::RunResult;
 use crate::warning_report;
 
 /// Options of `trustsim compare`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CompareOptions {
-    /// The scenario file.
-    pub scenario: PathBuf,
-    /// Seeds 1..=`seeds` are run for every strategy.
-    pub seeds: u64,
-    /// Worker threads (default: one per core). Results do not depend on it.
-    pub threads: Option<usize>,
-    /// `dotted.key=value` overrides.
-    pub overrides: Vec<String>,
-    /// Output directory; default `output/<scenario name>-compare`.
-    pub out: Option<PathBuf>,
+    /// Scenario, seeds, threads, overrides, output directory and quietness.
+    pub ensemble: EnsembleOptions,
     /// Also write every run's per-day series (`series.csv`).
     pub series: bool,
-    /// No progress bar.
-    pub quiet: bool,
 }
 
 /// What `trustsim compare` produced.
@@ -48,31 +32,16 @@ pub struct CompareReport {
 
 /// Runs every strategy of the scenario over seeds 1..=N and writes the comparison atomically.
 pub fn compare(options: &CompareOptions) -> Result<CompareReport> {
-    let loaded = load(&options.scenario, &options.overrides)?;
-    let scenario = &loaded.scenario;
-    let edges = edge_list(&loaded);
+    let ensemble = options.ensemble.load("compare")?;
+    let scenario = ensemble.scenario();
     let strategies = scenario.strategies();
     let names: Vec<String> = strategies.iter().map(|s| s.name.clone()).collect();
     let reference = scenario.reference_index().expect("validated");
-    let seeds: Vec<u64> = (1..=options.seeds).collect();
-
-    let strategy_indices: Vec<usize> = (0..strategies.len()).collect();
-    let runs = run_all(
-        scenario,
-        edges.as_deref(),
-        &strategy_indices,
-        &seeds,
-        options.threads,
-        options.quiet,
-    )?;
+    let runs = ensemble.run(&(0..strategies.len()).collect::<Vec<_>>())?;
 
     let summary = summarize_series(&names, &runs);
     let table = compare_outcomes(&names, reference, &runs);
-    let directory = options
-        .out
-        .clone()
-        .unwrap_or_else(|| Path::new("output").join(format!("{}-compare", scenario.name)));
-    let mut out = OutputDir::create(&directory)?;
+    let mut out = ensemble.output()?;
     out.write_csv("summary.csv", &summary)?;
     out.write_records("outcomes.csv", outcome_records(&names, &runs))?;
     out.write_csv("comparison.csv", &table)?;
@@ -80,18 +49,15 @@ pub fn compare(options: &CompareOptions) -> Result<CompareReport> {
         out.write_records("series.csv", series_records(&names, &runs))?;
     }
     let warnings = warning_report::merged(&runs);
-    write_warnings(&mut out, &names, &warnings)?;
-    let mut charts = figures(&scenario.name, seeds.len(), &names, &summary);
+    warning_report::write_tables(&mut out, &names, &warnings)?;
+    let mut charts = figures(&scenario.name, ensemble.seeds.len(), &names, &summary);
     charts.extend(warning_report::figures(
         &scenario.name,
         &names[reference],
         &warnings[reference],
     ));
     write_charts(&mut out, charts)?;
-    let resolved = resolved_text(scenario, edges.as_deref())?;
-    out.write_text("scenario.toml", &resolved)?;
-    let mut manifest: Map<String, serde_json::Value> = manifest_base("compare", &loaded, &resolved, edges.as_deref())?;
-    manifest.insert("seeds".into(), json!(seeds));
+    let mut manifest = Map::new();
     manifest.insert(
         "strategies".into(),
         json!(strategies
@@ -100,81 +66,8 @@ pub fn compare(options: &CompareOptions) -> Result<CompareReport> {
             .collect::<Vec<_>>()),
     );
     manifest.insert("reference_strategy".into(), json!(names[reference]));
-    let directory = out.finish(manifest)?;
+    let directory = ensemble.finish(out, manifest)?;
     Ok(CompareReport { directory, table })
-}
-
-/// Runs each of `strategies` (indices into [`Scenario::strategies`]) with every seed as parallel
-/// jobs on `threads` workers, with a progress bar unless `quiet`. Returns `[strategy][seed]`,
-/// in the order given, whatever the number of threads.
-pub(crate) fn run_all(
-    scenario: &Scenario,
-    edges: Option<&Path>,
-    strategies: &[usize],
-    seeds: &[u64],
-    threads: Option<usize>,
-    quiet: bool,
-) -> Result<Vec<Vec<RunResult>>> {
-    let jobs: Vec<(usize, u64)> = (0..strategies.len())
-        .flat_map(|s| seeds.iter().map(move |&seed| (s, seed)))
-        .collect();
-    let bar = progress_bar(jobs.len() as u64, quiet);
-    let mut pool = rayon::ThreadPoolBuilder::new();
-    if let Some(threads) = threads {
-        pool = pool.num_threads(threads);
-    }
-    let pool = pool.build().map_err(|e| Error::Usage {
-        option: "--threads".to_string(),
-        message: format!("cannot start the worker threads: {e}"),
-    })?;
-    let results: Vec<RunResult> = pool.install(|| {
-        jobs.par_iter()
-            .map(|&(s, seed)| {
-                let result = simulate_for(scenario, strategies[s], edges, seed);
-                bar.inc(1);
-                result
-            })
-            .collect::<Result<_>>()
-    })?;
-    bar.finish_and_clear();
-    let mut runs: Vec<Vec<RunResult>> = vec![Vec::with_capacity(seeds.len()); strategies.len()];
-    for ((s, _), result) in jobs.iter().zip(results) {
-        runs[*s].push(result);
-    }
-    Ok(runs)
-}
-
-/// Writes the early-warning evaluation tables.
-pub(crate) fn write_warnings(out: &mut OutputDir, names: &[String], warnings: &[Vec<Evaluation>]) -> Result<()> {
-    let (summary, roc, leads) = warning_report::tables(names, warnings);
-    out.write_csv("warning_evaluation.csv", &summary)?;
-    out.write_csv("warning_roc.csv", &roc)?;
-    out.write_csv("warning_lead_times.csv", &leads)
-}
-
-/// Writes each (file stem, figure) as PNG and SVG.
-pub(crate) fn write_charts(out: &mut OutputDir, charts: Vec<(&'static str, Figure)>) -> Result<()> {
-    for (stem, figure) in charts {
-        let files = [format!("{stem}.png"), format!("{stem}.svg")];
-        out.write_with(&[&files[0], &files[1]], |paths| {
-            write_figure(&figure, &paths[0].with_extension(""))
-        })?;
-    }
-    Ok(())
-}
-
-/// A progress bar with an ETA on stderr; hidden with `quiet` (indicatif also hides it when
-/// stderr is not a terminal).
-fn progress_bar(jobs: u64, quiet: bool) -> ProgressBar {
-    if quiet {
-        return ProgressBar::hidden();
-    }
-    let bar = ProgressBar::new(jobs);
-    bar.set_style(
-        ProgressStyle::with_template("{bar:40} {pos}/{len} runs, {elapsed} elapsed, ETA {eta}")
-            .expect("a valid template"),
-    );
-    bar
 }
 
 /// `outcomes.csv`: a header, then one record per run: strategy, then the outcome measures.

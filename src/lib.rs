@@ -5,6 +5,7 @@ pub mod commands;
 pub mod compare;
 pub mod comparison;
 pub mod dist;
+pub mod ensemble;
 pub mod error;
 pub mod event;
 pub mod ledger;

@@ -1,11 +1,12 @@
 //! The `trustsim` command line: parses flags into typed options and calls the library.
 
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use trustsim::commands::{self, RunOptions};
 use trustsim::compare::{compare, headline, CompareOptions};
+use trustsim::ensemble::EnsembleOptions;
 use trustsim::warn::{summary, warn, WarnOptions};
 
 /// Fast, reproducible agent-based simulation of trust contagion in internet finance.
@@ -43,50 +44,20 @@ enum Command {
     /// confidence intervals, per-run outcomes, a comparison table against the reference
     /// strategy, charts, the resolved scenario and a manifest.
     Compare {
-        /// Scenario file (TOML) with [[strategy]] entries.
-        scenario: PathBuf,
-        /// Number of seeds (1 to N) run for every strategy.
-        #[arg(long, default_value_t = 32, value_parser = clap::value_parser!(u64).range(1..=100_000))]
-        seeds: u64,
-        /// Worker threads [default: one per core]; results are identical for any number.
-        #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
-        threads: Option<u16>,
-        /// Override a parameter, e.g. `--set population.users=50000` (repeatable).
-        #[arg(long = "set", value_name = "KEY=VALUE")]
-        overrides: Vec<String>,
-        /// Output directory [default: output/<scenario name>-compare].
-        #[arg(long)]
-        out: Option<PathBuf>,
+        #[command(flatten)]
+        ensemble: EnsembleArgs,
         /// Also write every run's per-day series (series.csv).
         #[arg(long)]
         series: bool,
-        /// No progress bar and no summary.
-        #[arg(long)]
-        quiet: bool,
     },
     /// Evaluate the early-warning scores of one strategy over many seeds: ROC curves over every
     /// threshold, AUC, hit and false-alarm rates, lead times, and the best thresholds.
     Warn {
-        /// Scenario file (TOML).
-        scenario: PathBuf,
-        /// Number of seeds (1 to N).
-        #[arg(long, default_value_t = 32, value_parser = clap::value_parser!(u64).range(1..=100_000))]
-        seeds: u64,
+        #[command(flatten)]
+        ensemble: EnsembleArgs,
         /// The strategy to run [default: the scenario's reference strategy].
         #[arg(long)]
         strategy: Option<String>,
-        /// Worker threads [default: one per core]; results are identical for any number.
-        #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
-        threads: Option<u16>,
-        /// Override a parameter, e.g. `--set warning.complaints_threshold=40` (repeatable).
-        #[arg(long = "set", value_name = "KEY=VALUE")]
-        overrides: Vec<String>,
-        /// Output directory [default: output/<scenario name>-warn].
-        #[arg(long)]
-        out: Option<PathBuf>,
-        /// No progress bar and no summary.
-        #[arg(long)]
-        quiet: bool,
     },
     /// Check scenario files without simulating.
     Validate {
@@ -99,6 +70,41 @@ enum Command {
     },
     /// Print the parameter reference (Markdown): every key, default, range and unit.
     Params,
+}
+
+/// What `compare` and `warn` take: a scenario run over many seeds.
+#[derive(Debug, Args)]
+struct EnsembleArgs {
+    /// Scenario file (TOML).
+    scenario: PathBuf,
+    /// Number of seeds (1 to N) run for every strategy.
+    #[arg(long, default_value_t = 32, value_parser = clap::value_parser!(u64).range(1..=100_000))]
+    seeds: u64,
+    /// Worker threads [default: one per core]; results are identical for any number.
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
+    threads: Option<u16>,
+    /// Override a parameter, e.g. `--set population.users=50000` (repeatable).
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    overrides: Vec<String>,
+    /// Output directory [default: output/<scenario name>-<command>].
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// No progress bar and no summary.
+    #[arg(long)]
+    quiet: bool,
+}
+
+impl From<EnsembleArgs> for EnsembleOptions {
+    fn from(args: EnsembleArgs) -> EnsembleOptions {
+        EnsembleOptions {
+            scenario: args.scenario,
+            seeds: args.seeds,
+            threads: args.threads.map(usize::from),
+            overrides: args.overrides,
+            out: args.out,
+            quiet: args.quiet,
+        }
+    }
 }
 
 fn main() -> ExitCode {
@@ -143,46 +149,22 @@ fn run(cli: Cli) -> Result<ExitCode, trustsim::Error> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Compare {
-            scenario,
-            seeds,
-            threads,
-            overrides,
-            out,
-            series,
-            quiet,
-        } => {
+        Command::Compare { ensemble, series } => {
+            let quiet = ensemble.quiet;
             let report = compare(&CompareOptions {
-                scenario,
-                seeds,
-                threads: threads.map(usize::from),
-                overrides,
-                out,
+                ensemble: ensemble.into(),
                 series,
-                quiet,
             })?;
             if !quiet {
                 print!("{}", headline(&report));
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Warn {
-            scenario,
-            seeds,
-            strategy,
-            threads,
-            overrides,
-            out,
-            quiet,
-        } => {
+        Command::Warn { ensemble, strategy } => {
+            let quiet = ensemble.quiet;
             let report = warn(&WarnOptions {
-                scenario,
-                seeds,
+                ensemble: ensemble.into(),
                 strategy,
-                threads: threads.map(usize::from),
-                overrides,
-                out,
-                quiet,
             })?;
             if !quiet {
                 print!("{}", summary(&report));

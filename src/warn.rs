@@ -3,14 +3,11 @@
 //! rates and lead times at the configured threshold, and the threshold that maximises
 //! Youden's J = true-positive rate − false-positive rate (Youden 1950).
 
-use serde_json::json;
-use std::path::{Path, PathBuf};
+use serde_json::{json, Map};
+use std::path::PathBuf;
 
-use crate::commands::{edge_list, manifest_base, resolved_text};
-use crate::compare::{run_all, write_charts, write_warnings};
+use crate::ensemble::{write_charts, EnsembleOptions};
 use crate::error::{Error, Result};
-use crate::loader::load;
-use crate::output::OutputDir;
 use crate::response::score_names;
 use crate::warning_eval::Evaluation;
 use crate::warning_report;
@@ -18,20 +15,10 @@ use crate::warning_report;
 /// Options of `trustsim warn`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WarnOptions {
-    /// The scenario file.
-    pub scenario: PathBuf,
-    /// Seeds 1..=`seeds`.
-    pub seeds: u64,
+    /// Scenario, seeds, threads, overrides, output directory and quietness.
+    pub ensemble: EnsembleOptions,
     /// The strategy run (default: the reference strategy).
     pub strategy: Option<String>,
-    /// Worker threads (default: one per core). Results do not depend on it.
-    pub threads: Option<usize>,
-    /// `dotted.key=value` overrides.
-    pub overrides: Vec<String>,
-    /// Output directory; default `output/<scenario name>-warn`.
-    pub out: Option<PathBuf>,
-    /// No progress bar.
-    pub quiet: bool,
 }
 
 /// One score's evaluation, as reported on the terminal.
@@ -58,8 +45,8 @@ pub struct WarnReport {
 
 /// Runs one strategy over seeds 1..=N and writes the early-warning evaluation atomically.
 pub fn warn(options: &WarnOptions) -> Result<WarnReport> {
-    let loaded = load(&options.scenario, &options.overrides)?;
-    let scenario = &loaded.scenario;
+    let ensemble = options.ensemble.load("warn")?;
+    let scenario = ensemble.scenario();
     let strategy = scenario
         .strategy_index(options.strategy.as_deref().unwrap_or(&scenario.reference_strategy))
         .map_err(|message| Error::Usage {
@@ -67,30 +54,11 @@ pub fn warn(options: &WarnOptions) -> Result<WarnReport> {
             message,
         })?;
     let name = scenario.strategies()[strategy].name.clone();
-    let edges = edge_list(&loaded);
-    let seeds: Vec<u64> = (1..=options.seeds).collect();
-    let runs = run_all(
-        scenario,
-        edges.as_deref(),
-        &[strategy],
-        &seeds,
-        options.threads,
-        options.quiet,
-    )?;
-    let warnings = warning_report::merged(&runs);
-    let directory = options
-        .out
-        .clone()
-        .unwrap_or_else(|| Path::new("output").join(format!("{}-warn", scenario.name)));
-    let mut out = OutputDir::create(&directory)?;
-    write_warnings(&mut out, std::slice::from_ref(&name), &warnings)?;
+    let warnings = warning_report::merged(&ensemble.run(&[strategy])?);
+    let mut out = ensemble.output()?;
+    warning_report::write_tables(&mut out, std::slice::from_ref(&name), &warnings)?;
     write_charts(&mut out, warning_report::figures(&scenario.name, &name, &warnings[0]))?;
-    let resolved = resolved_text(scenario, edges.as_deref())?;
-    out.write_text("scenario.toml", &resolved)?;
-    let mut manifest = manifest_base("warn", &loaded, &resolved, edges.as_deref())?;
-    manifest.insert("seeds".into(), json!(seeds));
-    manifest.insert("strategy".into(), json!(name));
-    let directory = out.finish(manifest)?;
+    let directory = ensemble.finish(out, Map::from_iter([("strategy".to_string(), json!(name))]))?;
     let scores = score_names()
         .iter()
         .zip(&warnings[0])

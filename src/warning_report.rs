@@ -5,6 +5,8 @@
 use serde::Serialize;
 
 use crate::charts::{Figure, Line, Panel};
+use crate::error::Result;
+use crate::output::OutputDir;
 use crate::response::{score_names, SCORES};
 use crate::run::RunResult;
 use crate::warning_eval::Evaluation;
@@ -201,4 +203,12 @@ fn lead_lines(scores: &[Scored], longest: u32) -> Vec<Line> {
             }
         })
         .collect()
+}
+
+/// Writes the early-warning evaluation tables.
+pub(crate) fn write_tables(out: &mut OutputDir, names: &[String], warnings: &[Vec<Evaluation>]) -> Result<()> {
+    let (summary, roc, leads) = tables(names, warnings);
+    out.write_csv("warning_evaluation.csv", &summary)?;
+    out.write_csv("warning_roc.csv", &roc)?;
+    out.write_csv("warning_lead_times.csv", &leads)
 }

@@ -13,6 +13,7 @@ use crate::network::Network;
 use crate::news::News;
 use crate::platform::{Platform, PlatformState, WINDOW_DAYS};
 use crate::policy::{Policy, Regulator};
+use crate::response::{SCORES, SECTOR_SCORES};
 use crate::rng::{stream, Stream, UserDraws};
 use crate::scenario::{NetworkKind, PlatformType, Scenario};
 use crate::strategy::Intervention;
@@ -107,10 +108,10 @@ pub struct World {
     pub survey_trust: f64,
     /// Per platform, per day from day 1: each indicator (as a multiple of its threshold) and
     /// the composite score the warning system saw that day (NaN before it saw the platform open).
-    pub warning_scores: Vec<Vec<[f64; 8]>>,
+    pub warning_scores: Vec<Vec<[f64; SCORES]>>,
     /// Per day from day 1: the sector indicators and the sector composite the system saw that
     /// day (NaN before it saw any).
-    pub sector_scores: Vec<[f64; 5]>,
+    pub sector_scores: Vec<[f64; SECTOR_SCORES]>,
     pub(crate) event_rng: ChaCha8Rng,
     /// The interventions of the strategy being run.
     pub(crate) interventions: Vec<Intervention>,

@@ -10,7 +10,7 @@ use crate::binary::*;
 use crate::common::{inline, root};
 
 /// Every file `compare --series` writes.
-const COMPARE_FILES: [&str; 21] = [
+pub(crate) const COMPARE_FILES: [&str; 21] = [
     "comparison.csv",
     "losses.png",
     "losses.svg",

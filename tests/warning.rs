@@ -6,6 +6,7 @@ use trustsim::warning_report::merged;
 
 use crate::binary::*;
 use crate::common::{root, runs, shipped};
+use crate::compare::COMPARE_FILES;
 
 #[test]
 fn complaints_and_outflows_foretell_failures_in_the_platform_collapse() {
@@ -31,20 +32,12 @@ fn warn_writes_the_evaluation_of_one_strategy() {
         .args(SMALL)
         .run()
         .success();
-    let expected: std::collections::BTreeSet<String> = [
-        "manifest.json",
-        "scenario.toml",
-        "warning_evaluation.csv",
-        "warning_lead_times.csv",
-        "warning_lead_times.png",
-        "warning_lead_times.svg",
-        "warning_roc.csv",
-        "warning_roc.png",
-        "warning_roc.svg",
-    ]
-    .iter()
-    .map(|f| f.to_string())
-    .collect();
+    // What compare writes of the early warning, with the resolved scenario and the manifest.
+    let expected: std::collections::BTreeSet<String> = COMPARE_FILES
+        .iter()
+        .filter(|f| f.starts_with("warning_") || ["manifest.json", "scenario.toml"].contains(f))
+        .map(|f| f.to_string())
+        .collect();
     assert_eq!(output.entries("out"), expected);
     let manifest: serde_json::Value = serde_json::from_str(&output.text("out/manifest.json")).unwrap();
     assert_eq!(manifest["strategy"], "early_warning");
