@@ -152,22 +152,20 @@ impl World {
         let memory = self.scenario.behaviour.herd_memory_days;
         let mut chosen = sample(&mut self.event_rng, n, count as usize).into_vec();
         chosen.sort_unstable();
-        let slots = self.users.slots;
+        let k = self.users.slots;
         for i in chosen {
             let visible_until = day.saturating_add(memory).max(1);
             self.users.social[i].visible_until = visible_until;
             self.users.next_social[i].visible_until = visible_until;
             self.users.state[i] = UserState::Withdrawing;
-            for slot in i * slots..(i + 1) * slots {
-                let holdings = &mut self.users.holdings;
-                let platform = holdings.platform[slot];
-                if platform != crate::users::NO_PLATFORM
-                    && holdings.pending_cents[slot] == 0
-                    && !self.platforms[platform as usize].state.is_closed()
+            for holding in &mut self.users.holdings[i * k..(i + 1) * k] {
+                if holding.is_held()
+                    && holding.pending_cents == 0
+                    && !self.platforms[holding.platform as usize].state.is_closed()
                 {
-                    holdings.pending_cents[slot] = holdings.amount_cents[slot];
-                    holdings.pending_since[slot] = day;
-                    self.platforms[platform as usize].pending_cents += holdings.amount_cents[slot];
+                    holding.pending_cents = holding.amount_cents;
+                    holding.pending_since = day;
+                    self.platforms[holding.platform as usize].pending_cents += holding.amount_cents;
                 }
             }
         }

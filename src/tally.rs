@@ -2,7 +2,7 @@
 //! state, literacy, investors — gathered during the users' day itself, chunk by chunk, so that
 //! observing a day costs no second pass over the population.
 
-use crate::users::{UserState, Users, NO_PLATFORM};
+use crate::users::{UserState, Users};
 
 /// Trust quantiles are read off a histogram with this many bins on [0, 1].
 pub const TRUST_BINS: usize = 1024;
@@ -100,14 +100,11 @@ impl UserTally {
     /// The tally of `users` as they stand, in one pass.
     pub fn of(users: &Users) -> UserTally {
         let mut tally = UserTally::default();
-        let slots = users.slots;
         for i in 0..users.len() {
             let mut invests = false;
-            for slot in i * slots..(i + 1) * slots {
-                if users.holdings.platform[slot] != NO_PLATFORM {
-                    tally.holdings.add(users.holdings.trust[slot]);
-                    invests = true;
-                }
+            for holding in users.holdings_of(i).iter().filter(|h| h.is_held()) {
+                tally.holdings.add(holding.trust);
+                invests = true;
             }
             tally.add_user(users.social[i].trust, users.state[i], users.literacy[i], invests);
         }

@@ -10,7 +10,7 @@ use crate::scenario::Scenario;
 use crate::tally::UserTally;
 use rayon::prelude::*;
 
-use crate::users::{pick, HoldingsChunk, Social, UserChunk, UserState, Users, Yesterday, NO_PLATFORM};
+use crate::users::{pick, Holding, Social, UserChunk, UserState, Users, Yesterday};
 
 /// What users see of a platform today (set by the platform and regulator phases of yesterday).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -228,6 +228,15 @@ struct Outlook {
     news_shock: f32,
 }
 
+/// What a user reads of its neighbours (as of yesterday).
+struct Signals {
+    /// Their mean sector trust (the user's own when it has no neighbours).
+    neighbour_trust: f32,
+    /// The share of them visibly withdrawing.
+    withdrawing_share: f32,
+    has_neighbours: bool,
+}
+
 /// What the holdings pass found for one user.
 #[derive(Default)]
 struct Held {
@@ -247,7 +256,10 @@ fn run_chunk(ctx: &DayContext, y: &Yesterday, c: &mut UserChunk, network: &Netwo
 
     // Neighbourhood signals first, in a tight loop of its own: the reads of neighbours scattered
     // over memory then overlap instead of waiting on the long chain of each user's update.
-    let signals: Vec<(f32, f32)> = (c.start..c.start + c.state.len())
+    let n = c.state.len();
+    let own = c.start..c.start + n;
+    let signals: Vec<Signals> = own
+        .clone()
         .map(|i| {
             let neighbours = network.neighbours(i as u32);
             let (mut trust_sum, mut withdrawing) = (0.0f32, 0u32);
@@ -258,60 +270,73 @@ fn run_chunk(ctx: &DayContext, y: &Yesterday, c: &mut UserChunk, network: &Netwo
             }
             let degree = neighbours.len() as f32;
             if neighbours.is_empty() {
-                (y.social[i].trust, 0.0)
+                Signals {
+                    neighbour_trust: y.social[i].trust,
+                    withdrawing_share: 0.0,
+                    has_neighbours: false,
+                }
             } else {
-                (trust_sum / degree, withdrawing as f32 / degree)
+                Signals {
+                    neighbour_trust: trust_sum / degree,
+                    withdrawing_share: withdrawing as f32 / degree,
+                    has_neighbours: true,
+                }
             }
         })
         .collect();
 
-    for (k, &(neighbour_trust, withdrawing_share)) in signals.iter().enumerate() {
+    // Every per-user array cut to the chunk's `n` users, so that indexing by `k < n` needs no
+    // bounds check.
+    let yesterday = &y.social[own.clone()];
+    let herding = &y.herding[own.clone()];
+    let trust_threshold = &y.trust_threshold[own.clone()];
+    let neighbour_threshold = &y.neighbour_threshold[own.clone()];
+    let anchor = &y.anchor[own];
+    let (signals, literacy_of) = (&signals[..n], &mut c.literacy[..n]);
+    let (cash, next_social) = (&mut c.cash_cents[..n], &mut c.next_social[..n]);
+    for k in 0..n {
+        let Signals {
+            neighbour_trust,
+            withdrawing_share,
+            has_neighbours,
+        } = signals[k];
         let i = c.start + k;
         let user = i as u32;
-        let has_neighbours = network.degree(user) > 0;
-        let own_trust = y.social[i].trust;
-        let literacy = c.literacy[k];
+        let own_trust = yesterday[k].trust;
+        let literacy = literacy_of[k];
         // A compensation fund makes running pointless (Diamond & Dybvig 1983): it lowers the trust
         // at which a user pulls out, θ(1 − r), and raises the share of withdrawing neighbours needed
         // to join a run from φ towards 1.
-        let phi = y.neighbour_threshold[i];
+        let phi = neighbour_threshold[k];
         let news_damping = 1.0 - r.kappa_news * literacy;
         let reads_news = r.sector_news > 0.0 && ctx.draws.uniform(day, user, Purpose::News) < t.news_attention;
         let outlook = Outlook {
             own_trust,
-            herd_weight: y.herding[i] * (1.0 - r.kappa_herd * literacy),
-            trust_threshold: y.trust_threshold[i] * (1.0 - r.reassure),
+            herd_weight: herding[k] * (1.0 - r.kappa_herd * literacy),
+            trust_threshold: trust_threshold[k] * (1.0 - r.reassure),
             herd_trigger: b.herd_withdrawal && has_neighbours && withdrawing_share >= phi + r.reassure * (1.0 - phi),
             news_damping,
             news_shock: if reads_news { r.sector_news * news_damping } else { 0.0 },
         };
         let mut state = c.state[k];
-        let base = k * c.slots;
-        let held = holdings_day(
-            ctx,
-            &r,
-            &outlook,
-            &mut c.holdings,
-            base..base + c.slots,
-            &mut c.cash_cents[k],
-            sums,
-        );
+        let holdings = &mut c.holdings[k * c.slots..(k + 1) * c.slots];
+        let held = holdings_day(ctx, &r, &outlook, holdings, &mut cash[k], sums);
         let mut withdrew = held.withdrew;
 
         // Sector trust: herd (neighbours' trust and behaviour) against own fundamentals.
         let fundamentals = if held.amount_cents > 0 {
             held.trust_weighted / held.amount_cents as f32
         } else {
-            y.anchor[i]
+            anchor[k]
         };
         let fundamentals = fundamentals + r.reassure * (1.0 - fundamentals);
-        let social = (1.0 - r.beta) * neighbour_trust + r.beta * (1.0 - withdrawing_share);
-        let target = outlook.herd_weight * social + (1.0 - outlook.herd_weight) * fundamentals;
+        let herd = (1.0 - r.beta) * neighbour_trust + r.beta * (1.0 - withdrawing_share);
+        let target = outlook.herd_weight * herd + (1.0 - outlook.herd_weight) * fundamentals;
         let new_trust = approach(own_trust, target, r.gain, r.loss, outlook.news_shock);
 
         if let Some((reach, literacy_gain)) = ctx.education {
             if ctx.draws.uniform(day, user, Purpose::Education) < reach {
-                c.literacy[k] = literacy + literacy_gain as f32 * (1.0 - literacy);
+                literacy_of[k] = literacy + literacy_gain as f32 * (1.0 - literacy);
                 sums.totals.educated += 1;
             }
         }
@@ -325,21 +350,9 @@ fn run_chunk(ctx: &DayContext, y: &Yesterday, c: &mut UserChunk, network: &Netwo
             && state == UserState::Active
             && !held.pending
             && !ctx.marketing_cdf.is_empty()
-            && c.cash_cents[k] >= r.min_invest_cents
+            && cash[k] >= r.min_invest_cents
             && ctx.draws.uniform(day, user, Purpose::Invest) < b.invest_rate * f64::from(new_trust)
-            && invest(
-                ctx,
-                &r,
-                y,
-                i,
-                literacy,
-                new_trust,
-                &held,
-                &mut c.holdings,
-                base..base + c.slots,
-                &mut c.cash_cents[k],
-                sums,
-            );
+            && invest(ctx, &r, y, i, literacy, new_trust, &held, holdings, &mut cash[k], sums);
         sums.totals.investors += u64::from(invested);
 
         // State and visible behaviour.
@@ -347,9 +360,9 @@ fn run_chunk(ctx: &DayContext, y: &Yesterday, c: &mut UserChunk, network: &Netwo
         let visible_until = if withdrew {
             day.saturating_add(r.memory)
         } else {
-            y.social[i].visible_until
+            yesterday[k].visible_until
         };
-        c.next_social[k] = Social {
+        next_social[k] = Social {
             trust: new_trust,
             visible_until,
         };
@@ -368,7 +381,7 @@ fn run_chunk(ctx: &DayContext, y: &Yesterday, c: &mut UserChunk, network: &Netwo
             };
         }
         c.state[k] = state;
-        sums.tally.add_user(new_trust, state, c.literacy[k], holds_anything);
+        sums.tally.add_user(new_trust, state, literacy_of[k], holds_anything);
     }
 }
 
@@ -378,22 +391,21 @@ fn holdings_day(
     ctx: &DayContext,
     r: &Rates,
     o: &Outlook,
-    h: &mut HoldingsChunk,
-    slots: std::ops::Range<usize>,
+    holdings: &mut [Holding],
     cash_cents: &mut i64,
     sums: &mut ChunkSums,
 ) -> Held {
     let b = &ctx.scenario.behaviour;
     let mut held = Held::default();
-    for slot in slots {
-        let p = h.platform[slot];
-        if p == NO_PLATFORM {
+    for h in holdings {
+        if !h.is_held() {
             held.free_slots += 1;
             continue;
         }
+        let p = h.platform;
         let view = &ctx.views[p as usize];
         let flow = &mut sums.flows[p as usize];
-        let mut amount = h.amount_cents[slot];
+        let mut amount = h.amount_cents;
         if let Some(settlement) = view.settlement {
             let recovered = pro_rata(amount, settlement.pool_cents, settlement.claims_cents);
             let lost = amount - recovered;
@@ -406,11 +418,11 @@ fn holdings_day(
             held.victim |= lost > compensated;
             // Neighbours see money lost in a failure as money pulled out of the sector.
             held.withdrew |= lost > compensated;
-            clear_slot(h, slot);
+            *h = Holding::EMPTY;
             held.free_slots += 1;
             continue;
         }
-        let mut pending = h.pending_cents[slot];
+        let mut pending = h.pending_cents;
         let experience = if pending > 0 {
             let paid = pro_rata(pending, view.payable_cents, view.pending_cents);
             let coverage = paid as f32 / pending as f32;
@@ -428,10 +440,10 @@ fn holdings_day(
         let target = (1.0 - o.herd_weight) * experience.unwrap_or(view.quality) + o.herd_weight * o.own_trust;
         let target = target + r.reassure * (1.0 - target);
         let shock = r.platform_news * view.news * o.news_damping + o.news_shock;
-        let trust = approach(h.trust[slot], target, r.gain, r.loss, shock);
-        h.trust[slot] = trust;
-        if pending > 0 && r.day - h.pending_since[slot] >= b.complaint_delay_days && !h.complained[slot] {
-            h.complained[slot] = true;
+        let trust = approach(h.trust, target, r.gain, r.loss, shock);
+        h.trust = trust;
+        if pending > 0 && r.day - h.pending_since >= b.complaint_delay_days && !h.complained {
+            h.complained = true;
             flow.complaints += 1;
         }
         if pending == 0
@@ -440,15 +452,15 @@ fn holdings_day(
             && ((b.withdraw_on_low_trust && trust < o.trust_threshold) || o.herd_trigger)
         {
             pending = amount;
-            h.pending_since[slot] = r.day;
-            h.complained[slot] = false;
+            h.pending_since = r.day;
+            h.complained = false;
             flow.requested_cents += amount;
             held.withdrew = true;
         }
-        h.amount_cents[slot] = amount;
-        h.pending_cents[slot] = pending;
+        h.amount_cents = amount;
+        h.pending_cents = pending;
         if amount == 0 {
-            clear_slot(h, slot);
+            *h = Holding::EMPTY;
             held.free_slots += 1;
             continue;
         }
@@ -474,8 +486,7 @@ fn invest(
     literacy: f32,
     new_trust: f32,
     held: &Held,
-    h: &mut HoldingsChunk,
-    slots: std::ops::Range<usize>,
+    holdings: &mut [Holding],
     cash_cents: &mut i64,
     sums: &mut ChunkSums,
 ) -> bool {
@@ -487,9 +498,9 @@ fn invest(
         ctx.draws.uniform(r.day, user, Purpose::Platform) * total,
     ) as u32;
     let view = &ctx.views[p as usize];
-    let existing = slots.clone().find(|&slot| h.platform[slot] == p);
+    let existing = holdings.iter().position(|h| h.platform == p);
     let slot_ok = match existing {
-        Some(slot) => h.trust[slot] >= b.top_up_trust as f32,
+        Some(slot) => holdings[slot].trust >= b.top_up_trust as f32,
         None => held.free_slots > 0,
     };
     if !view.accepts_deposits || !slot_ok {
@@ -500,21 +511,17 @@ fn invest(
     if amount < r.min_invest_cents || ctx.draws.uniform(r.day, user, Purpose::Accept) >= appeal {
         return false;
     }
-    let slot = existing.unwrap_or_else(|| {
-        slots
-            .clone()
-            .find(|&s| h.platform[s] == NO_PLATFORM)
-            .expect("a free slot")
-    });
+    let slot = existing.unwrap_or_else(|| holdings.iter().position(|h| !h.is_held()).expect("a free slot"));
+    let h = &mut holdings[slot];
     let flow = &mut sums.flows[p as usize];
     if existing.is_none() {
-        h.platform[slot] = p;
-        h.trust[slot] = new_trust;
+        h.platform = p;
+        h.trust = new_trust;
         flow.holders += 1;
         sums.tally.holdings.add(new_trust);
     }
     *cash_cents -= amount;
-    h.amount_cents[slot] += amount;
+    h.amount_cents += amount;
     flow.deposits_cents += amount;
     flow.claims_cents += amount;
     true
@@ -540,11 +547,4 @@ pub fn pro_rata(amount: i64, numerator: i64, denominator: i64) -> i64 {
         return amount;
     }
     (i128::from(amount) * i128::from(numerator) / i128::from(denominator)) as i64
-}
-
-fn clear_slot(h: &mut HoldingsChunk<'_>, slot: usize) {
-    h.platform[slot] = NO_PLATFORM;
-    h.amount_cents[slot] = 0;
-    h.pending_cents[slot] = 0;
-    h.complained[slot] = false;
 }

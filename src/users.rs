@@ -34,21 +34,38 @@ pub struct Social {
     pub visible_until: u32,
 }
 
-/// The K holding slots of every user, flattened: slot `k` of user `i` is index `i * K + k`.
-#[derive(Debug, Clone, Default)]
-pub struct Holdings {
-    /// Platform held, or [`NO_PLATFORM`].
-    pub platform: Vec<u32>,
+/// One holding slot of a user: kept together so that a user's holdings are one run of memory.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Holding {
     /// Deposit owed to the user by the platform (principal plus credited returns), in cents.
-    pub amount_cents: Vec<i64>,
+    pub amount_cents: i64,
     /// Part of the amount the user has asked to withdraw and not yet received, in cents.
-    pub pending_cents: Vec<i64>,
-    /// Day the current withdrawal request was made.
-    pub pending_since: Vec<u32>,
+    pub pending_cents: i64,
+    /// Platform held, or [`NO_PLATFORM`].
+    pub platform: u32,
     /// Trust in this platform, in [0, 1].
-    pub trust: Vec<f32>,
+    pub trust: f32,
+    /// Day the current withdrawal request was made.
+    pub pending_since: u32,
     /// Whether the user has complained about the current unpaid request.
-    pub complained: Vec<bool>,
+    pub complained: bool,
+}
+
+impl Holding {
+    /// An empty slot.
+    pub const EMPTY: Holding = Holding {
+        amount_cents: 0,
+        pending_cents: 0,
+        platform: NO_PLATFORM,
+        trust: 0.0,
+        pending_since: 0,
+        complained: false,
+    };
+
+    /// Whether the slot holds a platform.
+    pub fn is_held(&self) -> bool {
+        self.platform != NO_PLATFORM
+    }
 }
 
 /// All users.
@@ -78,8 +95,8 @@ pub struct Users {
     pub cash_cents: Vec<i64>,
     /// Current state.
     pub state: Vec<UserState>,
-    /// Holdings, K per user.
-    pub holdings: Holdings,
+    /// Holding slots, K per user: slot `k` of user `i` is index `i * K + k`.
+    pub holdings: Vec<Holding>,
 }
 
 /// What every user reads today about everyone: yesterday's double-buffered values and the
@@ -118,25 +135,8 @@ pub struct UserChunk<'a> {
     pub cash_cents: &'a mut [i64],
     /// State.
     pub state: &'a mut [UserState],
-    /// Holdings of the chunk's users (K per user).
-    pub holdings: HoldingsChunk<'a>,
-}
-
-/// The holdings of a [`UserChunk`]'s users.
-#[derive(Debug)]
-pub struct HoldingsChunk<'a> {
-    /// Platform held, or [`NO_PLATFORM`].
-    pub platform: &'a mut [u32],
-    /// Deposit owed, in cents.
-    pub amount_cents: &'a mut [i64],
-    /// Asked back and not yet received, in cents.
-    pub pending_cents: &'a mut [i64],
-    /// Day of the current request.
-    pub pending_since: &'a mut [u32],
-    /// Trust in the platform.
-    pub trust: &'a mut [f32],
-    /// Whether the user complained about the current request.
-    pub complained: &'a mut [bool],
+    /// Holding slots of the chunk's users (K per user).
+    pub holdings: &'a mut [Holding],
 }
 
 /// Each attribute is drawn from its own region of the population stream, so changing one
@@ -194,14 +194,7 @@ impl Users {
             invest_fraction,
             cash_cents,
             state: vec![UserState::Active; n],
-            holdings: Holdings {
-                platform: vec![NO_PLATFORM; n * slots],
-                amount_cents: vec![0; n * slots],
-                pending_cents: vec![0; n * slots],
-                pending_since: vec![0; n * slots],
-                trust: vec![0.0; n * slots],
-                complained: vec![false; n * slots],
-            },
+            holdings: vec![Holding::EMPTY; n * slots],
         }
     }
 
@@ -238,25 +231,7 @@ impl Users {
             anchor: &self.anchor,
             invest_fraction: &self.invest_fraction,
         };
-        let h = &mut self.holdings;
-        let holdings = h
-            .platform
-            .chunks_mut(chunk * k)
-            .zip(h.amount_cents.chunks_mut(chunk * k))
-            .zip(h.pending_cents.chunks_mut(chunk * k))
-            .zip(h.pending_since.chunks_mut(chunk * k))
-            .zip(h.trust.chunks_mut(chunk * k))
-            .zip(h.complained.chunks_mut(chunk * k))
-            .map(
-                |(((((platform, amount_cents), pending_cents), pending_since), trust), complained)| HoldingsChunk {
-                    platform,
-                    amount_cents,
-                    pending_cents,
-                    pending_since,
-                    trust,
-                    complained,
-                },
-            );
+        let holdings = self.holdings.chunks_mut(chunk * k);
         let chunks = self
             .literacy
             .chunks_mut(chunk)
@@ -278,6 +253,11 @@ impl Users {
             )
             .collect();
         (yesterday, chunks)
+    }
+
+    /// The holding slots of `user`.
+    pub fn holdings_of(&self, user: usize) -> &[Holding] {
+        &self.holdings[user * self.slots..(user + 1) * self.slots]
     }
 
     /// Makes today's written buffers tomorrow's read ones.
@@ -311,13 +291,15 @@ impl Users {
             while held < wanted && attempts < 20 * wanted {
                 attempts += 1;
                 let platform = pick(cumulative_weights, rng.random::<f64>() * total) as u32;
-                if self.holdings.platform[base..base + held].contains(&platform) {
+                if self.holdings[base..base + held].iter().any(|h| h.platform == platform) {
                     continue;
                 }
-                let slot = base + held;
-                self.holdings.platform[slot] = platform;
-                self.holdings.amount_cents[slot] = each;
-                self.holdings.trust[slot] = self.social[user].trust;
+                self.holdings[base + held] = Holding {
+                    amount_cents: each,
+                    platform,
+                    trust: self.social[user].trust,
+                    ..Holding::EMPTY
+                };
                 self.cash_cents[user] -= each;
                 deposits[platform as usize] += each;
                 held += 1;

@@ -57,15 +57,17 @@ fn every_strategy_of_every_shipped_scenario_conserves_money_at_every_step() {
                     users.sector_trusts().iter().all(|t| (0.0..=1.0).contains(t)),
                     "{name}: trust out of [0, 1]"
                 );
-                assert!(users.holdings.trust.iter().all(|t| (0.0..=1.0).contains(t)));
+                assert!(users.holdings.iter().all(|h| (0.0..=1.0).contains(&h.trust)));
                 assert!(
-                    users.holdings.amount_cents.iter().all(|&a| a >= 0),
+                    users.holdings.iter().all(|h| h.amount_cents >= 0),
                     "{name}: negative holding"
                 );
                 for platform in &world.platforms {
-                    let owed: i64 = (0..users.holdings.platform.len())
-                        .filter(|&s| users.holdings.platform[s] == platform.id)
-                        .map(|s| users.holdings.amount_cents[s])
+                    let owed: i64 = users
+                        .holdings
+                        .iter()
+                        .filter(|h| h.platform == platform.id)
+                        .map(|h| h.amount_cents)
                         .sum();
                     if platform.settlement.is_none() {
                         assert_eq!(

@@ -182,9 +182,8 @@ fn a_data_leak_hits_the_leaking_platforms_users_far_more_than_others() {
             .max_by_key(|p| p.claims_cents)
             .unwrap()
             .id;
-        let k = world.users.slots;
         let holds: Vec<bool> = (0..world.users.len())
-            .map(|i| world.users.holdings.platform[i * k..(i + 1) * k].contains(&target))
+            .map(|i| world.users.holdings_of(i).iter().any(|h| h.platform == target))
             .collect();
         let before = world.users.sector_trusts();
         for _ in 0..15 {
