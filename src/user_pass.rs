@@ -309,14 +309,20 @@ fn run_chunk(ctx: &DayContext, y: &Yesterday, c: &mut UserChunk, network: &Netwo
         // to join a run from φ towards 1.
         let phi = neighbour_threshold[k];
         let news_damping = 1.0 - r.kappa_news * literacy;
-        let reads_news = r.sector_news > 0.0 && ctx.draws.uniform(day, user, Purpose::News) < t.news_attention;
+        // 1 if the user reads today's sector news, else 0: a product rather than a branch, as
+        // whether a user reads the news is a coin toss.
+        let reads_news = if r.sector_news > 0.0 {
+            f32::from(u8::from(ctx.draws.uniform(day, user, Purpose::News) < t.news_attention))
+        } else {
+            0.0
+        };
         let outlook = Outlook {
             own_trust,
             herd_weight: herding[k] * (1.0 - r.kappa_herd * literacy),
             trust_threshold: trust_threshold[k] * (1.0 - r.reassure),
             herd_trigger: b.herd_withdrawal && has_neighbours && withdrawing_share >= phi + r.reassure * (1.0 - phi),
             news_damping,
-            news_shock: if reads_news { r.sector_news * news_damping } else { 0.0 },
+            news_shock: r.sector_news * news_damping * reads_news,
         };
         let mut state = c.state[k];
         let holdings = &mut c.holdings[k * c.slots..(k + 1) * c.slots];
