@@ -1,4 +1,4 @@
-//! One simulated day of the platform_collapse scenario at 10^4 and 10^5 users, and a whole
+//! One simulated day of the platform_collapse scenario at 10^4, 10^5 and 10^6 users, and a whole
 //! 10^4-user year. Run with `cargo bench --bench day`.
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
@@ -16,8 +16,8 @@ fn scenario(users: u32) -> trustsim::scenario::Scenario {
 
 fn day(c: &mut Criterion) {
     let mut group = c.benchmark_group("day");
-    group.sample_size(20);
-    for users in [10_000, 100_000] {
+    group.sample_size(10);
+    for users in [10_000, 100_000, 1_000_000] {
         let scenario = scenario(users);
         let mut world = World::build(&scenario, None, 1).expect("builds");
         for _ in 0..40 {

@@ -1,5 +1,6 @@
 //! trustsim
 mod apply;
+pub mod bench;
 pub mod charts;
 pub mod commands;
 pub mod compare;

@@ -4,6 +4,7 @@ use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use trustsim::bench::{bench, BenchOptions};
 use trustsim::commands::{self, RunOptions};
 use trustsim::compare::{compare, headline, CompareOptions};
 use trustsim::ensemble::EnsembleOptions;
@@ -70,6 +71,24 @@ enum Command {
     },
     /// Print the parameter reference (Markdown): every key, default, range and unit.
     Params,
+    /// Time building a scenario's world and simulating it (reference strategy, one seed), and
+    /// report the peak memory: the figures of BENCHMARKS.md. Writes no files.
+    Bench {
+        /// Scenario file (TOML).
+        scenario: PathBuf,
+        /// Override a parameter, e.g. `--set population.users=1000000` (repeatable).
+        #[arg(long = "set", value_name = "KEY=VALUE")]
+        overrides: Vec<String>,
+        /// Days to simulate [default: the scenario's horizon].
+        #[arg(long)]
+        days: Option<u32>,
+        /// Worker threads within the run [default: one per core].
+        #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
+        threads: Option<u16>,
+        /// Seed of every random draw.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
 }
 
 /// What `compare` and `warn` take: a scenario run over many seeds.
@@ -184,6 +203,25 @@ fn run(cli: Cli) -> Result<ExitCode, trustsim::Error> {
                 }
             }
             Ok(if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+        }
+        Command::Bench {
+            scenario,
+            overrides,
+            days,
+            threads,
+            seed,
+        } => {
+            print!(
+                "{}",
+                bench(&BenchOptions {
+                    scenario,
+                    overrides,
+                    days,
+                    threads: threads.map(usize::from),
+                    seed,
+                })?
+            );
+            Ok(ExitCode::SUCCESS)
         }
         Command::Params => {
             print!("{}", trustsim::reference::parameters_markdown());
