@@ -21,8 +21,8 @@ fn main() {
                 .map_or("unknown", |status| if status.is_empty() { "false" } else { "true" }),
             None => "unknown",
         };
-    // A commit or a staged change rewrites these; source edits are caught by watching the sources.
-    for git_path in ["HEAD", "logs/HEAD", "index"] {
+    // A commit or a checkout rewrites these; source edits are caught by watching the sources.
+    for git_path in ["HEAD", "logs/HEAD"] {
         if let Some(path) = output_of("git", &["rev-parse", "--git-path", git_path]) {
             println!("cargo:rerun-if-changed={path}");
         }
