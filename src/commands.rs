@@ -9,6 +9,7 @@ use crate::loader::{load, LoadedScenario};
 use crate::network::Network;
 use crate::outcome::Outcome;
 use crate::output::{sha256_hex, OutputDir};
+use crate::provenance::{self, Execution, EXECUTION};
 use crate::run::simulate_for;
 use crate::scenario::{NetworkKind, Scenario};
 
@@ -60,34 +61,64 @@ pub(crate) fn resolved_text(scenario: &Scenario, edges: Option<&Path>) -> Result
     Ok(toml::to_string(&resolved).expect("a scenario always serializes"))
 }
 
-/// The manifest entries every command writes: version, command, scenario file and hashes,
+/// Where a scenario came from, as a manifest records it: the file, its sha256 and the `--set`
+/// overrides applied.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Origin {
+    /// The scenario file as given.
+    pub file: String,
+    /// sha256 of its bytes.
+    pub sha256: String,
+    /// The overrides, in order.
+    pub overrides: Vec<String>,
+}
+
+impl Origin {
+    /// The origin of a scenario just loaded.
+    pub fn of(loaded: &LoadedScenario) -> Origin {
+        Origin {
+            file: loaded.path.display().to_string(),
+            sha256: sha256_hex(&loaded.source),
+            overrides: loaded.overrides.clone(),
+        }
+    }
+}
+
+/// The manifest entries every command writes: version, build, command, scenario file and hashes,
 /// overrides, the edge list's hash and the RNG derivation.
 pub(crate) fn manifest_base(
     command: &str,
-    loaded: &LoadedScenario,
+    origin: &Origin,
     resolved: &str,
     edges: Option<&Path>,
 ) -> Result<Map<String, Value>> {
     let mut manifest = Map::new();
     manifest.insert("trustsim_version".into(), json!(env!("CARGO_PKG_VERSION")));
+    manifest.insert("build".into(), provenance::build());
     manifest.insert("command".into(), json!(command));
-    manifest.insert("scenario_file".into(), json!(loaded.path.display().to_string()));
-    manifest.insert("scenario_sha256".into(), json!(sha256_hex(&loaded.source)));
+    manifest.insert("scenario_file".into(), json!(origin.file));
+    manifest.insert("scenario_sha256".into(), json!(origin.sha256));
     manifest.insert(
         "resolved_scenario_sha256".into(),
         json!(sha256_hex(resolved.as_bytes())),
     );
-    manifest.insert("overrides".into(), json!(loaded.overrides));
+    manifest.insert("overrides".into(), json!(origin.overrides));
     if let Some(path) = edges {
-        let bytes = std::fs::read(path).map_err(|e| crate::Error::io(path, e))?;
-        manifest.insert("edge_list_sha256".into(), json!(sha256_hex(&bytes)));
+        manifest.insert("edge_list_sha256".into(), json!(file_sha256(path)?));
     }
     manifest.insert("rng".into(), Value::String(RNG_DERIVATION.to_string()));
     Ok(manifest)
 }
 
+/// sha256 of a file's bytes.
+pub(crate) fn file_sha256(path: &Path) -> Result<String> {
+    let bytes = std::fs::read(path).map_err(|e| crate::Error::io(path, e))?;
+    Ok(sha256_hex(&bytes))
+}
+
 /// Runs one scenario with one seed and writes its outputs atomically.
 pub fn run(options: &RunOptions) -> Result<RunReport> {
+    let execution = Execution::start();
     let loaded = load(&options.scenario, &options.overrides)?;
     let scenario = &loaded.scenario;
     let strategy = scenario
@@ -108,9 +139,10 @@ pub fn run(options: &RunOptions) -> Result<RunReport> {
     out.write_csv("outcome.csv", std::slice::from_ref(&result.outcome))?;
     out.write_csv("platforms.csv", &result.platforms)?;
     out.write_text("scenario.toml", &resolved)?;
-    let mut manifest = manifest_base("run", &loaded, &resolved, edges.as_deref())?;
+    let mut manifest = manifest_base("run", &Origin::of(&loaded), &resolved, edges.as_deref())?;
     manifest.insert("seed".into(), json!(options.seed));
     manifest.insert("strategy".into(), json!(scenario.strategies()[strategy].name));
+    manifest.insert(EXECUTION.into(), execution.record(rayon::current_num_threads()));
     let directory = out.finish(manifest)?;
     Ok(RunReport {
         directory,

@@ -2,14 +2,15 @@
 //! run as parallel jobs, summarised with confidence intervals and paired differences against
 //! the reference strategy, and drawn as charts.
 
-use serde_json::{json, Map};
+use serde_json::{json, Map, Value};
 use std::path::PathBuf;
 
 use crate::charts::{Figure, Line, Panel};
-use crate::comparison::{compare_outcomes, csv_fields, summarize_series, ComparisonRow, SummaryRow};
-use crate::ensemble::{write_charts, EnsembleOptions};
+use crate::comparison::{compare_outcomes, numeric, summarize_series, ComparisonRow, SummaryRow};
+use crate::ensemble::{write_charts, Ensemble, EnsembleOptions, LoadRun};
 use crate::error::Result;
-use crate::run::RunResult;
+use crate::run_record::RunRecord;
+use crate::scenario::Scenario;
 use crate::warning_report;
 
 /// Options of `trustsim compare`.
@@ -30,33 +31,30 @@ pub struct CompareReport {
     pub table: Vec<ComparisonRow>,
 }
 
-/// Runs every strategy of the scenario over seeds 1..=N and writes the comparison atomically.
+/// Runs every strategy of the scenario over seeds 1..=N and writes the comparison atomically;
+/// with `--shard`, runs only the shard's runs and writes them for `merge`.
 pub fn compare(options: &CompareOptions) -> Result<CompareReport> {
-    let ensemble = options.ensemble.load("compare")?;
-    let scenario = ensemble.scenario();
-    let strategies = scenario.strategies();
-    let names: Vec<String> = strategies.iter().map(|s| s.name.clone()).collect();
-    let reference = scenario.reference_index().expect("validated");
-    let runs = ensemble.run(&(0..strategies.len()).collect::<Vec<_>>())?;
-
-    let summary = summarize_series(&names, &runs);
-    let table = compare_outcomes(&names, reference, &runs);
-    let mut out = ensemble.output()?;
-    out.write_csv("summary.csv", &summary)?;
-    out.write_records("outcomes.csv", outcome_records(&names, &runs))?;
-    out.write_csv("comparison.csv", &table)?;
-    if options.series {
-        out.write_records("series.csv", series_records(&names, &runs))?;
+    let ensemble = options.ensemble.load("compare", None)?;
+    let strategies: Vec<usize> = (0..ensemble.scenario().strategies().len()).collect();
+    let store = ensemble.run(&strategies)?;
+    let entries = manifest_entries(ensemble.scenario(), options.series);
+    if ensemble.shard().is_some() {
+        let directory = ensemble.finish_shard(store, &strategies, entries)?;
+        return Ok(CompareReport {
+            directory,
+            table: Vec::new(),
+        });
     }
-    let warnings = warning_report::merged(&runs);
-    warning_report::write_tables(&mut out, &names, &warnings)?;
-    let mut charts = figures(&scenario.name, ensemble.seeds.len(), &names, &summary);
-    charts.extend(warning_report::figures(
-        &scenario.name,
-        &names[reference],
-        &warnings[reference],
-    ));
-    write_charts(&mut out, charts)?;
+    let report = write_comparison(&ensemble, &|name, seed| store.load(name, seed), options.series)?;
+    store.remove();
+    Ok(report)
+}
+
+/// The manifest entries of a comparison: its strategies, reference and whether it wrote
+/// `series.csv`.
+fn manifest_entries(scenario: &Scenario, series: bool) -> Map<String, Value> {
+    let strategies = scenario.strategies();
+    let reference = scenario.reference_index().expect("validated");
     let mut manifest = Map::new();
     manifest.insert(
         "strategies".into(),
@@ -65,54 +63,80 @@ pub fn compare(options: &CompareOptions) -> Result<CompareReport> {
             .map(|s| json!({"name": s.name, "description": s.description, "interventions": s.intervention.len()}))
             .collect::<Vec<_>>()),
     );
-    manifest.insert("reference_strategy".into(), json!(names[reference]));
-    let directory = ensemble.finish(out, manifest)?;
+    manifest.insert("reference_strategy".into(), json!(strategies[reference].name));
+    manifest.insert("series".into(), json!(series));
+    manifest
+}
+
+/// Aggregates the finished runs of every strategy (read through `load_run`, one strategy at a
+/// time) into the comparison's tables and charts, and finishes the output.
+pub(crate) fn write_comparison(ensemble: &Ensemble, load_run: &LoadRun, series: bool) -> Result<CompareReport> {
+    let scenario = ensemble.scenario();
+    let names: Vec<String> = scenario.strategies().iter().map(|s| s.name.clone()).collect();
+    let reference = scenario.reference_index().expect("validated");
+    let (mut summary, mut outcomes, mut outcome_records, mut series_records, mut warnings) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for name in &names {
+        let runs = ensemble.load_runs(load_run, name)?;
+        summary.extend(summarize_series(name, &runs));
+        outcomes.push(runs.iter().map(|run| numeric(run.outcome_fields(), "seed")).collect());
+        push_records(&mut outcome_records, name, &runs, |run| vec![run.outcome_fields()]);
+        if series {
+            push_records(&mut series_records, name, &runs, series_fields);
+        }
+        warnings.push(warning_report::merged(runs.iter().map(|run| run.warnings.as_slice())));
+    }
+    let table = compare_outcomes(&names, reference, &outcomes);
+    let mut out = ensemble.output()?;
+    out.write_csv("summary.csv", &summary)?;
+    out.write_records("outcomes.csv", outcome_records)?;
+    out.write_csv("comparison.csv", &table)?;
+    if series {
+        out.write_records("series.csv", series_records)?;
+    }
+    warning_report::write_tables(&mut out, &names, &warnings)?;
+    let mut charts = figures(&scenario.name, ensemble.seeds.len(), &names, &summary);
+    charts.extend(warning_report::figures(
+        &scenario.name,
+        &names[reference],
+        &warnings[reference],
+    ));
+    write_charts(&mut out, charts)?;
+    let directory = ensemble.finish(out, manifest_entries(scenario, series))?;
     Ok(CompareReport { directory, table })
 }
 
-/// `outcomes.csv`: a header, then one record per run: strategy, then the outcome measures.
-fn outcome_records(names: &[String], runs: &[Vec<RunResult>]) -> Vec<Vec<String>> {
-    prefixed_records(names, runs, |run| vec![csv_fields(&run.outcome)])
+/// A run's per-day rows for `series.csv`: its seed, then the day's metrics (whose first column
+/// is the day).
+fn series_fields(run: &RunRecord) -> Vec<Vec<(String, String)>> {
+    (0..run.series.len())
+        .map(|day| {
+            let mut fields = vec![("seed".to_string(), run.seed.to_string())];
+            fields.extend(run.series_fields(day));
+            fields
+        })
+        .collect()
 }
 
-/// `series.csv`: a header, then one record per run and day: strategy, then the day's metrics
-/// (whose first column is the day) with the run's seed before them.
-fn series_records(names: &[String], runs: &[Vec<RunResult>]) -> Vec<Vec<String>> {
-    prefixed_records(names, runs, |run| {
-        run.series
-            .iter()
-            .map(|metrics| {
-                let mut fields = vec![("seed".to_string(), run.seed.to_string())];
-                fields.extend(csv_fields(metrics));
-                fields
-            })
-            .collect()
-    })
-}
-
-/// Records of `rows(run)` for every run, each preceded by its strategy, under one header.
-fn prefixed_records(
-    names: &[String],
-    runs: &[Vec<RunResult>],
-    rows: impl Fn(&RunResult) -> Vec<Vec<(String, String)>>,
-) -> Vec<Vec<String>> {
-    let mut records = Vec::new();
-    for (name, strategy_runs) in names.iter().zip(runs) {
-        for run in strategy_runs {
-            for fields in rows(run) {
-                if records.is_empty() {
-                    let header = std::iter::once("strategy".to_string()).chain(fields.iter().map(|(k, _)| k.clone()));
-                    records.push(header.collect());
-                }
-                records.push(
-                    std::iter::once(name.clone())
-                        .chain(fields.into_iter().map(|(_, v)| v))
-                        .collect(),
-                );
-            }
+/// Appends CSV records of `rows(run)` for every run, each preceded by the strategy `name`,
+/// starting with a header when `records` is empty.
+fn push_records(
+    records: &mut Vec<Vec<String>>,
+    name: &str,
+    runs: &[RunRecord],
+    rows: impl Fn(&RunRecord) -> Vec<Vec<(String, String)>>,
+) {
+    for fields in runs.iter().flat_map(rows) {
+        if records.is_empty() {
+            let header = std::iter::once("strategy".to_string()).chain(fields.iter().map(|(k, _)| k.clone()));
+            records.push(header.collect());
         }
+        records.push(
+            std::iter::once(name.to_string())
+                .chain(fields.into_iter().map(|(_, v)| v))
+                .collect(),
+        );
     }
-    records
 }
 
 /// The charts: (file stem, figure) for trust, losses, platforms by type and users by state.

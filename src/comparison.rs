@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use crate::run::RunResult;
+use crate::run_record::RunRecord;
 use crate::stats::{paired, quantile, summarize};
 
 /// A row's fields as the CSV writer writes them: (column name, text), in column order.
@@ -28,7 +28,13 @@ pub fn csv_fields<T: Serialize>(row: &T) -> Vec<(String, String)> {
 
 /// A row's numeric fields as numbers (`true`/`false` as 1/0), skipping `skip` and any text.
 pub fn numeric_fields<T: Serialize>(row: &T, skip: &str) -> Vec<(String, f64)> {
-    csv_fields(row)
+    numeric(csv_fields(row), skip)
+}
+
+/// Numeric (column, text) fields as numbers (`true`/`false` as 1/0), skipping column `skip` and
+/// any text.
+pub fn numeric(fields: Vec<(String, String)>, skip: &str) -> Vec<(String, f64)> {
+    fields
         .into_iter()
         .filter(|(name, _)| name != skip)
         .filter_map(|(name, text)| {
@@ -69,38 +75,40 @@ pub struct SummaryRow {
     pub p90: f64,
 }
 
-/// Per strategy, day and metric: mean, sd, CI and percentiles over seeds. `runs[s]` are the
-/// runs of strategy `s`, one per seed, each with a series of the same length.
-pub fn summarize_series(strategies: &[String], runs: &[Vec<RunResult>]) -> Vec<SummaryRow> {
+/// Per day and metric of strategy `name`: mean, sd, CI and percentiles over seeds. `runs` are
+/// the strategy's runs, one per seed, each with a series of the same length.
+pub fn summarize_series(name: &str, runs: &[RunRecord]) -> Vec<SummaryRow> {
     let mut rows = Vec::new();
-    for (name, strategy_runs) in strategies.iter().zip(runs) {
-        // values[day][metric][seed]
-        let per_run: Vec<Vec<Vec<(String, f64)>>> = strategy_runs
-            .iter()
-            .map(|run| run.series.iter().map(|m| numeric_fields(m, "day")).collect())
-            .collect();
-        let Some(first) = per_run.first() else {
-            continue;
-        };
-        for (day, metrics) in first.iter().enumerate() {
-            for (m, (metric, _)) in metrics.iter().enumerate() {
-                let mut values: Vec<f64> = per_run.iter().map(|run| run[day][m].1).collect();
-                let summary = summarize(&values);
-                values.sort_by(f64::total_cmp);
-                rows.push(SummaryRow {
-                    strategy: name.clone(),
-                    day: day as u32,
-                    metric: metric.clone(),
-                    n: summary.n,
-                    mean: summary.mean,
-                    sd: summary.sd,
-                    ci_low: summary.ci_low,
-                    ci_high: summary.ci_high,
-                    p10: quantile(&values, 0.1),
-                    p50: quantile(&values, 0.5),
-                    p90: quantile(&values, 0.9),
-                });
-            }
+    // per_run[seed][day][metric]
+    let per_run: Vec<Vec<Vec<(String, f64)>>> = runs
+        .iter()
+        .map(|run| {
+            (0..run.series.len())
+                .map(|day| numeric(run.series_fields(day), "day"))
+                .collect()
+        })
+        .collect();
+    let Some(first) = per_run.first() else {
+        return rows;
+    };
+    for (day, metrics) in first.iter().enumerate() {
+        for (m, (metric, _)) in metrics.iter().enumerate() {
+            let mut values: Vec<f64> = per_run.iter().map(|run| run[day][m].1).collect();
+            let summary = summarize(&values);
+            values.sort_by(f64::total_cmp);
+            rows.push(SummaryRow {
+                strategy: name.to_string(),
+                day: day as u32,
+                metric: metric.clone(),
+                n: summary.n,
+                mean: summary.mean,
+                sd: summary.sd,
+                ci_low: summary.ci_low,
+                ci_high: summary.ci_high,
+                p10: quantile(&values, 0.1),
+                p50: quantile(&values, 0.5),
+                p90: quantile(&values, 0.9),
+            });
         }
     }
     rows
@@ -137,18 +145,13 @@ pub struct ComparisonRow {
 }
 
 /// Per strategy and outcome measure: the mean with its CI, and the paired comparison against
-/// strategy `reference`. Runs of every strategy must be in the same seed order.
-pub fn compare_outcomes(strategies: &[String], reference: usize, runs: &[Vec<RunResult>]) -> Vec<ComparisonRow> {
-    // outcomes[strategy][seed] = (name, value) per measure
-    let outcomes: Vec<Vec<Vec<(String, f64)>>> = runs
-        .iter()
-        .map(|strategy_runs| {
-            strategy_runs
-                .iter()
-                .map(|r| numeric_fields(&r.outcome, "seed"))
-                .collect()
-        })
-        .collect();
+/// strategy `reference`. `outcomes[strategy][seed]` holds a run's measures as (name, value);
+/// runs of every strategy must be in the same seed order.
+pub fn compare_outcomes(
+    strategies: &[String],
+    reference: usize,
+    outcomes: &[Vec<Vec<(String, f64)>>],
+) -> Vec<ComparisonRow> {
     let column = |s: usize, m: usize| -> Vec<f64> { outcomes[s].iter().map(|run| run[m].1).collect() };
     let Some(measures) = outcomes.first().and_then(|runs| runs.first()) else {
         return Vec::new();

@@ -6,14 +6,19 @@ use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 use serde_json::{json, Map, Value};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::charts::{write_figure, Figure};
-use crate::commands::{edge_list, manifest_base, resolved_text};
+use crate::commands::{edge_list, file_sha256, manifest_base, resolved_text, Origin};
 use crate::error::{Error, Result};
 use crate::loader::{load, LoadedScenario};
-use crate::output::OutputDir;
-use crate::run::{simulate_for, RunResult};
+use crate::output::{sha256_hex, OutputDir};
+use crate::provenance::{Execution, EXECUTION};
+use crate::run::simulate_for;
+use crate::run_record::{run_file_name, run_id, RunRecord};
+use crate::run_store::RunStore;
 use crate::scenario::Scenario;
+use crate::shard::{Shard, ShardSpec};
 
 /// Options every command over many seeds takes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,93 +35,236 @@ pub struct EnsembleOptions {
     pub out: Option<PathBuf>,
     /// No progress bar.
     pub quiet: bool,
+    /// Run only this shard's runs and write them, not the aggregates.
+    pub shard: Option<ShardSpec>,
+    /// Keep the runs an interrupted execution finished, and run only the others.
+    pub resume: bool,
 }
 
 /// A loaded scenario with its edge list and seeds, for one command.
 pub(crate) struct Ensemble<'a> {
     options: &'a EnsembleOptions,
     command: &'static str,
-    loaded: LoadedScenario,
+    scenario: Scenario,
+    origin: Origin,
     edges: Option<PathBuf>,
+    /// The resolved scenario's text.
+    resolved: String,
+    shard: Option<Shard>,
+    execution: Execution,
     /// Seeds 1..=N.
     pub seeds: Vec<u64>,
 }
 
+/// The runs an ensemble has finished, by strategy name and seed.
+pub(crate) type LoadRun<'a> = dyn Fn(&str, u64) -> Result<RunRecord> + 'a;
+
 impl EnsembleOptions {
-    /// Loads the scenario for `command`.
-    pub(crate) fn load(&self, command: &'static str) -> Result<Ensemble<'_>> {
+    /// Loads the scenario for `command`. The manifest records the scenario's `origin` if given
+    /// (`merge` reads the resolved scenario a shard wrote, but records the original file), else
+    /// the file's own.
+    pub(crate) fn load(&self, command: &'static str, origin: Option<Origin>) -> Result<Ensemble<'_>> {
+        let execution = Execution::start();
         let loaded = load(&self.scenario, &self.overrides)?;
-        Ok(Ensemble {
-            options: self,
-            command,
-            edges: edge_list(&loaded),
-            loaded,
-            seeds: (1..=self.seeds).collect(),
-        })
+        let origin = origin.unwrap_or_else(|| Origin::of(&loaded));
+        Ensemble::new(self, command, loaded, origin, execution)
     }
 }
 
-impl Ensemble<'_> {
-    /// The scenario.
-    pub fn scenario(&self) -> &Scenario {
-        &self.loaded.scenario
+impl<'a> Ensemble<'a> {
+    fn new(
+        options: &'a EnsembleOptions,
+        command: &'static str,
+        loaded: LoadedScenario,
+        origin: Origin,
+        execution: Execution,
+    ) -> Result<Ensemble<'a>> {
+        let edges = edge_list(&loaded);
+        let resolved = resolved_text(&loaded.scenario, edges.as_deref())?;
+        let shard = options
+            .shard
+            .map(|spec| spec.resolve(|name| std::env::var(name).ok()))
+            .transpose()?;
+        Ok(Ensemble {
+            options,
+            command,
+            scenario: loaded.scenario,
+            origin,
+            edges,
+            resolved,
+            shard,
+            execution,
+            seeds: (1..=options.seeds).collect(),
+        })
     }
 
-    /// Runs each of `strategies` (indices into [`Scenario::strategies`]) with every seed as parallel
-    /// jobs on `--threads` workers, with a progress bar unless quiet. Returns `[strategy][seed]`,
-    /// in the order given, whatever the number of threads.
-    pub fn run(&self, strategies: &[usize]) -> Result<Vec<Vec<RunResult>>> {
-        let (scenario, edges, seeds) = (self.scenario(), self.edges.as_deref(), &self.seeds);
-        let (threads, quiet) = (self.options.threads, self.options.quiet);
-        let jobs: Vec<(usize, u64)> = (0..strategies.len())
-            .flat_map(|s| seeds.iter().map(move |&seed| (s, seed)))
-            .collect();
-        let bar = progress_bar(jobs.len() as u64, quiet);
+    /// The scenario.
+    pub fn scenario(&self) -> &Scenario {
+        &self.scenario
+    }
+
+    /// The shard this execution runs, if any.
+    pub fn shard(&self) -> Option<Shard> {
+        self.shard
+    }
+
+    /// The key every run record of this ensemble carries: sha256 of the version, git commit,
+    /// resolved scenario and edge list.
+    fn scenario_key(&self) -> Result<String> {
+        let edges = self.edges.as_deref().map(file_sha256).transpose()?.unwrap_or_default();
+        let text = format!(
+            "{}\n{}\n{}\n{}",
+            env!("CARGO_PKG_VERSION"),
+            env!("TRUSTSIM_GIT_COMMIT"),
+            sha256_hex(self.resolved.as_bytes()),
+            edges
+        );
+        Ok(sha256_hex(text.as_bytes()))
+    }
+
+    /// The run ids of `strategies` (indices into [`Scenario::strategies`]) × seeds, in run
+    /// order: strategy-major, seeds ascending.
+    pub fn run_ids(&self, strategies: &[usize]) -> Vec<String> {
+        self.jobs(strategies)
+            .iter()
+            .map(|&(s, seed)| run_id(&self.scenario.strategies()[s].name, seed))
+            .collect()
+    }
+
+    /// (strategy index, seed) of every run, strategy-major.
+    fn jobs(&self, strategies: &[usize]) -> Vec<(usize, u64)> {
+        strategies
+            .iter()
+            .flat_map(|&s| self.seeds.iter().map(move |&seed| (s, seed)))
+            .collect()
+    }
+
+    /// Runs this shard's runs of `strategies` × seeds (all of them without `--shard`) that are
+    /// not finished yet as parallel jobs on `--threads` workers, with a progress bar unless
+    /// quiet, saving each to the store beside the output as it finishes. Returns the store.
+    pub fn run(&self, strategies: &[usize]) -> Result<RunStore> {
+        let (scenario, edges) = (self.scenario(), self.edges.as_deref());
+        let key = self.scenario_key()?;
+        let store = RunStore::open(RunStore::beside(&self.destination()), self.options.resume)?;
+        let mut jobs = Vec::new();
+        for (k, (s, seed)) in self.jobs(strategies).into_iter().enumerate() {
+            let owned = self.shard.is_none_or(|shard| shard.owns(k as u64));
+            if owned && !store.finished(&scenario.strategies()[s].name, seed, &key)? {
+                jobs.push((s, seed));
+            }
+        }
+        let bar = progress_bar(jobs.len() as u64, self.options.quiet);
         let mut pool = rayon::ThreadPoolBuilder::new();
-        if let Some(threads) = threads {
+        if let Some(threads) = self.options.threads {
             pool = pool.num_threads(threads);
         }
         let pool = pool.build().map_err(|e| Error::Usage {
             option: "--threads".to_string(),
             message: format!("cannot start the worker threads: {e}"),
         })?;
-        let results: Vec<RunResult> = pool.install(|| {
-            jobs.par_iter()
-                .map(|&(s, seed)| {
-                    let result = simulate_for(scenario, strategies[s], edges, seed);
-                    bar.inc(1);
-                    result
-                })
-                .collect::<Result<_>>()
+        let exit_after = crash_after_runs();
+        let saved = AtomicUsize::new(0);
+        pool.install(|| {
+            jobs.par_iter().try_for_each(|&(s, seed)| {
+                let result = simulate_for(scenario, s, edges, seed)?;
+                store.save(&RunRecord::new(&scenario.strategies()[s].name, &result, &key))?;
+                bar.inc(1);
+                if exit_after.is_some_and(|k| saved.fetch_add(1, Ordering::SeqCst) + 1 >= k) {
+                    std::process::exit(CRASH_EXIT_CODE);
+                }
+                Ok(())
+            })
         })?;
         bar.finish_and_clear();
-        let mut runs: Vec<Vec<RunResult>> = vec![Vec::with_capacity(seeds.len()); strategies.len()];
-        for ((s, _), result) in jobs.iter().zip(results) {
-            runs[*s].push(result);
-        }
-        Ok(runs)
+        Ok(store)
     }
 
-    /// The output directory, staged: `--out`, or `output/<scenario name>-<command>`.
-    pub fn output(&self) -> Result<OutputDir> {
-        let directory = self
-            .options
+    /// The runs of strategy `name` over every seed, read through `load_run`, after checking that
+    /// each is that run of this ensemble (same scenario and build, a whole series).
+    pub fn load_runs(&self, load_run: &LoadRun, name: &str) -> Result<Vec<RunRecord>> {
+        let key = self.scenario_key()?;
+        let days = self.scenario.horizon_days as usize + 1;
+        self.seeds
+            .iter()
+            .map(|&seed| {
+                let record = load_run(name, seed)?;
+                let problem = if record.strategy != name || record.seed != seed {
+                    Some(format!("holds run `{}`, not `{}`", record.run, run_id(name, seed)))
+                } else if record.scenario_key != key {
+                    Some("was run with another scenario, overrides or build".to_string())
+                } else if record.series.len() != days {
+                    Some(format!("has {} days of series, not {days}", record.series.len()))
+                } else {
+                    None
+                };
+                match problem {
+                    Some(message) => Err(Error::Damaged {
+                        path: PathBuf::from(run_file_name(name, seed)),
+                        message,
+                    }),
+                    None => Ok(record),
+                }
+            })
+            .collect()
+    }
+
+    /// The output directory: `--out`, or `output/<scenario name>-<command>`.
+    fn destination(&self) -> PathBuf {
+        self.options
             .out
             .clone()
-            .unwrap_or_else(|| Path::new("output").join(format!("{}-{}", self.scenario().name, self.command)));
-        OutputDir::create(&directory)
+            .unwrap_or_else(|| Path::new("output").join(format!("{}-{}", self.scenario().name, self.command)))
+    }
+
+    /// The output directory, staged.
+    pub fn output(&self) -> Result<OutputDir> {
+        OutputDir::create(&self.destination())
     }
 
     /// Writes the resolved scenario and the manifest (the common entries, the seeds and
     /// `entries`), and moves the output into place. Returns its directory.
     pub fn finish(&self, mut out: OutputDir, entries: Map<String, Value>) -> Result<PathBuf> {
-        let resolved = resolved_text(self.scenario(), self.edges.as_deref())?;
-        out.write_text("scenario.toml", &resolved)?;
-        let mut manifest = manifest_base(self.command, &self.loaded, &resolved, self.edges.as_deref())?;
+        out.write_text("scenario.toml", &self.resolved)?;
+        let mut manifest = manifest_base(self.command, &self.origin, &self.resolved, self.edges.as_deref())?;
         manifest.insert("seeds".into(), json!(self.seeds));
         manifest.extend(entries);
+        let threads = self.options.threads.unwrap_or_else(rayon::current_num_threads);
+        manifest.insert(EXECUTION.into(), self.execution.record(threads));
         out.finish(manifest)
     }
+
+    /// Finishes a shard's output: its runs of `strategies` (moved from the store into `runs/`),
+    /// the resolved scenario and a manifest with `entries`, the shard and its run ids.
+    pub fn finish_shard(&self, store: RunStore, strategies: &[usize], entries: Map<String, Value>) -> Result<PathBuf> {
+        let shard = self.shard.expect("a shard");
+        let mut out = self.output()?;
+        let ids: Vec<String> = self
+            .run_ids(strategies)
+            .into_iter()
+            .enumerate()
+            .filter(|&(k, _)| shard.owns(k as u64))
+            .map(|(_, id)| id)
+            .collect();
+        out.adopt_dir(RUNS_DIR, store.dir())?;
+        let mut entries = entries;
+        entries.insert("shard".into(), json!({"index": shard.index, "count": shard.count}));
+        entries.insert("runs".into(), json!(ids));
+        let directory = self.finish(out, entries)?;
+        store.remove();
+        Ok(directory)
+    }
+}
+
+/// The directory of a shard's output holding its run records.
+pub const RUNS_DIR: &str = "runs";
+
+/// Exit code of the simulated crash of [`crash_after_runs`].
+const CRASH_EXIT_CODE: i32 = 75;
+
+/// For tests of `--resume`: with `TRUSTSIM_CRASH_AFTER_RUNS=k` set, the process exits abruptly
+/// (code 75) once k runs are saved, as if killed.
+fn crash_after_runs() -> Option<usize> {
+    std::env::var("TRUSTSIM_CRASH_AFTER_RUNS").ok()?.parse().ok()
 }
 
 /// Writes each (file stem, figure) as PNG and SVG.

@@ -85,6 +85,20 @@ pub enum Error {
         /// What is wrong and what is allowed.
         message: String,
     },
+    /// A file trustsim wrote earlier (a manifest, a run record) is unreadable or inconsistent.
+    #[error("{}: {message}", path.display())]
+    Damaged {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong with it.
+        message: String,
+    },
+    /// Shard outputs given to `merge` do not make up one ensemble.
+    #[error("cannot merge: {message}")]
+    Shards {
+        /// What disagrees or is missing.
+        message: String,
+    },
     /// The simulation broke one of its own invariants: a bug, never bad input.
     #[error("internal invariant broken on day {day}: {message}")]
     Invariant {

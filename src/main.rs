@@ -8,6 +8,9 @@ use trustsim::bench::{bench, BenchOptions};
 use trustsim::commands::{self, RunOptions};
 use trustsim::compare::{compare, headline, CompareOptions};
 use trustsim::ensemble::EnsembleOptions;
+use trustsim::merge::{merge, MergeOptions, MergeReport};
+use trustsim::shard::ShardSpec;
+use trustsim::verify::verify;
 use trustsim::warn::{summary, warn, WarnOptions};
 
 /// Fast, reproducible agent-based simulation of trust contagion in internet finance.
@@ -60,6 +63,29 @@ enum Command {
         #[arg(long)]
         strategy: Option<String>,
     },
+    /// Re-run what an output directory's manifest describes, from the resolved scenario stored
+    /// in it, and check that every output file comes out identical (exit 0) or name those that
+    /// differ and, for CSV files, the first differing line (exit 1).
+    Verify {
+        /// An output directory of `run`, `compare`, `warn` or `merge`.
+        dir: PathBuf,
+        /// Worker threads [default: one per core]; results are identical for any number.
+        #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
+        threads: Option<u16>,
+    },
+    /// Merge the outputs of the shards of one `compare` or `warn` (each run with `--shard`) into
+    /// the output the command gives in one process.
+    Merge {
+        /// The shards' output directories.
+        #[arg(required = true)]
+        shards: Vec<PathBuf>,
+        /// Output directory.
+        #[arg(long)]
+        out: PathBuf,
+        /// Print nothing but errors.
+        #[arg(long)]
+        quiet: bool,
+    },
     /// Check scenario files without simulating.
     Validate {
         /// Scenario files.
@@ -111,6 +137,15 @@ struct EnsembleArgs {
     /// No progress bar and no summary.
     #[arg(long)]
     quiet: bool,
+    /// Run only shard `i` of `n` (runs k, numbered strategy-major from 0, with k mod n = i − 1)
+    /// and write its runs for `trustsim merge`; `auto` reads a SLURM array task or a Kubernetes
+    /// indexed job from the environment.
+    #[arg(long, value_name = "i/n|auto")]
+    shard: Option<ShardSpec>,
+    /// Keep the runs an interrupted execution with the same output directory finished, and
+    /// run only the others.
+    #[arg(long)]
+    resume: bool,
 }
 
 impl From<EnsembleArgs> for EnsembleOptions {
@@ -122,6 +157,8 @@ impl From<EnsembleArgs> for EnsembleOptions {
             overrides: args.overrides,
             out: args.out,
             quiet: args.quiet,
+            shard: args.shard,
+            resume: args.resume,
         }
     }
 }
@@ -187,6 +224,34 @@ fn run(cli: Cli) -> Result<ExitCode, trustsim::Error> {
             })?;
             if !quiet {
                 print!("{}", summary(&report));
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Verify { dir, threads } => {
+            let report = verify(&dir, threads.map(usize::from))?;
+            for difference in &report.differences {
+                println!("differs: {}: {}", difference.file, difference.detail);
+            }
+            if report.differences.is_empty() {
+                println!("identical: all {} output files of {}", report.files, dir.display());
+                Ok(ExitCode::SUCCESS)
+            } else {
+                println!(
+                    "different: {} of {} output files of {}",
+                    report.differences.len(),
+                    report.files,
+                    dir.display()
+                );
+                Ok(ExitCode::FAILURE)
+            }
+        }
+        Command::Merge { shards, out, quiet } => {
+            let report = merge(&MergeOptions { shards, out })?;
+            if !quiet {
+                match report {
+                    MergeReport::Compare(report) => print!("{}", headline(&report)),
+                    MergeReport::Warn(report) => print!("{}", summary(&report)),
+                }
             }
             Ok(ExitCode::SUCCESS)
         }

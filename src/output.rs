@@ -133,6 +133,26 @@ impl OutputDir {
         Ok(())
     }
 
+    /// Moves the directory `from` (on the same file system, its files plain) into the output as
+    /// `dir_name/`, recording each file as `dir_name/<file>` with its sha256. `dir_name` follows
+    /// the rules for file names of [`OutputDir::write_csv`].
+    pub fn adopt_dir(&mut self, dir_name: &str, from: &Path) -> Result<()> {
+        let path = self.new_file_path(dir_name)?;
+        fs::rename(from, &path).map_err(|e| Error::io(from, e))?;
+        let mut names: Vec<String> = fs::read_dir(&path)
+            .map_err(|e| Error::io(&path, e))?
+            .map(|entry| entry.map(|e| e.file_name().to_string_lossy().into_owned()))
+            .collect::<io::Result<_>>()
+            .map_err(|e| Error::io(&path, e))?;
+        names.sort();
+        for name in names {
+            let file = path.join(&name);
+            let bytes = fs::read(&file).map_err(|e| Error::io(&file, e))?;
+            self.files.push((format!("{dir_name}/{name}"), sha256_hex(&bytes)));
+        }
+        Ok(())
+    }
+
     /// Writes a text file verbatim and records its sha256. `file_name` follows the same rules as
     /// for [`OutputDir::write_csv`].
     pub fn write_text(&mut self, file_name: &str, contents: &str) -> Result<()> {

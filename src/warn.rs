@@ -3,10 +3,10 @@
 //! rates and lead times at the configured threshold, and the threshold that maximises
 //! Youden's J = true-positive rate − false-positive rate (Youden 1950).
 
-use serde_json::{json, Map};
+use serde_json::{json, Map, Value};
 use std::path::PathBuf;
 
-use crate::ensemble::{write_charts, EnsembleOptions};
+use crate::ensemble::{write_charts, Ensemble, EnsembleOptions, LoadRun};
 use crate::error::{Error, Result};
 use crate::response::score_names;
 use crate::warning_eval::Evaluation;
@@ -43,9 +43,10 @@ pub struct WarnReport {
     pub scores: Vec<ScoreReport>,
 }
 
-/// Runs one strategy over seeds 1..=N and writes the early-warning evaluation atomically.
+/// Runs one strategy over seeds 1..=N and writes the early-warning evaluation atomically; with
+/// `--shard`, runs only the shard's runs and writes them for `merge`.
 pub fn warn(options: &WarnOptions) -> Result<WarnReport> {
-    let ensemble = options.ensemble.load("warn")?;
+    let ensemble = options.ensemble.load("warn", None)?;
     let scenario = ensemble.scenario();
     let strategy = scenario
         .strategy_index(options.strategy.as_deref().unwrap_or(&scenario.reference_strategy))
@@ -53,12 +54,36 @@ pub fn warn(options: &WarnOptions) -> Result<WarnReport> {
             option: "--strategy".to_string(),
             message,
         })?;
+    let store = ensemble.run(&[strategy])?;
+    if ensemble.shard().is_some() {
+        let entries = manifest_entries(&scenario.strategies()[strategy].name);
+        let directory = ensemble.finish_shard(store, &[strategy], entries)?;
+        return Ok(WarnReport {
+            directory,
+            scores: Vec::new(),
+        });
+    }
+    let report = write_evaluation(&ensemble, strategy, &|name, seed| store.load(name, seed))?;
+    store.remove();
+    Ok(report)
+}
+
+/// The manifest entries of an evaluation: the strategy run.
+fn manifest_entries(strategy: &str) -> Map<String, Value> {
+    Map::from_iter([("strategy".to_string(), json!(strategy))])
+}
+
+/// Merges the evaluations of the finished runs of `strategy` (read through `load_run`) into
+/// tables and charts, and finishes the output.
+pub(crate) fn write_evaluation(ensemble: &Ensemble, strategy: usize, load_run: &LoadRun) -> Result<WarnReport> {
+    let scenario = ensemble.scenario();
     let name = scenario.strategies()[strategy].name.clone();
-    let warnings = warning_report::merged(&ensemble.run(&[strategy])?);
+    let runs = ensemble.load_runs(load_run, &name)?;
+    let warnings = vec![warning_report::merged(runs.iter().map(|run| run.warnings.as_slice()))];
     let mut out = ensemble.output()?;
     warning_report::write_tables(&mut out, std::slice::from_ref(&name), &warnings)?;
     write_charts(&mut out, warning_report::figures(&scenario.name, &name, &warnings[0]))?;
-    let directory = ensemble.finish(out, Map::from_iter([("strategy".to_string(), json!(name))]))?;
+    let directory = ensemble.finish(out, manifest_entries(&name))?;
     let scores = score_names()
         .iter()
         .zip(&warnings[0])

@@ -36,8 +36,9 @@ pub struct PlatformSeries {
 
 /// The evaluation of one score over platform-days, mergeable across runs.
 ///
-/// Everything is an integer count, so merging is exact and independent of order.
-#[derive(Debug, Clone, PartialEq)]
+/// Everything is an integer count, so merging is exact and independent of order, and the
+/// serialized form (kept for each run of an ensemble under `runs/`) is lossless.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Evaluation {
     /// Positive platform-days (failure within the lookahead) per score bin.
     positive_days: Vec<u64>,
@@ -133,6 +134,14 @@ impl Evaluation {
             self.hits_by_lead_days.resize(other.hits_by_lead_days.len(), 0);
         }
         add_counts(&mut self.hits_by_lead_days, &other.hits_by_lead_days);
+    }
+
+    /// Whether the counts have the shape [`Evaluation::new`] gives them (a check on evaluations
+    /// read back from a file).
+    pub fn is_well_formed(&self) -> bool {
+        self.positive_days.len() == SCORE_BINS
+            && self.negative_days.len() == SCORE_BINS
+            && self.hits_by_lead_days.last() != Some(&0)
     }
 
     /// Failures seen.

@@ -8,7 +8,6 @@ use crate::charts::{Figure, Line, Panel};
 use crate::error::Result;
 use crate::output::OutputDir;
 use crate::response::{score_names, SCORES};
-use crate::run::RunResult;
 use crate::warning_eval::Evaluation;
 
 /// One row of `warning_evaluation.csv`.
@@ -62,19 +61,16 @@ pub struct LeadRow {
     pub hits: u64,
 }
 
-/// Each strategy's evaluations merged over its seeds: `[strategy][score]`.
-pub fn merged(runs: &[Vec<RunResult>]) -> Vec<Vec<Evaluation>> {
-    runs.iter()
-        .map(|strategy_runs| {
-            let mut all = vec![Evaluation::new(); score_names().len()];
-            for run in strategy_runs {
-                for (total, evaluation) in all.iter_mut().zip(&run.warnings) {
-                    total.merge(evaluation);
-                }
-            }
-            all
-        })
-        .collect()
+/// One strategy's evaluations merged over its runs (each run's evaluations in score order):
+/// one per score.
+pub fn merged<'a>(runs: impl IntoIterator<Item = &'a [Evaluation]>) -> Vec<Evaluation> {
+    let mut all = vec![Evaluation::new(); score_names().len()];
+    for run in runs {
+        for (total, evaluation) in all.iter_mut().zip(run) {
+            total.merge(evaluation);
+        }
+    }
+    all
 }
 
 /// The three tables, from the merged evaluations of each strategy (`names[s]`).

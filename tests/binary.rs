@@ -151,6 +151,43 @@ pub(crate) fn entries(dir: &Path) -> BTreeSet<String> {
         .collect()
 }
 
+/// A manifest without its `execution` record (command line, threads, wall time), the one part
+/// allowed to differ between two executions of the same command.
+pub(crate) fn without_execution(manifest: &[u8]) -> serde_json::Value {
+    let mut manifest: serde_json::Value = serde_json::from_slice(manifest).expect("a JSON manifest");
+    let object = manifest.as_object_mut().expect("a JSON object");
+    assert!(object.contains_key("execution"), "the manifest records its execution");
+    object.remove("execution");
+    manifest
+}
+
+/// Asserts two output directories hold the same files (recursively) with the same bytes, but
+/// for the manifests' `execution` records.
+pub(crate) fn assert_same_outputs(a: &Path, b: &Path) {
+    assert_eq!(entries(a), entries(b), "{} and {}", a.display(), b.display());
+    for name in entries(a) {
+        let (x, y) = (a.join(&name), b.join(&name));
+        if x.is_dir() {
+            assert_same_outputs(&x, &y);
+        } else if name == "manifest.json" {
+            let (x, y) = (std::fs::read(&x).unwrap(), std::fs::read(&y).unwrap());
+            assert_eq!(
+                without_execution(&x),
+                without_execution(&y),
+                "{}",
+                a.join(&name).display()
+            );
+        } else {
+            assert!(
+                std::fs::read(&x).unwrap() == std::fs::read(&y).unwrap(),
+                "{} and {} differ",
+                x.display(),
+                y.display()
+            );
+        }
+    }
+}
+
 pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
     Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }

@@ -1,5 +1,6 @@
 //! Integration tests, compiled as one binary so the suite builds once.
 
+mod baselines;
 mod binary;
 mod classic;
 mod cli;
@@ -10,4 +11,5 @@ mod determinism;
 mod docs;
 mod patterns;
 mod regulation;
+mod repro;
 mod warning;

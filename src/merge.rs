@@ -1,0 +1,224 @@
+//! `trustsim merge`: gathers the outputs of the shards of one `compare` or `warn` (each written
+//! with `--shard`), checks that their manifests agree and that every run is present exactly
+//! once, and aggregates the runs exactly as the command does in one process, so the merged
+//! output is byte-identical to it (but for the manifest's `execution` record).
+
+use serde_json::{Map, Value};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use crate::commands::Origin;
+use crate::compare::{write_comparison, CompareReport};
+use crate::ensemble::{EnsembleOptions, RUNS_DIR};
+use crate::error::{Error, Result};
+use crate::output::{sha256_hex, MANIFEST};
+use crate::provenance::EXECUTION;
+use crate::run_record::{run_file_name, run_id, RunRecord};
+use crate::warn::{write_evaluation, WarnReport};
+
+/// Options of `trustsim merge`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MergeOptions {
+    /// The shards' output directories.
+    pub shards: Vec<PathBuf>,
+    /// Where the merged output goes.
+    pub out: PathBuf,
+}
+
+/// What `trustsim merge` produced: the report of the command it completes.
+#[derive(Debug, Clone, PartialEq)]
+pub enum MergeReport {
+    /// A merged `compare`.
+    Compare(CompareReport),
+    /// A merged `warn`.
+    Warn(WarnReport),
+}
+
+/// Manifest keys that differ between the shards of one ensemble.
+const PER_SHARD: [&str; 4] = [EXECUTION, "files", "shard", "runs"];
+
+/// At most this many run ids are named in an error.
+const NAMED: usize = 10;
+
+/// Merges shard outputs into one.
+pub fn merge(options: &MergeOptions) -> Result<MergeReport> {
+    let shards = options
+        .shards
+        .iter()
+        .map(|dir| Ok((dir.clone(), read_manifest(dir)?)))
+        .collect::<Result<Vec<_>>>()?;
+    let Some((first_dir, first)) = shards.first() else {
+        return Err(Error::Shards {
+            message: "no shard directories given".to_string(),
+        });
+    };
+    for (dir, manifest) in &shards {
+        if !manifest.contains_key("shard") {
+            return Err(Error::Shards {
+                message: format!(
+                    "`{}` is not a shard's output (its manifest has no `shard`)",
+                    dir.display()
+                ),
+            });
+        }
+        let keys: BTreeSet<&String> = first.keys().chain(manifest.keys()).collect();
+        if let Some(key) = keys
+            .into_iter()
+            .find(|k| !PER_SHARD.contains(&k.as_str()) && first.get(*k) != manifest.get(*k))
+        {
+            return Err(Error::Shards {
+                message: format!(
+                    "manifest entry `{key}` differs between `{}` and `{}`: they are not shards of one run",
+                    first_dir.display(),
+                    dir.display()
+                ),
+            });
+        }
+    }
+    let runs = run_files(&shards)?;
+
+    let text = |key: &str| first.get(key).and_then(Value::as_str).unwrap_or_default().to_string();
+    let seeds = first.get("seeds").and_then(Value::as_array).map_or(0, Vec::len) as u64;
+    let ensemble_options = EnsembleOptions {
+        scenario: first_dir.join("scenario.toml"),
+        seeds,
+        threads: None,
+        overrides: Vec::new(),
+        out: Some(options.out.clone()),
+        quiet: true,
+        shard: None,
+        resume: false,
+    };
+    let origin = Origin {
+        file: text("scenario_file"),
+        sha256: text("scenario_sha256"),
+        overrides: serde_json::from_value(first.get("overrides").cloned().unwrap_or_default()).unwrap_or_default(),
+    };
+    let command = match text("command").as_str() {
+        "compare" => "compare",
+        "warn" => "warn",
+        other => {
+            return Err(Error::Shards {
+                message: format!(
+                    "`{}` holds a `{other}` output; only `compare` and `warn` shard",
+                    first_dir.display()
+                ),
+            })
+        }
+    };
+    let ensemble = ensemble_options.load(command, Some(origin))?;
+    let scenario = ensemble.scenario();
+    let strategies: Vec<usize> = if command == "compare" {
+        (0..scenario.strategies().len()).collect()
+    } else {
+        let name = text("strategy");
+        vec![scenario
+            .strategy_index(&name)
+            .map_err(|message| Error::Shards { message })?]
+    };
+    check_complete(&ensemble.run_ids(&strategies), &runs)?;
+    let load_run = |name: &str, seed: u64| RunRecord::read(&runs[&run_id(name, seed)][0]);
+    if command == "compare" {
+        let series = first.get("series").and_then(Value::as_bool).unwrap_or(false);
+        write_comparison(&ensemble, &load_run, series).map(MergeReport::Compare)
+    } else {
+        write_evaluation(&ensemble, strategies[0], &load_run).map(MergeReport::Warn)
+    }
+}
+
+/// A directory's manifest as a JSON object.
+pub(crate) fn read_manifest(dir: &Path) -> Result<Map<String, Value>> {
+    let path = dir.join(MANIFEST);
+    let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
+    match serde_json::from_slice(&bytes) {
+        Ok(Value::Object(manifest)) => Ok(manifest),
+        Ok(_) => Err(Error::Damaged {
+            path,
+            message: "is not a JSON object".to_string(),
+        }),
+        Err(e) => Err(Error::Damaged {
+            path,
+            message: format!("is not valid JSON: {e}"),
+        }),
+    }
+}
+
+/// Every shard's run files by run id, after checking each against its manifest's hash.
+fn run_files(shards: &[(PathBuf, Map<String, Value>)]) -> Result<BTreeMap<String, Vec<PathBuf>>> {
+    let mut runs: BTreeMap<String, Vec<PathBuf>> = BTreeMap::new();
+    for (dir, manifest) in shards {
+        let ids = manifest
+            .get("runs")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
+        for id in ids {
+            let id = id.as_str().unwrap_or_default().to_string();
+            let (strategy, seed) = id.rsplit_once('/').unwrap_or((&id, ""));
+            let name = format!("{RUNS_DIR}/{}", run_file_name(strategy, seed.parse().unwrap_or(0)));
+            let path = dir.join(&name);
+            let recorded = manifest
+                .get("files")
+                .and_then(|files| files.get(&name))
+                .and_then(Value::as_str);
+            let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
+            if recorded != Some(sha256_hex(&bytes).as_str()) {
+                return Err(Error::Damaged {
+                    path,
+                    message: "does not match the sha256 in its shard's manifest".to_string(),
+                });
+            }
+            runs.entry(id).or_default().push(path);
+        }
+    }
+    Ok(runs)
+}
+
+/// Checks that `found` holds every run of `expected` exactly once, and nothing else.
+fn check_complete(expected: &[String], found: &BTreeMap<String, Vec<PathBuf>>) -> Result<()> {
+    let named = |ids: Vec<&String>| {
+        let mut text = ids
+            .iter()
+            .take(NAMED)
+            .map(|id| format!("`{id}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        if ids.len() > NAMED {
+            text.push_str(&format!(" and {} more", ids.len() - NAMED));
+        }
+        text
+    };
+    let expected_set: BTreeSet<&String> = expected.iter().collect();
+    let missing: Vec<&String> = expected.iter().filter(|id| !found.contains_key(*id)).collect();
+    let duplicated: Vec<&String> = found
+        .iter()
+        .filter(|(_, paths)| paths.len() > 1)
+        .map(|(id, _)| id)
+        .collect();
+    let foreign: Vec<&String> = found.keys().filter(|id| !expected_set.contains(id)).collect();
+    let mut problems = Vec::new();
+    if !missing.is_empty() {
+        problems.push(format!("{} runs missing: {}", missing.len(), named(missing)));
+    }
+    if !duplicated.is_empty() {
+        problems.push(format!(
+            "{} runs in more than one shard: {}",
+            duplicated.len(),
+            named(duplicated)
+        ));
+    }
+    if !foreign.is_empty() {
+        problems.push(format!(
+            "{} runs not of this ensemble: {}",
+            foreign.len(),
+            named(foreign)
+        ));
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Shards {
+            message: problems.join("; "),
+        })
+    }
+}

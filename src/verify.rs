@@ -1,0 +1,172 @@
+//! `trustsim verify`: re-runs what an output directory's manifest describes (its command,
+//! seeds, strategy and shard, from the resolved scenario stored beside it, so the original file
+//! need not exist) into a scratch directory, and compares every output file byte for byte.
+
+use serde_json::{Map, Value};
+use std::path::{Path, PathBuf};
+
+use crate::commands::{self, edge_list, file_sha256, RunOptions};
+use crate::compare::{compare, CompareOptions};
+use crate::ensemble::EnsembleOptions;
+use crate::error::{Error, Result};
+use crate::loader::load;
+use crate::merge::read_manifest;
+use crate::output::sha256_hex;
+use crate::shard::{Shard, ShardSpec};
+use crate::warn::{warn, WarnOptions};
+
+/// An output file that came out differently.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Difference {
+    /// The file, relative to the output directory.
+    pub file: String,
+    /// How it differs: for a CSV file the first differing line, old and new.
+    pub detail: String,
+}
+
+/// What `trustsim verify` found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VerifyReport {
+    /// Output files compared.
+    pub files: usize,
+    /// Those that differ, in file-name order; empty when the outputs are identical.
+    pub differences: Vec<Difference>,
+}
+
+/// Re-runs the output in `dir` with `threads` workers and compares every output file.
+pub fn verify(dir: &Path, threads: Option<usize>) -> Result<VerifyReport> {
+    let manifest = read_manifest(dir)?;
+    let scenario = dir.join("scenario.toml");
+    let loaded = load(&scenario, &[])?;
+    if let (Some(edges), Some(recorded)) = (edge_list(&loaded), manifest.get("edge_list_sha256")) {
+        if Some(file_sha256(&edges)?.as_str()) != recorded.as_str() {
+            return Err(Error::Damaged {
+                path: edges,
+                message: "the edge list has changed since the run (its sha256 differs from the manifest's)".to_string(),
+            });
+        }
+    }
+    let scratch = scratch_dir()?;
+    let rerun = scratch.join("out");
+    let result = rerun_into(&manifest, &scenario, &rerun, threads).and_then(|()| {
+        let old = files(&manifest);
+        let new = files(&read_manifest(&rerun)?);
+        let mut names: Vec<&String> = old.keys().chain(new.keys()).collect();
+        names.sort();
+        names.dedup();
+        let differences = names
+            .iter()
+            .filter_map(|name| difference(name, &dir.join(name), &rerun.join(name)))
+            .collect();
+        Ok(VerifyReport {
+            files: names.len(),
+            differences,
+        })
+    });
+    let _ = std::fs::remove_dir_all(&scratch);
+    result
+}
+
+/// Runs the manifest's command again, writing to `out`.
+fn rerun_into(manifest: &Map<String, Value>, scenario: &Path, out: &Path, threads: Option<usize>) -> Result<()> {
+    let text = |key: &str| manifest.get(key).and_then(Value::as_str).map(String::from);
+    let number = |value: Option<&Value>| value.and_then(Value::as_u64);
+    let shard = manifest.get("shard").map(|shard| {
+        ShardSpec::Fixed(Shard {
+            index: number(shard.get("index")).unwrap_or(1),
+            count: number(shard.get("count")).unwrap_or(1),
+        })
+    });
+    let ensemble = || EnsembleOptions {
+        scenario: scenario.to_path_buf(),
+        seeds: manifest.get("seeds").and_then(Value::as_array).map_or(0, Vec::len) as u64,
+        threads,
+        overrides: Vec::new(),
+        out: Some(out.to_path_buf()),
+        quiet: true,
+        shard,
+        resume: false,
+    };
+    match text("command").as_deref() {
+        Some("run") => commands::run(&RunOptions {
+            scenario: scenario.to_path_buf(),
+            seed: number(manifest.get("seed")).unwrap_or(1),
+            overrides: Vec::new(),
+            out: Some(out.to_path_buf()),
+            strategy: text("strategy"),
+        })
+        .map(drop),
+        Some("compare") => compare(&CompareOptions {
+            ensemble: ensemble(),
+            series: manifest.get("series").and_then(Value::as_bool).unwrap_or(false),
+        })
+        .map(drop),
+        Some("warn") => warn(&WarnOptions {
+            ensemble: ensemble(),
+            strategy: text("strategy"),
+        })
+        .map(drop),
+        other => Err(Error::Damaged {
+            path: scenario.with_file_name(crate::output::MANIFEST),
+            message: format!(
+                "`command` is {}, not `run`, `compare` or `warn`",
+                other.map_or("missing".to_string(), |c| format!("`{c}`"))
+            ),
+        }),
+    }
+}
+
+/// The manifest's `files`: name → sha256.
+fn files(manifest: &Map<String, Value>) -> Map<String, Value> {
+    manifest
+        .get("files")
+        .and_then(Value::as_object)
+        .cloned()
+        .unwrap_or_default()
+}
+
+/// How `old` and `new` differ, if they do.
+fn difference(name: &str, old: &Path, new: &Path) -> Option<Difference> {
+    let detail = match (std::fs::read(old), std::fs::read(new)) {
+        (Ok(a), Ok(b)) if a == b => return None,
+        (Err(_), _) => "missing from the directory verified".to_string(),
+        (_, Err(_)) => "not written by the re-run".to_string(),
+        (Ok(a), Ok(b)) if name.ends_with(".csv") => first_differing_line(&a, &b),
+        (Ok(a), Ok(b)) => format!("sha256 {} before, {} now", sha256_hex(&a), sha256_hex(&b)),
+    };
+    Some(Difference {
+        file: name.to_string(),
+        detail,
+    })
+}
+
+/// The first line (1-based, the header being line 1) where two texts differ, with both versions.
+fn first_differing_line(old: &[u8], new: &[u8]) -> String {
+    let (old, new) = (String::from_utf8_lossy(old), String::from_utf8_lossy(new));
+    let mut old_lines = old.lines();
+    let mut new_lines = new.lines();
+    let mut line = 1;
+    loop {
+        match (old_lines.next(), new_lines.next()) {
+            (Some(a), Some(b)) if a == b => line += 1,
+            (a, b) => {
+                let show = |l: Option<&str>| l.map_or("(no line)".to_string(), |l| format!("`{l}`"));
+                return format!("line {line} differs:\n    old: {}\n    new: {}", show(a), show(b));
+            }
+        }
+    }
+}
+
+/// A fresh scratch directory under the system's temporary directory.
+fn scratch_dir() -> Result<PathBuf> {
+    let base = std::env::temp_dir();
+    for n in 0.. {
+        let dir = base.join(format!("trustsim-verify-{}-{n}", std::process::id()));
+        match std::fs::create_dir(&dir) {
+            Ok(()) => return Ok(dir),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(Error::io(&dir, e)),
+        }
+    }
+    unreachable!("some scratch directory name is free")
+}

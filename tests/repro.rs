@@ -1,0 +1,220 @@
+//! Reproducing and scaling out: `verify` re-runs an output and names what differs, shards of a
+//! comparison merged give exactly the one-process output, and an interrupted comparison
+//! resumed gives exactly the uninterrupted one.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::binary::*;
+use crate::common::root;
+
+/// `trustsim args` in `dir` with `env` set; returns (exit code, stdout, stderr).
+fn trustsim(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> (Option<i32>, String, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_trustsim"))
+        .args(args)
+        .envs(env.iter().copied())
+        .current_dir(dir)
+        .output()
+        .expect("trustsim starts");
+    let text = |bytes: Vec<u8>| String::from_utf8(bytes).expect("UTF-8");
+    (output.status.code(), text(output.stdout), text(output.stderr))
+}
+
+/// Like [`trustsim`], asserting success; returns stdout.
+fn succeeds(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> String {
+    let (code, stdout, stderr) = trustsim(dir, args, env);
+    assert_eq!(code, Some(0), "trustsim {args:?}\n{stdout}{stderr}");
+    stdout
+}
+
+/// A small platform collapse (seven strategies, two seeds) to compare: the scenario and options.
+fn small_compare(out: &str) -> Vec<String> {
+    let scenario = root().join("scenarios").join("platform_collapse.toml");
+    [
+        "compare",
+        scenario.to_str().unwrap(),
+        "--seeds",
+        "2",
+        "--series",
+        "--quiet",
+        "--set",
+        "population.users=1500",
+        "--set",
+        "horizon_days=45",
+        "--out",
+        out,
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect()
+}
+
+fn strs(args: &[String]) -> Vec<&str> {
+    args.iter().map(String::as_str).collect()
+}
+
+/// Copies a directory tree.
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let path = entry.unwrap().path();
+        let target: PathBuf = to.join(path.file_name().unwrap());
+        if path.is_dir() {
+            copy_dir(&path, &target);
+        } else {
+            std::fs::copy(&path, &target).unwrap();
+        }
+    }
+}
+
+#[test]
+fn verify_finds_a_run_identical_without_its_scenario_file_and_names_a_tampered_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = dir.path().join("leak.toml");
+    std::fs::copy(root().join("scenarios").join("data_leak.toml"), &scenario).unwrap();
+    let mut args = vec!["run", "leak.toml", "--seed", "3", "--out", "out", "--quiet"];
+    args.extend(SMALL);
+    succeeds(dir.path(), &args, &[]);
+    std::fs::remove_file(&scenario).unwrap();
+
+    let stdout = succeeds(dir.path(), &["verify", "out"], &[]);
+    assert!(stdout.starts_with("identical: all 4 output files"), "{stdout}");
+
+    copy_dir(&dir.path().join("out"), &dir.path().join("tampered"));
+    let outcome = dir.path().join("tampered").join("outcome.csv");
+    let text = std::fs::read_to_string(&outcome).unwrap();
+    let (header, row) = text.split_once('\n').unwrap();
+    let row = row.trim_end();
+    let (seed, rest) = row.split_once(',').unwrap();
+    std::fs::write(&outcome, format!("{header}\n{seed},1{rest}\n")).unwrap();
+    let (code, stdout, _) = trustsim(dir.path(), &["verify", "tampered"], &[]);
+    assert_eq!(code, Some(1), "{stdout}");
+    assert_mentions(
+        &stdout,
+        &[
+            "differs: outcome.csv: line 2 differs",
+            &format!("old: `{seed},1{rest}`"),
+            &format!("new: `{row}`"),
+            "different: 1 of 4 output files",
+        ],
+    );
+}
+
+#[test]
+fn three_shards_merged_are_the_comparison_in_one_process() {
+    let dir = tempfile::tempdir().unwrap();
+    let dir = dir.path();
+    succeeds(dir, &strs(&small_compare("whole")), &[]);
+    for i in 1..=3 {
+        let mut args = small_compare(&format!("shard{i}"));
+        args.extend(["--shard".to_string(), format!("{i}/3")]);
+        succeeds(dir, &strs(&args), &[]);
+        assert!(!dir.join(format!("shard{i}")).join("comparison.csv").exists());
+    }
+    let shard: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("shard2/manifest.json")).unwrap()).unwrap();
+    // 7 strategies × 2 seeds, strategy-major: shard 2 of 3 has runs 1, 4, 7, 10 and 13.
+    let expected = [
+        "status_quo/2",
+        "backstop/1",
+        "risk_ranked_inspections/2",
+        "custody/1",
+        "early_warning/2",
+    ];
+    assert_eq!(shard["runs"], serde_json::json!(expected), "{shard}");
+    let files: Vec<&String> = shard["files"].as_object().unwrap().keys().collect();
+    assert!(files.contains(&&"runs/backstop.1.json".to_string()), "{files:?}");
+    assert_eq!(shard["shard"], serde_json::json!({"index": 2, "count": 3}));
+
+    succeeds(
+        dir,
+        &["merge", "shard1", "shard3", "shard2", "--out", "merged", "--quiet"],
+        &[],
+    );
+    assert_same_outputs(&dir.join("whole"), &dir.join("merged"));
+    let stdout = succeeds(dir, &["verify", "merged"], &[]);
+    assert!(stdout.starts_with("identical"), "{stdout}");
+    let stdout = succeeds(dir, &["verify", "shard2"], &[]);
+    assert!(stdout.starts_with("identical"), "{stdout}");
+
+    let (code, _, stderr) = trustsim(dir, &["merge", "shard1", "shard3", "--out", "partial"], &[]);
+    assert_eq!(code, Some(1));
+    assert_mentions(&stderr, &["cannot merge", "5 runs missing", "`status_quo/2`"]);
+    assert!(!dir.join("partial").exists());
+    let (code, _, stderr) = trustsim(
+        dir,
+        &["merge", "shard1", "shard2", "shard3", "shard1", "--out", "twice"],
+        &[],
+    );
+    assert_eq!(code, Some(1));
+    assert_mentions(&stderr, &["runs in more than one shard", "`status_quo/1`"]);
+    let (code, _, stderr) = trustsim(dir, &["merge", "shard1", "whole", "--out", "mixed"], &[]);
+    assert_eq!(code, Some(1));
+    assert_mentions(&stderr, &["`whole` is not a shard's output"]);
+}
+
+#[test]
+fn warn_shards_from_a_slurm_array_starting_at_one_merge_into_warn() {
+    let dir = tempfile::tempdir().unwrap();
+    let dir = dir.path();
+    let scenario = root().join("scenarios").join("platform_collapse.toml");
+    let warn = |out: &str| {
+        let mut args = vec!["warn", scenario.to_str().unwrap(), "--seeds", "3", "--quiet", "--out"];
+        args.push(out);
+        args.extend(["--set", "population.users=1500", "--set", "horizon_days=45"]);
+        args.into_iter().map(String::from).collect::<Vec<_>>()
+    };
+    succeeds(dir, &strs(&warn("whole")), &[]);
+    for task in ["1", "2"] {
+        let mut args = warn(&format!("task{task}"));
+        args.extend(["--shard".to_string(), "auto".to_string()]);
+        let env = [
+            ("SLURM_ARRAY_TASK_ID", task),
+            ("SLURM_ARRAY_TASK_MIN", "1"),
+            ("SLURM_ARRAY_TASK_MAX", "2"),
+            ("SLURM_ARRAY_TASK_COUNT", "2"),
+        ];
+        succeeds(dir, &strs(&args), &env);
+    }
+    succeeds(dir, &["merge", "task1", "task2", "--out", "merged", "--quiet"], &[]);
+    assert_same_outputs(&dir.join("whole"), &dir.join("merged"));
+
+    let mut args = warn("nowhere");
+    args.extend(["--shard".to_string(), "auto".to_string()]);
+    let (code, _, stderr) = trustsim(dir, &strs(&args), &[]);
+    assert_eq!(code, Some(1));
+    assert_mentions(
+        &stderr,
+        &["--shard auto", "SLURM_ARRAY_TASK_ID", "JOB_COMPLETION_INDEX"],
+    );
+}
+
+#[test]
+fn an_interrupted_comparison_resumes_to_the_same_bytes() {
+    let dir = tempfile::tempdir().unwrap();
+    let dir = dir.path();
+    succeeds(dir, &strs(&small_compare("whole")), &[]);
+    let (code, _, _) = trustsim(dir, &strs(&small_compare("out")), &[("TRUSTSIM_CRASH_AFTER_RUNS", "5")]);
+    assert_eq!(code, Some(75), "the simulated crash");
+    assert!(!dir.join("out").exists(), "no output after a crash");
+    let store = dir.join(".out.runs");
+    let finished = entries(&store).into_iter().filter(|n| n.ends_with(".json")).count();
+    assert!((5..14).contains(&finished), "{finished} runs finished before the crash");
+
+    // Resuming with other overrides would mix two scenarios' runs.
+    let mut other = small_compare("out");
+    other.extend([
+        "--resume".to_string(),
+        "--set".to_string(),
+        "population.users=1600".to_string(),
+    ]);
+    let (code, _, stderr) = trustsim(dir, &strs(&other), &[]);
+    assert_eq!(code, Some(1));
+    assert_mentions(&stderr, &[".out.runs", "another scenario", "without `--resume`"]);
+
+    let mut resume = small_compare("out");
+    resume.push("--resume".to_string());
+    succeeds(dir, &strs(&resume), &[]);
+    assert_same_outputs(&dir.join("whole"), &dir.join("out"));
+    assert!(!store.exists(), "the store is removed once the output is complete");
+}
