@@ -85,6 +85,14 @@ pub enum Error {
         /// What is wrong and what is allowed.
         message: String,
     },
+    /// A results directory, or a file in it, is not what a command reading results expects.
+    #[error("{}: {message}", path.display())]
+    Results {
+        /// The directory or file.
+        path: PathBuf,
+        /// What is wrong and what was expected.
+        message: String,
+    },
     /// The simulation broke one of its own invariants: a bug, never bad input.
     #[error("internal invariant broken on day {day}: {message}")]
     Invariant {

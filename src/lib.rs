@@ -1,4 +1,7 @@
 //! trustsim
+pub mod animate;
+pub mod animation;
+pub mod animation_html;
 mod apply;
 pub mod charts;
 pub mod commands;
@@ -8,6 +11,7 @@ pub mod dist;
 pub mod ensemble;
 pub mod error;
 pub mod event;
+pub mod html;
 pub mod ledger;
 pub mod loader;
 pub mod metrics;
@@ -22,6 +26,8 @@ mod platform_phase;
 pub mod policy;
 pub mod reference;
 mod regulation;
+pub mod report;
+pub mod report_html;
 pub mod response;
 pub mod rng;
 pub mod run;
