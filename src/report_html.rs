@@ -567,19 +567,21 @@ fn reproduce(output: &CompareOutput, animation: &Animation) -> String {
         .as_array()
         .map(|o| o.iter().filter_map(|v| v.as_str()).map(str::to_string).collect())
         .unwrap_or_default();
-    let set: String = overrides.iter().map(|o| format!(" --set {}", shell_word(o))).collect();
+    let set: String = overrides
+        .iter()
+        .map(|o| format!(" --set {}", escape(&shell_word(o))))
+        .collect();
     let seeds = output.seeds.len();
-    let directory = output.directory.display().to_string();
     let mut html = format!(
         "<h2>How to reproduce this report</h2>\n<p class=\"caption\">Every number above comes from the files \
          beside this page, and the same scenario and seeds give the same files, byte for byte, on any machine \
          and any number of threads. From the original scenario file:</p>\n<pre>trustsim compare {}{set} --seeds \
-         {seeds} --report</pre>\n<p class=\"caption\">or from the resolved scenario saved with the results (every \
-         default filled in, overrides applied):</p>\n<pre>trustsim compare {} --seeds {seeds} --report\n\
-         trustsim animate {} --strategy {} --seed {}</pre>\n<table>\n",
+         {seeds} --report</pre>\n<p class=\"caption\">or, in the directory of this page, from the resolved scenario \
+         saved with the results (every default filled in, overrides applied), into a new directory \
+         <code>reproduced</code>; the second command replays the animation:</p>\n<pre>trustsim compare \
+         scenario.toml --seeds {seeds} --out reproduced --report\n\
+         trustsim animate scenario.toml --strategy {} --seed {}</pre>\n<table>\n",
         escape(&shell_word(&text("scenario_file"))),
-        escape(&shell_word(&format!("{directory}/scenario.toml"))),
-        escape(&shell_word(&format!("{directory}/scenario.toml"))),
         escape(&shell_word(&animation.strategy)),
         animation.seed
     );
