@@ -85,10 +85,11 @@ pub enum Error {
         /// What is wrong and what is allowed.
         message: String,
     },
-    /// A file trustsim wrote earlier (a manifest, a run record) is unreadable or inconsistent.
+    /// A file or directory trustsim wrote earlier (a manifest, a run record, a results directory)
+    /// is missing, unreadable or not what the command reading it expects.
     #[error("{}: {message}", path.display())]
     Damaged {
-        /// The file.
+        /// The file or directory.
         path: PathBuf,
         /// What is wrong with it.
         message: String,

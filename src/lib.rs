@@ -1,4 +1,7 @@
 //! trustsim
+pub mod animate;
+pub mod animation;
+pub mod animation_html;
 mod apply;
 pub mod bench;
 pub mod charts;
@@ -9,6 +12,7 @@ pub mod dist;
 pub mod ensemble;
 pub mod error;
 pub mod event;
+pub mod html;
 pub mod ledger;
 pub mod loader;
 pub mod merge;
@@ -25,6 +29,8 @@ pub mod policy;
 pub mod provenance;
 pub mod reference;
 mod regulation;
+pub mod report;
+pub mod report_html;
 pub mod response;
 pub mod rng;
 pub mod run;

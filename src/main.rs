@@ -4,6 +4,7 @@ use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use trustsim::animate::{animate, AnimateOptions};
 use trustsim::bench::{bench, BenchOptions};
 use trustsim::commands::{self, RunOptions};
 use trustsim::compare::{compare, headline, CompareOptions};
@@ -53,6 +54,9 @@ enum Command {
         /// Also write every run's per-day series (series.csv).
         #[arg(long)]
         series: bool,
+        /// Also write report.html: the results as one self-contained page (see `trustsim report`).
+        #[arg(long)]
+        report: bool,
     },
     /// Evaluate the early-warning scores of one strategy over many seeds: ROC curves over every
     /// threshold, AUC, hit and false-alarm rates, lead times, and the best thresholds.
@@ -82,6 +86,42 @@ enum Command {
         /// Output directory.
         #[arg(long)]
         out: PathBuf,
+        /// Print nothing but errors.
+        #[arg(long)]
+        quiet: bool,
+    },
+    /// Record one run as an animation of trust spreading over a sampled neighbourhood of the
+    /// social network, next to the sector's trust curve: a self-contained HTML page.
+    Animate {
+        /// Scenario file (TOML).
+        scenario: PathBuf,
+        /// The strategy to run [default: the scenario's reference strategy].
+        #[arg(long)]
+        strategy: Option<String>,
+        /// Seed of every random draw.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Users shown: a breadth-first sample of the network around an investor of the first
+        /// platform to fail.
+        #[arg(long, default_value_t = trustsim::animation::DEFAULT_SAMPLE,
+              value_parser = clap::value_parser!(u16).range(1..=5000))]
+        users: u16,
+        /// Override a parameter, e.g. `--set population.users=50000` (repeatable).
+        #[arg(long = "set", value_name = "KEY=VALUE")]
+        overrides: Vec<String>,
+        /// The page written [default: output/<scenario name>-<strategy>-seed<seed>.html].
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Print nothing but errors.
+        #[arg(long)]
+        quiet: bool,
+    },
+    /// Write report.html into the output directory of `compare`: the scenario, strategies, headline
+    /// table, charts, an animation of one run, the early-warning evaluation and the manifest, as
+    /// one self-contained page.
+    Report {
+        /// The output directory of `trustsim compare`.
+        directory: PathBuf,
         /// Print nothing but errors.
         #[arg(long)]
         quiet: bool,
@@ -205,7 +245,11 @@ fn run(cli: Cli) -> Result<ExitCode, trustsim::Error> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Compare { ensemble, series } => {
+        Command::Compare {
+            ensemble,
+            series,
+            report: with_report,
+        } => {
             let quiet = ensemble.quiet;
             let report = compare(&CompareOptions {
                 ensemble: ensemble.into(),
@@ -213,6 +257,19 @@ fn run(cli: Cli) -> Result<ExitCode, trustsim::Error> {
             })?;
             if !quiet {
                 print!("{}", headline(&report));
+            }
+            if with_report {
+                let page = trustsim::report::report(&report.directory)?;
+                if !quiet {
+                    println!("wrote {}", page.display());
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Report { directory, quiet } => {
+            let page = trustsim::report::report(&directory)?;
+            if !quiet {
+                println!("wrote {}", page.display());
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -252,6 +309,28 @@ fn run(cli: Cli) -> Result<ExitCode, trustsim::Error> {
                     MergeReport::Compare(report) => print!("{}", headline(&report)),
                     MergeReport::Warn(report) => print!("{}", summary(&report)),
                 }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Animate {
+            scenario,
+            strategy,
+            seed,
+            users,
+            overrides,
+            out,
+            quiet,
+        } => {
+            let path = animate(&AnimateOptions {
+                scenario,
+                strategy,
+                seed,
+                overrides,
+                sample: usize::from(users),
+                out,
+            })?;
+            if !quiet {
+                println!("wrote {}", path.display());
             }
             Ok(ExitCode::SUCCESS)
         }

@@ -11,5 +11,6 @@ mod determinism;
 mod docs;
 mod patterns;
 mod regulation;
+mod report;
 mod repro;
 mod warning;

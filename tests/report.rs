@@ -1,0 +1,186 @@
+//! The report (`trustsim report`, `compare --report`) and the animation (`trustsim animate`):
+//! self-contained pages, the comparison's numbers in them, text escaped, deterministic bytes.
+
+use trustsim::animation::record;
+use trustsim::report_html::number;
+use trustsim::run::simulate_for;
+
+use crate::binary::{Test, SMALL};
+use crate::common::{root, shipped};
+
+/// A description with markup in it, which the report must show as text.
+const MARKUP: &str = "<b>Tom & Jerry's</b> \"crisis\"";
+
+fn scenario_path() -> String {
+    root().join("scenarios/platform_collapse.toml").display().to_string()
+}
+
+/// Asserts that `html` loads nothing from elsewhere.
+fn assert_self_contained(html: &str) {
+    for needle in [
+        "src=\"http",
+        "href=\"http",
+        "src=\"//",
+        "href=\"//",
+        "<script src",
+        "<link",
+        "<img",
+        "@import",
+        "url(",
+    ] {
+        assert!(
+            !html.contains(needle),
+            "the page loads something from elsewhere: {needle}"
+        );
+    }
+}
+
+#[test]
+fn compare_with_report_writes_a_self_contained_page_with_the_comparison_numbers() {
+    let output = Test::new()
+        .args([
+            "compare",
+            &scenario_path(),
+            "--seeds",
+            "2",
+            "--out",
+            "out",
+            "--quiet",
+            "--report",
+        ])
+        .args(SMALL)
+        .args(["--set", &format!("description={}", toml_string(MARKUP))])
+        .run()
+        .success();
+    let html = output.text("out/report.html");
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    assert_self_contained(&html);
+    assert!(html.contains("&lt;b&gt;Tom &amp; Jerry&#39;s&lt;/b&gt; &quot;crisis&quot;"));
+    assert!(!html.contains(MARKUP) && !html.contains("<b>Tom"));
+
+    let comparison = output.read("out/comparison.csv");
+    let mut reader = csv::Reader::from_reader(comparison.as_slice());
+    let header = reader.headers().unwrap().clone();
+    let column = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let mut checked = 0;
+    for record in reader.records() {
+        let record = record.unwrap();
+        let value = |name: &str| record[column(name)].parse::<f64>().unwrap();
+        if &record[column("outcome")] == "net_loss_yuan" {
+            for name in ["mean", "ci_low", "ci_high"] {
+                let shown = number(value(name), 0);
+                assert!(html.contains(&shown), "{} {name} {shown} not in the report", &record[0]);
+            }
+            checked += 1;
+        }
+        if &record[column("outcome")] == "trough_trust" {
+            assert!(html.contains(&number(value("mean"), 3)));
+        }
+    }
+    assert_eq!(checked, 7, "one net-loss row per strategy");
+    assert_eq!(
+        html.matches("<figure id=\"chart-").count(),
+        6,
+        "four charts and two warning charts"
+    );
+    assert!(html.contains("id=\"trustsim-animation-data\""));
+    assert!(html.contains("Early warning"));
+    assert!(html.contains("matches its sha256"));
+
+    // The report command rewrites the same bytes from the same directory.
+    let again = Test::new()
+        .args(["report", output.path("out").to_str().unwrap(), "--quiet"])
+        .run()
+        .success();
+    assert!(again.stdout.is_empty());
+    assert_eq!(std::fs::read_to_string(output.path("out/report.html")).unwrap(), html);
+}
+
+/// A TOML basic string holding `text`.
+fn toml_string(text: &str) -> String {
+    toml::Value::String(text.to_string()).to_string()
+}
+
+#[test]
+fn report_names_what_is_missing_from_a_directory_that_is_not_a_comparison() {
+    let cases = [
+        (Test::new().file("dir/placeholder", ""), "manifest.json"),
+        (
+            Test::new().file("dir/manifest.json", "{\"command\": \"run\"}"),
+            "`trustsim run`",
+        ),
+        (
+            Test::new().file("dir/manifest.json", "{\"command\": \"compare\"}"),
+            "scenario.toml",
+        ),
+        (Test::new().file("dir/manifest.json", "not json"), "not valid JSON"),
+    ];
+    for (test, expected) in cases {
+        let output = test.args(["report", "dir"]).run();
+        assert_eq!(output.code, Some(1), "{output}");
+        assert!(
+            output.stderr.starts_with("error: ") && output.stderr.contains(expected),
+            "{output}"
+        );
+        assert_eq!(output.stderr.lines().count(), 1, "{output}");
+        assert!(!output.path("dir/report.html").exists());
+    }
+}
+
+#[test]
+fn animate_writes_the_same_bytes_twice_and_a_page_of_sensible_size() {
+    let animate = || {
+        Test::new()
+            .args([
+                "animate",
+                &scenario_path(),
+                "--strategy",
+                "backstop",
+                "--seed",
+                "3",
+                "--out",
+                "a.html",
+            ])
+            .args(SMALL)
+            .run()
+            .success()
+    };
+    let (first, second) = (animate(), animate());
+    assert_eq!(first.stdout, "wrote a.html\n");
+    let html = first.read("a.html");
+    assert_eq!(html, second.read("a.html"));
+    assert!((20_000..2_000_000).contains(&html.len()), "{} bytes", html.len());
+    let text = String::from_utf8(html).unwrap();
+    assert_self_contained(&text);
+    assert!(text.contains("strategy backstop, seed 3"));
+}
+
+#[test]
+fn the_animated_run_is_the_run_and_its_sample_is_a_connected_ball() {
+    let scenario = shipped("platform_collapse", &["population.users=2000", "horizon_days=60"]);
+    let animation = record(&scenario, 0, None, 2, 120).unwrap();
+    let run = simulate_for(&scenario, 0, None, 2).unwrap();
+    let trust: Vec<f64> = run.series.iter().map(|m| m.trust_mean).collect();
+    assert_eq!(animation.sector_trust, trust);
+    assert_eq!(animation.frames.len(), 61);
+    assert!(animation
+        .frames
+        .iter()
+        .all(|f| f.len() == 120 && f.iter().all(|&c| c < 64)));
+    assert_eq!(animation.users.len(), 120);
+    assert_eq!(animation.depth[0], 0);
+    assert!(animation.depth.windows(2).all(|w| w[0] <= w[1]), "breadth-first order");
+    assert!(animation
+        .positions
+        .iter()
+        .all(|&(x, y)| x.abs() <= 1.0 && y.abs() <= 1.0));
+    let failed = run
+        .platforms
+        .iter()
+        .filter(|p| p.closed_day.is_some() && p.state.is_failure())
+        .count();
+    assert_eq!(animation.failures.len(), failed);
+    // The centre held the first platform to fail.
+    assert_eq!(animation.focus_platform, animation.failures.first().map(|f| f.platform));
+    assert!(animation.held_focus[0]);
+}
