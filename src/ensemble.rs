@@ -132,7 +132,7 @@ pub(crate) fn write_charts(out: &mut OutputDir, charts: Vec<(&'static str, Figur
 
 /// A progress bar with an ETA on stderr; hidden with `quiet` (indicatif also hides it when
 /// stderr is not a terminal).
-fn progress_bar(jobs: u64, quiet: bool) -> ProgressBar {
+pub(crate) fn progress_bar(jobs: u64, quiet: bool) -> ProgressBar {
     if quiet {
         return ProgressBar::hidden();
     }
@@ -142,4 +142,16 @@ fn progress_bar(jobs: u64, quiet: bool) -> ProgressBar {
             .expect("a valid template"),
     );
     bar
+}
+
+/// A pool of `threads` workers (default: one per core) for parallel runs.
+pub(crate) fn thread_pool(threads: Option<usize>) -> Result<rayon::ThreadPool> {
+    let mut pool = rayon::ThreadPoolBuilder::new();
+    if let Some(threads) = threads {
+        pool = pool.num_threads(threads);
+    }
+    pool.build().map_err(|e| Error::Usage {
+        option: "--threads".to_string(),
+        message: format!("cannot start the worker threads: {e}"),
+    })
 }

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use trustsim::commands::{self, RunOptions};
 use trustsim::compare::{compare, headline, CompareOptions};
 use trustsim::ensemble::EnsembleOptions;
+use trustsim::sweep::{self, SweepOptions};
 use trustsim::warn::{summary, warn, WarnOptions};
 
 /// Fast, reproducible agent-based simulation of trust contagion in internet finance.
@@ -58,6 +59,22 @@ enum Command {
         /// The strategy to run [default: the scenario's reference strategy].
         #[arg(long)]
         strategy: Option<String>,
+    },
+    /// Run a parameter sweep (a sweep file: base scenario, parameters, design, strategies,
+    /// seeds, outcomes); write per-run outcomes, per-point aggregates with confidence intervals,
+    /// Morris or Sobol sensitivity indices, SALib-readable samples, charts and a manifest.
+    Sweep {
+        /// Sweep file (TOML).
+        sweep: PathBuf,
+        /// Worker threads [default: one per core]; results are identical for any number.
+        #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
+        threads: Option<u16>,
+        /// Output directory [default: output/<sweep file name>-sweep].
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// No progress bar and no summary.
+        #[arg(long)]
+        quiet: bool,
     },
     /// Check scenario files without simulating.
     Validate {
@@ -168,6 +185,23 @@ fn run(cli: Cli) -> Result<ExitCode, trustsim::Error> {
             })?;
             if !quiet {
                 print!("{}", summary(&report));
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Sweep {
+            sweep,
+            threads,
+            out,
+            quiet,
+        } => {
+            let report = sweep::sweep(&SweepOptions {
+                sweep,
+                threads: threads.map(usize::from),
+                out,
+                quiet,
+            })?;
+            if !quiet {
+                print!("{}", sweep::summary(&report));
             }
             Ok(ExitCode::SUCCESS)
         }

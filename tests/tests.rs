@@ -10,4 +10,5 @@ mod determinism;
 mod docs;
 mod patterns;
 mod regulation;
+mod sweep;
 mod warning;
