@@ -7,6 +7,7 @@ use std::path::Path;
 
 use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
+use plotters::data::float::pretty_print_float;
 use plotters::drawing::{DrawingArea, DrawingAreaErrorKind};
 use plotters::prelude::{
     Cartesian2d, ChartBuilder, ChartContext, Circle, Color, DrawingBackend, IntoFont, PathElement, Polygon, Rectangle,
@@ -326,6 +327,8 @@ fn draw_panel<DB: DrawingBackend>(panel: &SweepPanel, area: &DrawingArea<DB, Shi
         .y_desc(&panel.y_label)
         .axis_desc_style((FONT_FAMILY, LABEL_FONT_PX))
         .label_style((FONT_FAMILY, TICK_FONT_PX))
+        .x_label_formatter(&|value| pretty_print_float(*value, false))
+        .y_label_formatter(&|value| pretty_print_float(*value, false))
         .light_line_style(WHITE.mix(0.0))
         .bold_line_style(BLACK.mix(0.12));
     if manual_x {
@@ -493,6 +496,7 @@ fn legend<'a, DB: DrawingBackend + 'a>(chart: &mut Chart<'a, DB>) -> Drawn<DB> {
     chart
         .configure_series_labels()
         .position(SeriesLabelPosition::UpperRight)
+        .legend_area_size(42)
         .background_style(WHITE.mix(0.8))
         .border_style(BLACK)
         .label_font((FONT_FAMILY, LABEL_FONT_PX))

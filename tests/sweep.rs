@@ -227,3 +227,18 @@ fn sweep_file_errors_name_the_file_line_and_key() {
     let error = rejects_file(&sweep_file(&format!("{design}{range}")).replace("horizon_days=45", "horizon_days=-1"));
     assert_mentions(&error, &["s.toml:3: `set`: `horizon_days`"]);
 }
+
+#[test]
+fn the_shipped_sweeps_load_and_every_point_validates() {
+    let dir = root().join("sweeps");
+    let mut checked = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "toml") {
+            let sweep = trustsim::sweep_spec::Sweep::load(&path).unwrap_or_else(|e| panic!("{e}"));
+            assert!(!sweep.jobs().is_empty());
+            checked += 1;
+        }
+    }
+    assert!(checked > 0, "no sweep files in {}", dir.display());
+}
