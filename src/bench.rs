@@ -6,7 +6,8 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use crate::commands::edge_list;
-use crate::error::{Error, Result};
+use crate::ensemble::thread_pool;
+use crate::error::Result;
 use crate::loader::load;
 use crate::world::World;
 
@@ -52,14 +53,7 @@ pub fn bench(options: &BenchOptions) -> Result<BenchReport> {
     let scenario = &loaded.scenario;
     let days = options.days.unwrap_or(scenario.horizon_days);
     let edges = edge_list(&loaded);
-    let mut pool = rayon::ThreadPoolBuilder::new();
-    if let Some(threads) = options.threads {
-        pool = pool.num_threads(threads);
-    }
-    let pool = pool.build().map_err(|e| Error::Usage {
-        option: "--threads".to_string(),
-        message: e.to_string(),
-    })?;
+    let pool = thread_pool(options.threads)?;
     pool.install(|| {
         let started = Instant::now();
         let mut world = World::build(scenario, edges.as_deref(), options.seed)?;

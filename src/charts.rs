@@ -98,7 +98,7 @@ pub enum ChartError {
 /// The embedded font, registered with plotters under [`FONT_FAMILY`].
 const FONT_BYTES: &[u8] = include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/assets/fonts/DejaVuSans.ttf"));
 /// The family every text style asks for; also the `font-family` written into the SVG.
-const FONT_FAMILY: &str = "sans-serif";
+pub(crate) const FONT_FAMILY: &str = "sans-serif";
 
 /// The Okabe–Ito colour-blind-safe palette (Okabe & Ito 2008), reordered so that the strongest
 /// colours come first and black, which reads as an axis or a reference line, comes last.
@@ -114,15 +114,15 @@ const PALETTE: [RGBColor; 8] = [
 ];
 
 /// Font sizes in pixels, readable at the PNG's size.
-const TITLE_FONT_PX: f64 = 40.0;
-const PANEL_TITLE_FONT_PX: f64 = 28.0;
-const LABEL_FONT_PX: f64 = 22.0;
-const TICK_FONT_PX: f64 = 20.0;
+pub(crate) const TITLE_FONT_PX: f64 = 40.0;
+pub(crate) const PANEL_TITLE_FONT_PX: f64 = 28.0;
+pub(crate) const LABEL_FONT_PX: f64 = 22.0;
+pub(crate) const TICK_FONT_PX: f64 = 20.0;
 
 /// Opacity of a confidence band's fill.
-const BAND_OPACITY: f64 = 0.2;
+pub(crate) const BAND_OPACITY: f64 = 0.2;
 /// Width of a mean line.
-const LINE_WIDTH_PX: u32 = 2;
+pub(crate) const LINE_WIDTH_PX: u32 = 2;
 /// Radius of the dot drawn for a mean value with no finite neighbour to join.
 const LONE_POINT_RADIUS_PX: i32 = 4;
 /// Fraction of the data's y span added above and below it.
@@ -146,21 +146,50 @@ const LEGEND_LINE_HEIGHT: f64 = 1.25;
 /// a drawing failure leaves no file behind.
 pub fn write_figure(figure: &Figure, stem: &Path) -> Result<(), ChartError> {
     validate(figure)?;
+    write_drawing(figure, stem)
+}
+
+/// A figure of panels that can draw itself on any plotters backend: the line charts here, and
+/// the other kinds of chart built on this module's layout and style.
+pub(crate) trait Drawing {
+    /// The number of panels, which sets the image size.
+    fn panel_count(&self) -> usize;
+
+    /// Draws the whole figure onto `root` and presents it.
+    fn draw<DB: DrawingBackend>(&self, root: DrawingArea<DB, Shift>)
+        -> Result<(), DrawingAreaErrorKind<DB::ErrorType>>;
+}
+
+impl Drawing for Figure {
+    fn panel_count(&self) -> usize {
+        self.panels.len()
+    }
+
+    fn draw<DB: DrawingBackend>(
+        &self,
+        root: DrawingArea<DB, Shift>,
+    ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+        draw_figure(self, root)
+    }
+}
+
+/// Writes `drawing` to `<stem>.png` and `<stem>.svg`, sized as [`write_figure`] says; both are
+/// drawn in memory first, so a drawing failure leaves no file behind.
+pub(crate) fn write_drawing(drawing: &impl Drawing, stem: &Path) -> Result<(), ChartError> {
     register_embedded_font()?;
     let png_path = with_extension(stem, "png");
     let svg_path = with_extension(stem, "svg");
-    let size = figure_size(figure.panels.len());
+    let size = figure_size(drawing.panel_count());
 
     let mut svg = String::new();
-    draw_figure(figure, SVGBackend::with_string(&mut svg, size).into_drawing_area())
+    drawing
+        .draw(SVGBackend::with_string(&mut svg, size).into_drawing_area())
         .map_err(|e| draw_error(&svg_path, e))?;
 
     let mut pixels = vec![0u8; size.0 as usize * size.1 as usize * 3];
-    draw_figure(
-        figure,
-        BitMapBackend::with_buffer(&mut pixels, size).into_drawing_area(),
-    )
-    .map_err(|e| draw_error(&png_path, e))?;
+    drawing
+        .draw(BitMapBackend::with_buffer(&mut pixels, size).into_drawing_area())
+        .map_err(|e| draw_error(&png_path, e))?;
     let mut png = BitMapBackend::new(&png_path, size);
     png.blit_bitmap((0, 0), size, &pixels)
         .and_then(|()| png.present())
@@ -243,7 +272,7 @@ fn draw_error<E: std::fmt::Display>(path: &Path, error: E) -> ChartError {
 }
 
 /// The grid of panels: (rows, columns).
-fn grid(panels: usize) -> (usize, usize) {
+pub(crate) fn grid(panels: usize) -> (usize, usize) {
     match panels {
         0 | 1 => (1, 1),
         2 => (1, 2),
@@ -413,6 +442,12 @@ fn value_range(panel: &Panel) -> Range<f64> {
         let band = line.band.iter().flat_map(|(lower, upper)| lower.iter().chain(upper));
         line.mean.iter().chain(band).copied()
     });
+    padded_range(values)
+}
+
+/// The range of the finite `values`, padded as [`value_range`] pads it (0 to 1 when there are
+/// none).
+pub(crate) fn padded_range(values: impl Iterator<Item = f64>) -> Range<f64> {
     let (lo, hi) = values
         .filter(|v| v.is_finite())
         .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| (lo.min(v), hi.max(v)));

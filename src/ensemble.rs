@@ -154,14 +154,7 @@ impl<'a> Ensemble<'a> {
             }
         }
         let bar = progress_bar(jobs.len() as u64, self.options.quiet);
-        let mut pool = rayon::ThreadPoolBuilder::new();
-        if let Some(threads) = self.options.threads {
-            pool = pool.num_threads(threads);
-        }
-        let pool = pool.build().map_err(|e| Error::Usage {
-            option: "--threads".to_string(),
-            message: format!("cannot start the worker threads: {e}"),
-        })?;
+        let pool = thread_pool(self.options.threads)?;
         let exit_after = crash_after_runs();
         let saved = AtomicUsize::new(0);
         pool.install(|| {
@@ -280,7 +273,7 @@ pub(crate) fn write_charts(out: &mut OutputDir, charts: Vec<(&'static str, Figur
 
 /// A progress bar with an ETA on stderr; hidden with `quiet` (indicatif also hides it when
 /// stderr is not a terminal).
-fn progress_bar(jobs: u64, quiet: bool) -> ProgressBar {
+pub(crate) fn progress_bar(jobs: u64, quiet: bool) -> ProgressBar {
     if quiet {
         return ProgressBar::hidden();
     }
@@ -290,4 +283,16 @@ fn progress_bar(jobs: u64, quiet: bool) -> ProgressBar {
             .expect("a valid template"),
     );
     bar
+}
+
+/// A pool of `threads` workers (default: one per core) for parallel runs.
+pub(crate) fn thread_pool(threads: Option<usize>) -> Result<rayon::ThreadPool> {
+    let mut pool = rayon::ThreadPoolBuilder::new();
+    if let Some(threads) = threads {
+        pool = pool.num_threads(threads);
+    }
+    pool.build().map_err(|e| Error::Usage {
+        option: "--threads".to_string(),
+        message: format!("cannot start the worker threads: {e}"),
+    })
 }

@@ -245,6 +245,17 @@ fn apply_override(table: &mut toml::Value, argument: &str) -> Result<String> {
     Ok(key.to_string())
 }
 
+/// The value at dotted `key` (`strategy[1].intervention[0].coverage`) in `value`, if any.
+pub(crate) fn value_at<'a>(value: &'a toml::Value, key: &str) -> Option<&'a toml::Value> {
+    segments(key)?
+        .iter()
+        .try_fold(value, |current, segment| match (current, segment) {
+            (toml::Value::Table(t), Segment::Key(k)) => t.get(k),
+            (toml::Value::Array(a), Segment::Index(i)) => a.get(*i),
+            _ => None,
+        })
+}
+
 /// The child of `value` named by `segment`, if any.
 fn child<'a>(value: &'a mut toml::Value, segment: &Segment) -> Option<&'a mut toml::Value> {
     match (value, segment) {
@@ -263,7 +274,7 @@ fn join(walked: &str, segment: &Segment) -> String {
 }
 
 /// The 1-based line of the deepest part of `key` present in `text`.
-fn find_line(text: &str, key: &str) -> Option<usize> {
+pub(crate) fn find_line(text: &str, key: &str) -> Option<usize> {
     let document = toml_edit::Document::parse(text.to_string()).ok()?;
     let mut item = document.as_item();
     let mut span = None;
@@ -284,7 +295,7 @@ fn find_line(text: &str, key: &str) -> Option<usize> {
 }
 
 /// The 1-based line containing byte `offset`.
-fn line_of(bytes: &[u8], offset: usize) -> usize {
+pub(crate) fn line_of(bytes: &[u8], offset: usize) -> usize {
     1 + bytes[..offset.min(bytes.len())].iter().filter(|&&b| b == b'\n').count()
 }
 

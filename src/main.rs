@@ -11,6 +11,7 @@ use trustsim::compare::{compare, headline, CompareOptions};
 use trustsim::ensemble::EnsembleOptions;
 use trustsim::merge::{merge, MergeOptions, MergeReport};
 use trustsim::shard::ShardSpec;
+use trustsim::sweep::{self, SweepOptions};
 use trustsim::verify::verify;
 use trustsim::warn::{summary, warn, WarnOptions};
 
@@ -123,6 +124,22 @@ enum Command {
         /// The output directory of `trustsim compare`.
         directory: PathBuf,
         /// Print nothing but errors.
+        #[arg(long)]
+        quiet: bool,
+    },
+    /// Run a parameter sweep (a sweep file: base scenario, parameters, design, strategies,
+    /// seeds, outcomes); write per-run outcomes, per-point aggregates with confidence intervals,
+    /// Morris or Sobol sensitivity indices, SALib-readable samples, charts and a manifest.
+    Sweep {
+        /// Sweep file (TOML).
+        sweep: PathBuf,
+        /// Worker threads [default: one per core]; results are identical for any number.
+        #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
+        threads: Option<u16>,
+        /// Output directory [default: output/<sweep file name>-sweep].
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// No progress bar and no summary.
         #[arg(long)]
         quiet: bool,
     },
@@ -331,6 +348,23 @@ fn run(cli: Cli) -> Result<ExitCode, trustsim::Error> {
             })?;
             if !quiet {
                 println!("wrote {}", path.display());
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Sweep {
+            sweep,
+            threads,
+            out,
+            quiet,
+        } => {
+            let report = sweep::sweep(&SweepOptions {
+                sweep,
+                threads: threads.map(usize::from),
+                out,
+                quiet,
+            })?;
+            if !quiet {
+                print!("{}", sweep::summary(&report));
             }
             Ok(ExitCode::SUCCESS)
         }

@@ -9,7 +9,7 @@ use crate::scenario::{PlatformType, Scenario};
 use crate::world::World;
 
 /// Outcome measures of one run. Money is in yuan.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Outcome {
     /// The run's seed.
     pub seed: u64,

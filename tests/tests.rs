@@ -13,4 +13,5 @@ mod patterns;
 mod regulation;
 mod report;
 mod repro;
+mod sweep;
 mod warning;
