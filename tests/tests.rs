@@ -9,5 +9,6 @@ mod conservation;
 mod determinism;
 mod docs;
 mod patterns;
+mod properties;
 mod regulation;
 mod warning;
