@@ -9,6 +9,7 @@ pub mod ensemble;
 pub mod error;
 pub mod event;
 pub mod ledger;
+pub mod limits;
 pub mod loader;
 pub mod metrics;
 pub mod network;

@@ -8,6 +8,7 @@ mod compare;
 mod conservation;
 mod determinism;
 mod docs;
+mod hostile;
 mod patterns;
 mod properties;
 mod regulation;
