@@ -354,11 +354,10 @@ fn limits_markdown(out: &mut String) {
          So that a hostile or mistaken scenario gets a clear error instead of exhausting memory, \
          these sizes are limited; an error names the file, line and key to change and the \
          maximum. They are far above what 10^7 users need (about 2.5 GiB of memory with the default settings). The memory \
-         estimate is of one run: `compare` holds one run per thread at a time.\n\n\
-         | what | at most | unit |\n|---|---|---|\n",
+         estimate is of one run: `compare` holds one run per thread at a time.\n\n",
     );
     for (what, max, unit) in LIMITS {
-        let _ = writeln!(out, "| {} | {max} | {unit} |", cell(what));
+        let _ = writeln!(out, "- {what}: at most {max} {unit}.");
     }
     out.push('\n');
 }
