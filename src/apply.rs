@@ -146,7 +146,8 @@ impl World {
         }
     }
 
-    /// Makes `count` users, drawn uniformly, start withdrawing everything today.
+    /// Makes `count` users, drawn uniformly, start withdrawing everything today (an exited user
+    /// or a victim keeps that state).
     fn seed_withdrawers(&mut self, day: u32, count: u32) {
         let n = self.users.len();
         let memory = self.scenario.behaviour.herd_memory_days;
@@ -157,7 +158,10 @@ impl World {
             let visible_until = day.saturating_add(memory).max(1);
             self.users.social[i].visible_until = visible_until;
             self.users.next_social[i].visible_until = visible_until;
-            self.users.state[i] = UserState::Withdrawing;
+            // Users who left the sector or lost money in a failure stay out for good.
+            if !matches!(self.users.state[i], UserState::Exited | UserState::Victim) {
+                self.users.state[i] = UserState::Withdrawing;
+            }
             for holding in &mut self.users.holdings[i * k..(i + 1) * k] {
                 if holding.is_held()
                     && holding.pending_cents == 0

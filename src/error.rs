@@ -77,6 +77,14 @@ pub enum Error {
         /// What is wrong and what is expected.
         message: String,
     },
+    /// An input file is larger than trustsim reads (see `limits`).
+    #[error("{location}: {message}")]
+    TooLarge {
+        /// The file.
+        location: Location,
+        /// What the limit is.
+        message: String,
+    },
     /// A command-line option is unusable with this scenario or machine.
     #[error("{option}: {message}")]
     Usage {

@@ -15,6 +15,7 @@ pub mod error;
 pub mod event;
 pub mod html;
 pub mod ledger;
+pub mod limits;
 pub mod loader;
 pub mod merge;
 pub mod metrics;

@@ -32,19 +32,23 @@ impl LoadedScenario {
 /// Reads, overrides and validates the scenario in `path`. `overrides` are `dotted.key=value`
 /// strings; the value is read as TOML (`3`, `0.5`, `true`, `"text"`) or else as a bare string.
 pub fn load(path: &Path, overrides: &[String]) -> Result<LoadedScenario> {
-    let source = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let source = crate::limits::read_limited(path, crate::limits::MAX_SCENARIO_FILE_BYTES, "a scenario file")?;
     let file = path.display().to_string();
     let text = String::from_utf8(source.clone()).map_err(|e| Error::Syntax {
         location: Location::new(&file, Some(line_of(&source, e.utf8_error().valid_up_to()))),
         message: "the file is not valid UTF-8".to_string(),
     })?;
     let scenario = parse(&text, &file, overrides, path)?;
-    Ok(LoadedScenario {
+    let loaded = LoadedScenario {
         scenario,
         path: path.to_path_buf(),
         source,
         overrides: overrides.to_vec(),
-    })
+    };
+    if loaded.scenario.network.kind == crate::scenario::NetworkKind::EdgeList {
+        crate::limits::check_edge_list_file(&loaded.edge_list_path())?;
+    }
+    Ok(loaded)
 }
 
 /// Parses scenario `text` (named `file` in errors), applying `overrides`.

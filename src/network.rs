@@ -276,7 +276,8 @@ impl Network {
     ///
     /// [`Error::Io`] if the file cannot be read; [`Error::EdgeList`], naming the file and line,
     /// for a row without exactly two fields, a field that is not a non-negative integer, an id
-    /// outside `0..nodes`, a file with no edges, or a network too large for u32 indices.
+    /// outside `0..nodes`, more rows than [`crate::limits::MAX_NETWORK_ENTRIES`] / 2 edges, a file
+    /// with no edges, or a network too large for u32 indices.
     pub fn load_edge_list(path: &Path, nodes: u32) -> crate::Result<Network> {
         let file_name = path.display().to_string();
         let row_error = |line: usize, message: String| Error::EdgeList {
@@ -322,6 +323,14 @@ impl Network {
                 continue;
             }
             rows += 1;
+            // Each edge takes two neighbour entries; stopping here keeps a hostile file from
+            // exhausting memory before the network is built.
+            if rows > crate::limits::MAX_NETWORK_ENTRIES / 2 {
+                return Err(row_error(
+                    line,
+                    format!("more than {} edges", crate::limits::MAX_NETWORK_ENTRIES / 2),
+                ));
+            }
             let parse = |field: &[u8]| {
                 parse_node_id(field, nodes).map_err(|mut message| {
                     if first_row {

@@ -242,8 +242,10 @@ impl World {
         let share = self.market_share(p);
         self.news
             .publish(NewsKind::DataLeak, Some(p as u32), self.scenario.news.data_leak, share);
-        let complaints =
-            (f64::from(self.flows[p].holders) * self.scenario.platforms.leak_complaint_share).round() as u32;
+        // Holders as of the last users' day: none for a platform that entered since (a leak
+        // event can hit it before today's users' day has counted them).
+        let holders = self.flows.get(p).map_or(0, |f| f.holders);
+        let complaints = (f64::from(holders) * self.scenario.platforms.leak_complaint_share).round() as u32;
         let slot = self.day as usize % WINDOW_DAYS;
         self.platforms[p].complaint_window[slot] += complaints;
         self.totals.complaints += u64::from(complaints);

@@ -9,6 +9,7 @@ use crate::event::{
     LiquidityBackstop, MarketingCampaign, MarketingRestriction, PlatformTarget, Ratings, Rumour, SeedWithdrawers,
     Tightening, WarningResponse, WindDownPolicy,
 };
+use crate::limits::LIMITS;
 use crate::params::ParamDoc;
 use crate::scenario::{HORIZON_DAYS, HORIZON_DAYS_DEFAULT, SCHEMA_VERSION, TABLES};
 use crate::strategy::{INTERVENTION_KINDS, RAMPED_KINDS};
@@ -261,6 +262,7 @@ pub fn parameters_markdown() -> String {
         }
     }
     strategies_markdown(&mut out);
+    limits_markdown(&mut out);
     while out.ends_with("\n\n") {
         out.pop();
     }
@@ -342,6 +344,21 @@ fn strategies_markdown(out: &mut String) {
         "days",
         "Days over which the strength rises linearly to full: min(1, (day − start_day + 1) / ramp_days).",
     );
+    out.push('\n');
+}
+
+/// The `Limits` section: the sizes a scenario may ask for (see `limits`).
+fn limits_markdown(out: &mut String) {
+    out.push_str(
+        "## Limits\n\n\
+         So that a hostile or mistaken scenario gets a clear error instead of exhausting memory, \
+         these sizes are limited; an error names the file, line and key to change and the \
+         maximum. They are far above what 10^7 users need (about 2.5 GiB of memory with the default settings). The memory \
+         estimate is of one run: `compare` holds one run per thread at a time.\n\n",
+    );
+    for (what, max, unit) in LIMITS {
+        let _ = writeln!(out, "- {what}: at most {max} {unit}.");
+    }
     out.push('\n');
 }
 

@@ -461,10 +461,6 @@ pub const TABLES: &[(&str, &[ParamDoc])] = &[
     ("regulator", RegulatorParams::PARAMETERS),
 ];
 
-/// Largest number of users times holdings a scenario may ask for, so that a hostile file gets
-/// an error rather than exhausting memory.
-pub const MAX_HOLDING_SLOTS: u64 = 200_000_000;
-
 impl Scenario {
     /// Checks every range and every cross-parameter constraint.
     pub fn validate(&self) -> Result<(), Problem> {
@@ -491,6 +487,7 @@ impl Scenario {
         for (i, regulator) in self.regulator.iter().enumerate() {
             regulator.validate(&format!("regulator[{i}]"))?;
         }
+        crate::limits::check(self)?;
         self.validate_consistency()?;
         for (i, event) in self.event.iter().enumerate() {
             event.validate(&format!("event[{i}]"), self)?;
@@ -546,13 +543,6 @@ impl Scenario {
 
     fn validate_consistency(&self) -> Result<(), Problem> {
         let users = self.population.users;
-        let slots = u64::from(users) * u64::from(self.population.holdings_per_user);
-        if slots > MAX_HOLDING_SLOTS {
-            return Err(Problem::new(
-                "population.holdings_per_user",
-                format!("users × holdings_per_user must be at most {MAX_HOLDING_SLOTS}, got {slots}"),
-            ));
-        }
         if self.finance.enabled && self.population.holdings_per_user > self.platforms.count {
             return Err(Problem::new(
                 "population.holdings_per_user",

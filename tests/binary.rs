@@ -59,6 +59,11 @@ impl Test {
         self
     }
 
+    /// The path of `relative` in the working directory, e.g. to make a file by other means.
+    pub(crate) fn path(&self, relative: &str) -> PathBuf {
+        self.dir.path().join(relative)
+    }
+
     pub(crate) fn arg(mut self, arg: impl Into<OsString>) -> Test {
         self.args.push(arg.into());
         self
