@@ -147,16 +147,21 @@ def time_trustsim(args, scenario, seed):
     building, simulating, writing outputs), and its final cascade size."""
     out = os.path.join(args.work, f"run-{os.path.basename(scenario)}-{seed}")
     subprocess.run(["rm", "-rf", out], check=True)
+    # Peak memory through /usr/bin/time: a child forked from this Python process starts with its
+    # resident pages counted, so wait4's ru_maxrss would report this process's size, not trustsim's.
+    peak_file = os.path.join(args.work, "peak_kb.txt")
     t0 = time.perf_counter()
-    proc = subprocess.Popen([TRUSTSIM, "run", scenario, "--seed", str(seed), "--out", out, "--quiet"])
-    _, status, usage = os.wait4(proc.pid, 0)
+    done = subprocess.run(
+        ["/usr/bin/time", "-f", "%M", "-o", peak_file, TRUSTSIM, "run", scenario, "--seed", str(seed), "--out", out, "--quiet"]
+    )
     wall = time.perf_counter() - t0
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode != 0:
-        raise SystemExit(f"trustsim run failed with {proc.returncode}")
+    if done.returncode != 0:
+        raise SystemExit(f"trustsim run failed with {done.returncode}")
+    with open(peak_file) as f:
+        peak_kb = int(f.read().split()[-1])
     with open(os.path.join(out, "series.csv"), newline="") as f:
         size = int(list(csv.DictReader(f))[-1]["users_withdrawing"])
-    return {"wall_s": wall, "peak_rss_mb": usage.ru_maxrss / 1024, "size": size}
+    return {"wall_s": wall, "peak_rss_mb": peak_kb / 1024, "size": size}
 
 
 def trustsim_cascades(args, scenario):
