@@ -2,7 +2,7 @@
 //! seeds: per-day summaries of every metric, and a table of each outcome measure's mean and its
 //! paired difference against the reference strategy.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::run_record::RunRecord;
 use crate::stats::{paired, quantile, summarize};
@@ -116,7 +116,7 @@ pub fn summarize_series(name: &str, runs: &[RunRecord]) -> Vec<SummaryRow> {
 
 /// One row of `comparison.csv`: an outcome measure under one strategy, and its paired
 /// difference against the reference strategy over the same seeds.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ComparisonRow {
     /// Strategy name.
     pub strategy: String,

@@ -3,6 +3,9 @@
 //! `report.html` beside them: one self-contained page for readers who will not open a CSV.
 
 use serde::Deserialize;
+
+use crate::comparison::ComparisonRow;
+use crate::warning_report::WarningRow;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -37,56 +40,6 @@ pub const FINAL_METRICS: [&str; 7] = [
 /// Values keyed by (strategy, outcome or metric).
 pub type ByStrategy<T> = BTreeMap<(String, String), T>;
 
-/// One row of `comparison.csv`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct ComparisonEntry {
-    /// Strategy.
-    pub strategy: String,
-    /// Outcome measure.
-    pub outcome: String,
-    /// Seeds.
-    pub n: usize,
-    /// Mean over seeds.
-    pub mean: f64,
-    /// 95% CI of the mean, lower end.
-    pub ci_low: f64,
-    /// 95% CI of the mean, upper end.
-    pub ci_high: f64,
-    /// The reference strategy.
-    pub reference: String,
-    /// Mean paired difference against the reference.
-    pub diff: f64,
-    /// 95% CI of the difference, lower end.
-    pub diff_ci_low: f64,
-    /// 95% CI of the difference, upper end.
-    pub diff_ci_high: f64,
-    /// `diff` over the reference mean.
-    pub relative_change: f64,
-    /// Paired t-test of no difference.
-    pub p_value: f64,
-}
-
-/// One row of `warning_evaluation.csv`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct WarningEntry {
-    /// Strategy.
-    pub strategy: String,
-    /// Score.
-    pub score: String,
-    /// Area under the ROC curve.
-    pub auc: f64,
-    /// Share of failures with an alarm before them.
-    pub hit_rate: f64,
-    /// Share of negative platform-days that alarm.
-    pub false_alarm_rate: f64,
-    /// Mean days from the first alarm to the failure.
-    pub mean_lead_days: f64,
-    /// Failures.
-    pub failures: u64,
-    /// Failures with an alarm before them.
-    pub hits: u64,
-}
-
 /// Everything the report shows, read from a comparison's output directory.
 #[derive(Debug, Clone)]
 pub struct CompareOutput {
@@ -103,7 +56,7 @@ pub struct CompareOutput {
     /// The seeds.
     pub seeds: Vec<u64>,
     /// `comparison.csv`.
-    pub comparison: Vec<ComparisonEntry>,
+    pub comparison: Vec<ComparisonRow>,
     /// Per strategy, each outcome's lowest and highest value over seeds (`outcomes.csv`).
     pub ranges: ByStrategy<(f64, f64)>,
     /// Per strategy and metric of [`FINAL_METRICS`], the mean on the last day (`summary.csv`).
@@ -111,7 +64,7 @@ pub struct CompareOutput {
     /// The last day of `summary.csv`.
     pub horizon: u32,
     /// `warning_evaluation.csv`, when present.
-    pub warnings: Option<Vec<WarningEntry>>,
+    pub warnings: Option<Vec<WarningRow>>,
     /// (chart stem, SVG text) of every chart present, in [`CHARTS`] then [`WARNING_CHARTS`] order.
     pub charts: Vec<(&'static str, String)>,
     /// Files whose sha256 differs from the manifest's (edited since the comparison).

@@ -5,9 +5,10 @@ use std::fmt::Write;
 
 use crate::animation::Animation;
 use crate::animation_html::fragment;
+use crate::comparison::ComparisonRow;
 use crate::event::Action;
 use crate::html::{escape, page};
-use crate::report::{CompareOutput, ComparisonEntry, REPORT};
+use crate::report::{CompareOutput, REPORT};
 use crate::strategy::Schedule;
 
 /// Whether a lower or a higher value of an outcome is better, when one is.
@@ -150,7 +151,7 @@ fn signed(value: f64, decimals: usize) -> String {
 }
 
 /// The row of `comparison.csv` for a strategy and an outcome.
-fn entry<'a>(output: &'a CompareOutput, strategy: &str, outcome: &str) -> Option<&'a ComparisonEntry> {
+fn entry<'a>(output: &'a CompareOutput, strategy: &str, outcome: &str) -> Option<&'a ComparisonRow> {
     output
         .comparison
         .iter()
@@ -158,7 +159,7 @@ fn entry<'a>(output: &'a CompareOutput, strategy: &str, outcome: &str) -> Option
 }
 
 /// Whether the paired difference is clearly better, clearly worse or unclear, as (class, words).
-fn verdict(row: &ComparisonEntry, better: Option<Better>) -> (&'static str, &'static str) {
+fn verdict(row: &ComparisonRow, better: Option<Better>) -> (&'static str, &'static str) {
     if row.strategy == row.reference {
         return ("unclear", "reference");
     }
@@ -335,7 +336,7 @@ fn headline_tables(output: &CompareOutput) -> String {
         escape(&output.reference)
     );
     for headline in &HEADLINES {
-        let rows: Vec<&ComparisonEntry> = output
+        let rows: Vec<&ComparisonRow> = output
             .strategies
             .iter()
             .filter_map(|s| entry(output, s, headline.outcome))

@@ -2,7 +2,7 @@
 //! the composite), the AUC, hit and false-alarm rates and lead times over all seeds, the ROC
 //! curve over thresholds, and the lead-time distribution.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::charts::{Figure, Line, Panel};
 use crate::error::Result;
@@ -11,7 +11,7 @@ use crate::response::{score_names, SCORES};
 use crate::warning_eval::Evaluation;
 
 /// One row of `warning_evaluation.csv`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct WarningRow {
     /// Strategy name.
     pub strategy: String,
