@@ -9,7 +9,7 @@ use crate::charts::{Figure, Line, Panel};
 use crate::comparison::{compare_outcomes, numeric, summarize_series, ComparisonRow, SummaryRow};
 use crate::ensemble::{write_charts, Ensemble, EnsembleOptions, LoadRun};
 use crate::error::Result;
-use crate::run_record::RunRecord;
+use crate::run_record::{run_id, RunRecord};
 use crate::scenario::Scenario;
 use crate::warning_report;
 
@@ -45,7 +45,7 @@ pub fn compare(options: &CompareOptions) -> Result<CompareReport> {
             table: Vec::new(),
         });
     }
-    let report = write_comparison(&ensemble, &|name, seed| store.load(name, seed), options.series)?;
+    let report = write_comparison(&ensemble, &|name, seed| store.load(&run_id(name, seed)), options.series)?;
     store.remove();
     Ok(report)
 }

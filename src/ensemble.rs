@@ -6,7 +6,6 @@ use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 use serde_json::{json, Map, Value};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::charts::{write_figure, Figure};
 use crate::commands::{edge_list, file_sha256, manifest_base, resolved_text, Origin};
@@ -15,8 +14,8 @@ use crate::loader::{load, LoadedScenario};
 use crate::output::{sha256_hex, OutputDir};
 use crate::provenance::{Execution, EXECUTION};
 use crate::run::simulate_for;
-use crate::run_record::{run_file_name, run_id, RunRecord};
-use crate::run_store::RunStore;
+use crate::run_record::{run_id, RunRecord};
+use crate::run_store::{run_file_name, RunStore};
 use crate::scenario::Scenario;
 use crate::shard::{Shard, ShardSpec};
 
@@ -149,22 +148,17 @@ impl<'a> Ensemble<'a> {
         let mut jobs = Vec::new();
         for (k, (s, seed)) in self.jobs(strategies).into_iter().enumerate() {
             let owned = self.shard.is_none_or(|shard| shard.owns(k as u64));
-            if owned && !store.finished(&scenario.strategies()[s].name, seed, &key)? {
+            if owned && !store.finished::<RunRecord>(&run_id(&scenario.strategies()[s].name, seed), &key)? {
                 jobs.push((s, seed));
             }
         }
         let bar = progress_bar(jobs.len() as u64, self.options.quiet);
         let pool = thread_pool(self.options.threads)?;
-        let exit_after = crash_after_runs();
-        let saved = AtomicUsize::new(0);
         pool.install(|| {
             jobs.par_iter().try_for_each(|&(s, seed)| {
                 let result = simulate_for(scenario, s, edges, seed)?;
                 store.save(&RunRecord::new(&scenario.strategies()[s].name, &result, &key))?;
                 bar.inc(1);
-                if exit_after.is_some_and(|k| saved.fetch_add(1, Ordering::SeqCst) + 1 >= k) {
-                    std::process::exit(CRASH_EXIT_CODE);
-                }
                 Ok(())
             })
         })?;
@@ -192,7 +186,7 @@ impl<'a> Ensemble<'a> {
                 };
                 match problem {
                     Some(message) => Err(Error::Damaged {
-                        path: PathBuf::from(run_file_name(name, seed)),
+                        path: PathBuf::from(run_file_name(&run_id(name, seed))),
                         message,
                     }),
                     None => Ok(record),
@@ -250,15 +244,6 @@ impl<'a> Ensemble<'a> {
 
 /// The directory of a shard's output holding its run records.
 pub const RUNS_DIR: &str = "runs";
-
-/// Exit code of the simulated crash of [`crash_after_runs`].
-const CRASH_EXIT_CODE: i32 = 75;
-
-/// For tests of `--resume`: with `TRUSTSIM_CRASH_AFTER_RUNS=k` set, the process exits abruptly
-/// (code 75) once k runs are saved, as if killed.
-fn crash_after_runs() -> Option<usize> {
-    std::env::var("TRUSTSIM_CRASH_AFTER_RUNS").ok()?.parse().ok()
-}
 
 /// Writes each (file stem, figure) as PNG and SVG.
 pub(crate) fn write_charts(out: &mut OutputDir, charts: Vec<(&'static str, Figure)>) -> Result<()> {

@@ -45,6 +45,7 @@ pub mod stats;
 pub mod strategy;
 pub mod sweep;
 pub mod sweep_charts;
+pub mod sweep_run;
 pub mod sweep_spec;
 pub mod sweep_tables;
 pub mod tally;

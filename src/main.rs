@@ -72,14 +72,14 @@ enum Command {
     /// in it, and check that every output file comes out identical (exit 0) or name those that
     /// differ and, for CSV files, the first differing line (exit 1).
     Verify {
-        /// An output directory of `run`, `compare`, `warn` or `merge`.
+        /// An output directory of `run`, `compare`, `warn`, `sweep` or `merge`.
         dir: PathBuf,
         /// Worker threads [default: one per core]; results are identical for any number.
         #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
         threads: Option<u16>,
     },
-    /// Merge the outputs of the shards of one `compare` or `warn` (each run with `--shard`) into
-    /// the output the command gives in one process.
+    /// Merge the outputs of the shards of one `compare`, `warn` or `sweep` (each run with
+    /// `--shard`) into the output the command gives in one process.
     Merge {
         /// The shards' output directories.
         #[arg(required = true)]
@@ -142,6 +142,14 @@ enum Command {
         /// No progress bar and no summary.
         #[arg(long)]
         quiet: bool,
+        /// Run only shard `i` of `n` (runs k, numbered in run order from 0, with k mod n = i − 1)
+        /// and write its runs for `trustsim merge`; `auto` reads a SLURM array or Kubernetes
+        /// indexed job.
+        #[arg(long, value_name = "i/n|auto")]
+        shard: Option<ShardSpec>,
+        /// Keep the runs an interrupted sweep into the same output finished, and run the rest.
+        #[arg(long)]
+        resume: bool,
     },
     /// Check scenario files without simulating.
     Validate {
@@ -325,6 +333,7 @@ fn run(cli: Cli) -> Result<ExitCode, trustsim::Error> {
                 match report {
                     MergeReport::Compare(report) => print!("{}", headline(&report)),
                     MergeReport::Warn(report) => print!("{}", summary(&report)),
+                    MergeReport::Sweep(report) => print!("{}", sweep::summary(&report)),
                 }
             }
             Ok(ExitCode::SUCCESS)
@@ -356,12 +365,16 @@ fn run(cli: Cli) -> Result<ExitCode, trustsim::Error> {
             threads,
             out,
             quiet,
+            shard,
+            resume,
         } => {
             let report = sweep::sweep(&SweepOptions {
                 sweep,
                 threads: threads.map(usize::from),
                 out,
                 quiet,
+                shard,
+                resume,
             })?;
             if !quiet {
                 print!("{}", sweep::summary(&report));

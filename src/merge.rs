@@ -1,7 +1,7 @@
-//! `trustsim merge`: gathers the outputs of the shards of one `compare` or `warn` (each written
-//! with `--shard`), checks that their manifests agree and that every run is present exactly
-//! once, and aggregates the runs exactly as the command does in one process, so the merged
-//! output is byte-identical to it (but for the manifest's `execution` record).
+//! `trustsim merge`: gathers the outputs of the shards of one `compare`, `warn` or `sweep` (each
+//! written with `--shard`), checks that their manifests agree and that every run is present
+//! exactly once, and aggregates the runs exactly as the command does in one process, so the
+//! merged output is byte-identical to it (but for the manifest's `execution` record).
 
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, BTreeSet};
@@ -12,8 +12,13 @@ use crate::compare::{write_comparison, CompareReport};
 use crate::ensemble::{EnsembleOptions, RUNS_DIR};
 use crate::error::{Error, Result};
 use crate::output::{sha256_hex, MANIFEST};
+use crate::provenance::Execution;
 use crate::provenance::EXECUTION;
-use crate::run_record::{run_file_name, run_id, RunRecord};
+use crate::run_record::{run_id, RunRecord};
+use crate::run_store::{run_file_name, StoredRun};
+use crate::sweep::{write_sweep, SweepOrigin, SweepReport};
+use crate::sweep_run::SweepRun;
+use crate::sweep_spec::Sweep;
 use crate::warn::{write_evaluation, WarnReport};
 
 /// Options of `trustsim merge`.
@@ -32,6 +37,8 @@ pub enum MergeReport {
     Compare(CompareReport),
     /// A merged `warn`.
     Warn(WarnReport),
+    /// A merged `sweep`.
+    Sweep(SweepReport),
 }
 
 /// Manifest keys that differ between the shards of one ensemble.
@@ -76,7 +83,27 @@ pub fn merge(options: &MergeOptions) -> Result<MergeReport> {
         }
     }
     let runs = run_files(&shards)?;
+    let text = |key: &str| first.get(key).and_then(Value::as_str).unwrap_or_default().to_string();
+    match text("command").as_str() {
+        "compare" | "warn" => merge_ensemble(first_dir, first, &runs, &options.out),
+        "sweep" => merge_sweep(first_dir, first, &runs, &options.out),
+        other => Err(Error::Shards {
+            message: format!(
+                "`{}` holds a `{other}` output; only `compare`, `warn` and `sweep` shard",
+                first_dir.display()
+            ),
+        }),
+    }
+}
 
+/// Merges the runs of the shards of a `compare` or `warn`, the first of which is in `first_dir`
+/// with manifest `first`.
+fn merge_ensemble(
+    first_dir: &Path,
+    first: &Map<String, Value>,
+    runs: &BTreeMap<String, Vec<PathBuf>>,
+    out: &Path,
+) -> Result<MergeReport> {
     let text = |key: &str| first.get(key).and_then(Value::as_str).unwrap_or_default().to_string();
     let seeds = first.get("seeds").and_then(Value::as_array).map_or(0, Vec::len) as u64;
     let ensemble_options = EnsembleOptions {
@@ -84,7 +111,7 @@ pub fn merge(options: &MergeOptions) -> Result<MergeReport> {
         seeds,
         threads: None,
         overrides: Vec::new(),
-        out: Some(options.out.clone()),
+        out: Some(out.to_path_buf()),
         quiet: true,
         shard: None,
         resume: false,
@@ -94,17 +121,10 @@ pub fn merge(options: &MergeOptions) -> Result<MergeReport> {
         sha256: text("scenario_sha256"),
         overrides: serde_json::from_value(first.get("overrides").cloned().unwrap_or_default()).unwrap_or_default(),
     };
-    let command = match text("command").as_str() {
-        "compare" => "compare",
-        "warn" => "warn",
-        other => {
-            return Err(Error::Shards {
-                message: format!(
-                    "`{}` holds a `{other}` output; only `compare` and `warn` shard",
-                    first_dir.display()
-                ),
-            })
-        }
+    let command = if text("command") == "compare" {
+        "compare"
+    } else {
+        "warn"
     };
     let ensemble = ensemble_options.load(command, Some(origin))?;
     let scenario = ensemble.scenario();
@@ -116,7 +136,7 @@ pub fn merge(options: &MergeOptions) -> Result<MergeReport> {
             .strategy_index(&name)
             .map_err(|message| Error::Shards { message })?]
     };
-    check_complete(&ensemble.run_ids(&strategies), &runs)?;
+    check_complete(&ensemble.run_ids(&strategies), runs)?;
     let load_run = |name: &str, seed: u64| RunRecord::read(&runs[&run_id(name, seed)][0]);
     if command == "compare" {
         let series = first.get("series").and_then(Value::as_bool).unwrap_or(false);
@@ -124,6 +144,30 @@ pub fn merge(options: &MergeOptions) -> Result<MergeReport> {
     } else {
         write_evaluation(&ensemble, strategies[0], &load_run).map(MergeReport::Warn)
     }
+}
+
+/// Merges the runs of the shards of a `sweep`, the first of which is in `first_dir` with
+/// manifest `first`: the sweep is the resolved one stored there, over the resolved base scenario
+/// stored beside it.
+fn merge_sweep(
+    first_dir: &Path,
+    first: &Map<String, Value>,
+    runs: &BTreeMap<String, Vec<PathBuf>>,
+    out: &Path,
+) -> Result<MergeReport> {
+    let execution = Execution::start();
+    let sweep = Sweep::load_stored(first_dir)?;
+    let ids: Vec<String> = sweep.jobs().iter().map(|job| sweep.run_id(job)).collect();
+    check_complete(&ids, runs)?;
+    let load_run = |id: &str| SweepRun::read(&runs[id][0]);
+    write_sweep(
+        &sweep,
+        &SweepOrigin::recorded(first),
+        &load_run,
+        out,
+        (&execution, rayon::current_num_threads()),
+    )
+    .map(MergeReport::Sweep)
 }
 
 /// A directory's manifest as a JSON object.
@@ -154,8 +198,7 @@ fn run_files(shards: &[(PathBuf, Map<String, Value>)]) -> Result<BTreeMap<String
             .unwrap_or_default();
         for id in ids {
             let id = id.as_str().unwrap_or_default().to_string();
-            let (strategy, seed) = id.rsplit_once('/').unwrap_or((&id, ""));
-            let name = format!("{RUNS_DIR}/{}", run_file_name(strategy, seed.parse().unwrap_or(0)));
+            let name = format!("{RUNS_DIR}/{}", run_file_name(&id));
             let path = dir.join(&name);
             let recorded = manifest
                 .get("files")

@@ -1,6 +1,6 @@
 //! Per-run outcome measures, computed from a run's metric series and final platforms.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::event::Action;
 use crate::metrics::{yuan, StepMetrics};
@@ -9,7 +9,7 @@ use crate::scenario::{PlatformType, Scenario};
 use crate::world::World;
 
 /// Outcome measures of one run. Money is in yuan.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Outcome {
     /// The run's seed.
     pub seed: u64,

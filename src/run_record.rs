@@ -10,16 +10,12 @@ use crate::comparison::csv_fields;
 use crate::error::{Error, Result};
 use crate::response::score_names;
 use crate::run::RunResult;
+use crate::run_store::StoredRun;
 use crate::warning_eval::Evaluation;
 
 /// A run's id: `<strategy>/<seed>`.
 pub fn run_id(strategy: &str, seed: u64) -> String {
     format!("{strategy}/{seed}")
-}
-
-/// The file a run is kept in, `<strategy>.<seed>.json` (strategy names hold no `.`).
-pub fn run_file_name(strategy: &str, seed: u64) -> String {
-    format!("{strategy}.{seed}.json")
 }
 
 /// One run as the aggregates see it. Fields are text as CSV writes them (floats in their
@@ -83,9 +79,18 @@ impl RunRecord {
             .zip(self.outcome.iter().cloned())
             .collect()
     }
+}
 
-    /// Reads the record in `path`, checking that it is whole and consistent.
-    pub fn read(path: &Path) -> Result<RunRecord> {
+impl StoredRun for RunRecord {
+    fn id(&self) -> &str {
+        &self.run
+    }
+
+    fn scenario_key(&self) -> &str {
+        &self.scenario_key
+    }
+
+    fn read(path: &Path) -> Result<RunRecord> {
         let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
         let damaged = |message: String| Error::Damaged {
             path: path.to_path_buf(),

@@ -1,19 +1,48 @@
-//! The finished runs of an ensemble on disk while it runs: one [`RunRecord`] file per run in a
-//! directory `.<output name>.runs` beside the output. Each file is written under a temporary
-//! name, synced and renamed, so a file under its final name is a finished run (its done marker)
-//! even if the process is killed; `--resume` skips those runs.
+//! The finished runs of an ensemble or sweep on disk while it runs: one record file per run in
+//! a directory `.<output name>.runs` beside the output, named after the run's id. Each file is
+//! written under a temporary name, synced and renamed, so a file under its final name is a
+//! finished run (its done marker) even if the process is killed; `--resume` skips those runs.
 
+use serde::Serialize;
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::error::{Error, Result};
-use crate::run_record::{run_file_name, RunRecord};
+
+/// A finished run as a store keeps it.
+pub trait StoredRun: Serialize + Sized {
+    /// The run's id, e.g. `status_quo/3` or `12/compensation_fund/3`.
+    fn id(&self) -> &str;
+    /// The scenario and build the run belongs to; runs of another key are never mixed in.
+    fn scenario_key(&self) -> &str;
+    /// Reads the record in `path`, checking that it is whole and consistent.
+    fn read(path: &Path) -> Result<Self>;
+}
+
+/// The file a run is kept in: its id with `/` as `.`, then `.json` (ids hold no other `.`),
+/// e.g. `status_quo.3.json`.
+pub fn run_file_name(id: &str) -> String {
+    format!("{}.json", id.replace('/', "."))
+}
 
 /// A directory of finished runs.
 #[derive(Debug)]
 pub struct RunStore {
     dir: PathBuf,
+    /// Runs saved by this process, for the simulated crash of [`crash_after_runs`].
+    saved: AtomicUsize,
+    crash_after: Option<usize>,
+}
+
+/// Exit code of the simulated crash of [`crash_after_runs`].
+const CRASH_EXIT_CODE: i32 = 75;
+
+/// For tests of `--resume`: with `TRUSTSIM_CRASH_AFTER_RUNS=k` set, the process exits abruptly
+/// (code 75) once it has saved k runs, as if killed.
+fn crash_after_runs() -> Option<usize> {
+    std::env::var("TRUSTSIM_CRASH_AFTER_RUNS").ok()?.parse().ok()
 }
 
 impl RunStore {
@@ -43,7 +72,11 @@ impl RunStore {
                 fs::remove_file(&path).map_err(|e| Error::io(&path, e))?;
             }
         }
-        Ok(RunStore { dir })
+        Ok(RunStore {
+            dir,
+            saved: AtomicUsize::new(0),
+            crash_after: crash_after_runs(),
+        })
     }
 
     /// The directory.
@@ -51,19 +84,19 @@ impl RunStore {
         &self.dir
     }
 
-    /// The path of the run of `strategy` with `seed`.
-    pub fn path(&self, strategy: &str, seed: u64) -> PathBuf {
-        self.dir.join(run_file_name(strategy, seed))
+    /// The path of run `id`.
+    pub fn path(&self, id: &str) -> PathBuf {
+        self.dir.join(run_file_name(id))
     }
 
-    /// Whether the run is finished; a finished run of another scenario or build is an error.
-    pub fn finished(&self, strategy: &str, seed: u64, scenario_key: &str) -> Result<bool> {
-        let path = self.path(strategy, seed);
+    /// Whether run `id` is finished; a finished run of another scenario or build is an error.
+    pub fn finished<R: StoredRun>(&self, id: &str, scenario_key: &str) -> Result<bool> {
+        let path = self.path(id);
         if !path.exists() {
             return Ok(false);
         }
-        let record = RunRecord::read(&path)?;
-        if record.scenario_key != scenario_key {
+        let record = R::read(&path)?;
+        if record.scenario_key() != scenario_key {
             return Err(Error::Damaged {
                 path,
                 message: "was run with another scenario, overrides or build; run without `--resume` to start over"
@@ -74,20 +107,25 @@ impl RunStore {
     }
 
     /// Saves a finished run atomically: a temporary file, synced, then renamed.
-    pub fn save(&self, record: &RunRecord) -> Result<()> {
-        let path = self.path(&record.strategy, record.seed);
+    pub fn save<R: StoredRun>(&self, record: &R) -> Result<()> {
+        let path = self.path(record.id());
         let temporary = path.with_extension("json.tmp");
         let text = serde_json::to_vec(record).expect("a run record always serializes");
         let mut file = fs::File::create(&temporary).map_err(|e| Error::io(&temporary, e))?;
         file.write_all(&text)
             .and_then(|()| file.sync_all())
             .map_err(|e| Error::io(&temporary, e))?;
-        fs::rename(&temporary, &path).map_err(|e| Error::io(&path, e))
+        fs::rename(&temporary, &path).map_err(|e| Error::io(&path, e))?;
+        let saved = self.saved.fetch_add(1, Ordering::SeqCst) + 1;
+        if self.crash_after.is_some_and(|k| saved >= k) {
+            std::process::exit(CRASH_EXIT_CODE);
+        }
+        Ok(())
     }
 
-    /// Reads the run of `strategy` with `seed`.
-    pub fn load(&self, strategy: &str, seed: u64) -> Result<RunRecord> {
-        RunRecord::read(&self.path(strategy, seed))
+    /// Reads run `id`.
+    pub fn load<R: StoredRun>(&self, id: &str) -> Result<R> {
+        R::read(&self.path(id))
     }
 
     /// Removes the store (best effort: the output it served is complete).

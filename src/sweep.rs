@@ -1,18 +1,22 @@
 //! `trustsim sweep`: a sweep file's points × strategies × seeds run as one flat list of
-//! parallel jobs, summarised per point with confidence intervals, analysed for sensitivity
-//! (Morris or Sobol, by design) and drawn as charts, all written atomically.
+//! parallel jobs (or one shard's share of it), each saved as it finishes so that an
+//! interrupted sweep resumes; then summarised per point with confidence intervals, analysed
+//! for sensitivity (Morris or Sobol, by design) and drawn as charts, all written atomically.
 
 use rayon::prelude::*;
-use serde_json::json;
+use serde_json::{json, Map, Value};
 use std::path::{Path, PathBuf};
 
-use crate::commands::{edge_list, manifest_base, resolved_text, Origin};
-use crate::ensemble::{progress_bar, thread_pool};
-use crate::error::Result;
+use crate::commands::{edge_list, file_sha256, manifest_base, resolved_text, Origin};
+use crate::ensemble::{progress_bar, thread_pool, RUNS_DIR};
+use crate::error::{Error, Result};
 use crate::output::{sha256_hex, OutputDir};
 use crate::provenance::{Execution, EXECUTION};
 use crate::run::simulate_for;
+use crate::run_store::{run_file_name, RunStore};
+use crate::shard::ShardSpec;
 use crate::sweep_charts;
+use crate::sweep_run::SweepRun;
 use crate::sweep_spec::{Sweep, BOOTSTRAP_STREAM, DESIGN_STREAM};
 use crate::sweep_tables::SweepResults;
 
@@ -27,6 +31,10 @@ pub struct SweepOptions {
     pub out: Option<PathBuf>,
     /// No progress bar.
     pub quiet: bool,
+    /// Run only this shard's runs and write them, not the tables, for `merge`.
+    pub shard: Option<ShardSpec>,
+    /// Keep the runs an interrupted execution finished, and run only the others.
+    pub resume: bool,
 }
 
 /// What `trustsim sweep` produced.
@@ -36,44 +44,179 @@ pub struct SweepReport {
     pub directory: PathBuf,
     /// Number of points of the design.
     pub points: usize,
-    /// Number of runs (points × strategies × seeds).
+    /// Number of runs written (points × strategies × seeds; a shard's share with `--shard`).
     pub runs: usize,
+}
+
+/// Where a sweep came from, as its manifest records it: the sweep file and its sha256, and the
+/// base scenario's origin.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct SweepOrigin {
+    /// The sweep file as given.
+    pub file: String,
+    /// sha256 of its bytes.
+    pub sha256: String,
+    /// The base scenario's origin.
+    pub scenario: Origin,
+}
+
+impl SweepOrigin {
+    /// The origin of a sweep just loaded.
+    pub fn of(sweep: &Sweep) -> SweepOrigin {
+        SweepOrigin {
+            file: sweep.path.display().to_string(),
+            sha256: sha256_hex(&sweep.source),
+            scenario: Origin::of(&sweep.base),
+        }
+    }
+
+    /// The origin a sweep's manifest records.
+    pub fn recorded(manifest: &Map<String, Value>) -> SweepOrigin {
+        let text = |key: &str| {
+            manifest
+                .get(key)
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string()
+        };
+        SweepOrigin {
+            file: text("sweep_file"),
+            sha256: text("sweep_sha256"),
+            scenario: Origin {
+                file: text("scenario_file"),
+                sha256: text("scenario_sha256"),
+                overrides: serde_json::from_value(manifest.get("overrides").cloned().unwrap_or_default())
+                    .unwrap_or_default(),
+            },
+        }
+    }
 }
 
 /// Runs the sweep in `options.sweep` and writes its outputs atomically.
 pub fn sweep(options: &SweepOptions) -> Result<SweepReport> {
     let execution = Execution::start();
     let sweep = Sweep::load(&options.sweep)?;
-    let jobs = sweep.jobs();
-    let edges: Vec<Option<PathBuf>> = sweep.scenarios.iter().map(edge_list).collect();
-    let bar = progress_bar(jobs.len() as u64, options.quiet);
-    let pool = thread_pool(options.threads)?;
-    let outcomes = pool.install(|| {
-        jobs.par_iter()
-            .map(|job| {
-                let scenario = &sweep.scenarios[job.point].scenario;
-                let strategy = sweep.strategies[job.strategy].0;
-                let run = simulate_for(scenario, strategy, edges[job.point].as_deref(), job.seed);
-                bar.inc(1);
-                run.map(|r| r.outcome)
-            })
-            .collect::<Result<Vec<_>>>()
-    })?;
-    bar.finish_and_clear();
-    let names: Vec<&str> = sweep.strategies.iter().map(|(_, n)| n.as_str()).collect();
-    let reference = sweep.reference;
-    let results = SweepResults {
-        sweep: &sweep,
-        jobs,
-        outcomes,
-        reference,
-    };
+    run_sweep(&sweep, &SweepOrigin::of(&sweep), options, execution)
+}
 
-    let directory = options.out.clone().unwrap_or_else(|| {
+/// Runs `sweep` (or `options.shard`'s share of it), skipping the runs a resumed execution
+/// finished, and writes its outputs, recording `origin` in the manifest.
+pub(crate) fn run_sweep(
+    sweep: &Sweep,
+    origin: &SweepOrigin,
+    options: &SweepOptions,
+    execution: Execution,
+) -> Result<SweepReport> {
+    let shard = options
+        .shard
+        .map(|spec| spec.resolve(|name| std::env::var(name).ok()))
+        .transpose()?;
+    let destination = options.out.clone().unwrap_or_else(|| {
         let stem = sweep.path.file_stem().map(|s| s.to_string_lossy().into_owned());
         Path::new("output").join(format!("{}-sweep", stem.unwrap_or_default()))
     });
-    let mut out = OutputDir::create(&directory)?;
+    let key = scenario_key(sweep)?;
+    let store = RunStore::open(RunStore::beside(&destination), options.resume)?;
+    let jobs = sweep.jobs();
+    let mut owned = Vec::new();
+    let mut todo = Vec::new();
+    for (k, job) in jobs.iter().enumerate() {
+        if shard.is_none_or(|shard| shard.owns(k as u64)) {
+            let id = sweep.run_id(job);
+            if !store.finished::<SweepRun>(&id, &key)? {
+                todo.push(*job);
+            }
+            owned.push(id);
+        }
+    }
+    let edges: Vec<Option<PathBuf>> = sweep.scenarios.iter().map(edge_list).collect();
+    let bar = progress_bar(todo.len() as u64, options.quiet);
+    let pool = thread_pool(options.threads)?;
+    pool.install(|| {
+        todo.par_iter().try_for_each(|job| {
+            let scenario = &sweep.scenarios[job.point].scenario;
+            let (index, name) = &sweep.strategies[job.strategy];
+            let run = simulate_for(scenario, *index, edges[job.point].as_deref(), job.seed)?;
+            store.save(&SweepRun::new(job.point, name, &run.outcome, &key))?;
+            bar.inc(1);
+            Ok(())
+        })
+    })?;
+    bar.finish_and_clear();
+    let threads = pool.current_num_threads();
+
+    let report = match shard {
+        Some(shard) => {
+            let mut out = OutputDir::create(&destination)?;
+            out.adopt_dir(RUNS_DIR, store.dir())?;
+            let mut entries = Map::new();
+            entries.insert("shard".into(), json!({"index": shard.index, "count": shard.count}));
+            entries.insert("runs".into(), json!(owned));
+            let directory = finish(out, sweep, origin, entries, (&execution, threads))?;
+            SweepReport {
+                directory,
+                points: sweep.points.len(),
+                runs: owned.len(),
+            }
+        }
+        None => write_sweep(sweep, origin, &|id| store.load(id), &destination, (&execution, threads))?,
+    };
+    store.remove();
+    Ok(report)
+}
+
+/// The key every run record of `sweep` carries: sha256 of the version, git commit, resolved
+/// sweep, resolved base scenario and edge list.
+fn scenario_key(sweep: &Sweep) -> Result<String> {
+    let edges = edge_list(&sweep.base);
+    let resolved = resolved_text(&sweep.base.scenario, edges.as_deref())?;
+    let edges = edges.as_deref().map(file_sha256).transpose()?.unwrap_or_default();
+    let text = format!(
+        "{}\n{}\n{}\n{}\n{}",
+        env!("CARGO_PKG_VERSION"),
+        env!("TRUSTSIM_GIT_COMMIT"),
+        sha256_hex(sweep.resolved_text().as_bytes()),
+        sha256_hex(resolved.as_bytes()),
+        edges
+    );
+    Ok(sha256_hex(text.as_bytes()))
+}
+
+/// Reads every run of `sweep` through `load_run` (by run id), after checking that each is that
+/// run of this sweep, and writes the sweep's tables, charts and manifest (with `execution`) to
+/// `destination`; `execution` is this process's and its worker threads.
+pub(crate) fn write_sweep(
+    sweep: &Sweep,
+    origin: &SweepOrigin,
+    load_run: &dyn Fn(&str) -> Result<SweepRun>,
+    destination: &Path,
+    execution: (&Execution, usize),
+) -> Result<SweepReport> {
+    let key = scenario_key(sweep)?;
+    let jobs = sweep.jobs();
+    let outcomes = jobs
+        .iter()
+        .map(|job| {
+            let id = sweep.run_id(job);
+            let record = load_run(&id)?;
+            let problem = if record.run != id {
+                format!("holds run `{}`, not `{id}`", record.run)
+            } else if record.scenario_key != key {
+                "was run with another sweep, scenario or build".to_string()
+            } else {
+                return record.outcome().map_err(|message| damaged(&id, message));
+            };
+            Err(damaged(&id, problem))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let results = SweepResults {
+        sweep,
+        jobs,
+        outcomes,
+        reference: sweep.reference,
+    };
+
+    let mut out = OutputDir::create(destination)?;
     let aggregates = results.aggregates();
     let morris = results.morris();
     let sobol = results.sobol();
@@ -95,14 +238,40 @@ pub fn sweep(options: &SweepOptions) -> Result<SweepReport> {
             sweep_charts::write(&figure, &paths[0].with_extension(""))
         })?;
     }
+    let mut entries = Map::new();
+    entries.insert("runs".into(), json!(results.jobs.len()));
+    let directory = finish(out, sweep, origin, entries, execution)?;
+    Ok(SweepReport {
+        directory,
+        points: sweep.points.len(),
+        runs: results.jobs.len(),
+    })
+}
 
+/// A damaged run record, named by its file.
+fn damaged(id: &str, message: String) -> Error {
+    Error::Damaged {
+        path: PathBuf::from(run_file_name(id)),
+        message,
+    }
+}
+
+/// Writes the resolved base scenario, the resolved sweep and the manifest (the sweep's
+/// entries, then `entries` and the execution record), and moves the output into place.
+fn finish(
+    mut out: OutputDir,
+    sweep: &Sweep,
+    origin: &SweepOrigin,
+    entries: Map<String, Value>,
+    (execution, threads): (&Execution, usize),
+) -> Result<PathBuf> {
     let base_edges = edge_list(&sweep.base);
     let resolved = resolved_text(&sweep.base.scenario, base_edges.as_deref())?;
     out.write_text("scenario.toml", &resolved)?;
-    out.write_text("sweep.toml", &sweep.resolved_text()?)?;
-    let mut manifest = manifest_base("sweep", &Origin::of(&sweep.base), &resolved, base_edges.as_deref())?;
-    manifest.insert("sweep_file".into(), json!(sweep.path.display().to_string()));
-    manifest.insert("sweep_sha256".into(), json!(sha256_hex(&sweep.source)));
+    out.write_text("sweep.toml", &sweep.resolved_text())?;
+    let mut manifest = manifest_base("sweep", &origin.scenario, &resolved, base_edges.as_deref())?;
+    manifest.insert("sweep_file".into(), json!(origin.file));
+    manifest.insert("sweep_sha256".into(), json!(origin.sha256));
     manifest.insert("design".into(), json!(sweep.file.design.kind()));
     manifest.insert(
         "design_rng".into(),
@@ -113,24 +282,18 @@ pub fn sweep(options: &SweepOptions) -> Result<SweepReport> {
     );
     manifest.insert("parameters".into(), json!(sweep.parameter_names()));
     manifest.insert("points".into(), json!(sweep.points.len()));
+    let names: Vec<&str> = sweep.strategies.iter().map(|(_, n)| n.as_str()).collect();
     manifest.insert("strategies".into(), json!(names));
-    manifest.insert("reference_strategy".into(), json!(names[reference]));
+    manifest.insert("reference_strategy".into(), json!(names[sweep.reference]));
     manifest.insert("seeds".into(), json!((1..=sweep.file.seeds).collect::<Vec<_>>()));
     manifest.insert("outcomes".into(), json!(sweep.file.outcomes));
-    manifest.insert("runs".into(), json!(results.jobs.len()));
     manifest.insert(
         "run_order".into(),
         json!("point-major, then strategy in the sweep's order, then seed ascending; run id `point/strategy/seed`"),
     );
-    let points = sweep.points.len();
-    let runs = results.jobs.len();
-    manifest.insert(EXECUTION.into(), execution.record(pool.current_num_threads()));
-    let directory = out.finish(manifest)?;
-    Ok(SweepReport {
-        directory,
-        points,
-        runs,
-    })
+    manifest.extend(entries);
+    manifest.insert(EXECUTION.into(), execution.record(threads));
+    out.finish(manifest)
 }
 
 /// A short report for the terminal.

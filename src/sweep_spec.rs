@@ -14,6 +14,7 @@ use crate::error::{Error, Location, Result};
 use crate::loader::{find_line, line_of, load, value_at, LoadedScenario};
 use crate::outcome::Outcome;
 use crate::scenario::Scenario;
+use crate::sweep_run::sweep_run_id;
 
 /// The version of the sweep file format this build reads.
 pub const SWEEP_SCHEMA_VERSION: u32 = 1;
@@ -219,6 +220,8 @@ pub struct Sweep {
     pub source: Vec<u8>,
     /// What it says, defaults filled in.
     pub file: SweepFile,
+    /// The base scenario file as the resolved sweep names it: by absolute path.
+    pub scenario_name: String,
     /// The base scenario with the sweep's `set` overrides.
     pub base: LoadedScenario,
     /// The strategies run: (index in [`Scenario::strategies`], name), in the sweep's order.
@@ -234,6 +237,17 @@ pub struct Sweep {
 impl Sweep {
     /// Reads and validates the sweep in `path`, building and validating every point's scenario.
     pub fn load(path: &Path) -> Result<Sweep> {
+        Sweep::load_with_base(path, None)
+    }
+
+    /// Reads the sweep a sweep's output directory `dir` records: its resolved `sweep.toml` over
+    /// the resolved base scenario stored beside it, so that the original files need not exist.
+    pub fn load_stored(dir: &Path) -> Result<Sweep> {
+        Sweep::load_with_base(&dir.join("sweep.toml"), Some(&dir.join("scenario.toml")))
+    }
+
+    /// Reads the sweep in `path` over the base scenario `base`, or the file it names.
+    fn load_with_base(path: &Path, base: Option<&Path>) -> Result<Sweep> {
         let source = std::fs::read(path).map_err(|e| Error::io(path, e))?;
         let name = path.display().to_string();
         let text = String::from_utf8(source.clone()).map_err(|e| Error::Syntax {
@@ -248,7 +262,15 @@ impl Sweep {
         };
         let file = parse(&text, &name)?;
         check(&file).map_err(|(key, message)| invalid(&key, message))?;
-        let scenario_path = path.parent().unwrap_or(Path::new(".")).join(&file.scenario);
+        let named = path.parent().unwrap_or(Path::new(".")).join(&file.scenario);
+        let scenario_path = base.unwrap_or(&named).to_path_buf();
+        let scenario_name = match base {
+            Some(_) => file.scenario.clone(),
+            None => std::path::absolute(&named)
+                .map_err(|e| Error::io(&named, e))?
+                .display()
+                .to_string(),
+        };
         let base = load(&scenario_path, &file.set).map_err(|e| match e {
             Error::Invalid { ref location, .. } if location.file != "--set" => e,
             e => relocate(e, at("set"), "set", None),
@@ -289,6 +311,7 @@ impl Sweep {
             path: path.to_path_buf(),
             source,
             file,
+            scenario_name,
             base,
             strategies,
             reference,
@@ -310,7 +333,7 @@ impl Sweep {
 
     /// A job's stable run id, `point/strategy/seed`, e.g. `12/compensation_fund/3`.
     pub fn run_id(&self, job: &Job) -> String {
-        format!("{}/{}/{}", job.point, self.strategies[job.strategy].1, job.seed)
+        sweep_run_id(job.point, &self.strategies[job.strategy].1, job.seed)
     }
 
     /// The parameters' keys, in order.
@@ -320,13 +343,10 @@ impl Sweep {
 
     /// The resolved sweep as TOML: defaults filled in and the scenario named by absolute path,
     /// so that it runs from anywhere.
-    pub fn resolved_text(&self) -> Result<String> {
+    pub fn resolved_text(&self) -> String {
         let mut resolved = self.file.clone();
-        resolved.scenario = std::path::absolute(&self.base.path)
-            .map_err(|e| Error::io(&self.base.path, e))?
-            .display()
-            .to_string();
-        Ok(toml::to_string(&resolved).expect("a sweep always serializes"))
+        resolved.scenario = self.scenario_name.clone();
+        toml::to_string(&resolved).expect("a sweep always serializes")
     }
 }
 

@@ -1,6 +1,6 @@
 //! `trustsim verify`: re-runs what an output directory's manifest describes (its command,
-//! seeds, strategy and shard, from the resolved scenario stored beside it, so the original file
-//! need not exist) into a scratch directory, and compares every output file byte for byte.
+//! seeds, strategy and shard, from the resolved scenario (and sweep) stored beside it, so the
+//! original files need not exist) into a scratch directory, and compares every output file byte for byte.
 
 use serde_json::{Map, Value};
 use std::path::{Path, PathBuf};
@@ -12,7 +12,10 @@ use crate::error::{Error, Result};
 use crate::loader::load;
 use crate::merge::read_manifest;
 use crate::output::sha256_hex;
+use crate::provenance::Execution;
 use crate::shard::{Shard, ShardSpec};
+use crate::sweep::{run_sweep, SweepOptions, SweepOrigin};
+use crate::sweep_spec::Sweep;
 use crate::warn::{warn, WarnOptions};
 
 /// An output file that came out differently.
@@ -106,10 +109,23 @@ fn rerun_into(manifest: &Map<String, Value>, scenario: &Path, out: &Path, thread
             strategy: text("strategy"),
         })
         .map(drop),
+        Some("sweep") => {
+            let dir = scenario.parent().unwrap_or(Path::new("."));
+            let options = SweepOptions {
+                sweep: dir.join("sweep.toml"),
+                threads,
+                out: Some(out.to_path_buf()),
+                quiet: true,
+                shard,
+                resume: false,
+            };
+            let sweep = Sweep::load_stored(dir)?;
+            run_sweep(&sweep, &SweepOrigin::recorded(manifest), &options, Execution::start()).map(drop)
+        }
         other => Err(Error::Damaged {
             path: scenario.with_file_name(crate::output::MANIFEST),
             message: format!(
-                "`command` is {}, not `run`, `compare` or `warn`",
+                "`command` is {}, not `run`, `compare`, `warn` or `sweep`",
                 other.map_or("missing".to_string(), |c| format!("`{c}`"))
             ),
         }),

@@ -9,6 +9,7 @@ use std::path::PathBuf;
 use crate::ensemble::{write_charts, Ensemble, EnsembleOptions, LoadRun};
 use crate::error::{Error, Result};
 use crate::response::score_names;
+use crate::run_record::run_id;
 use crate::warning_eval::Evaluation;
 use crate::warning_report;
 
@@ -63,7 +64,7 @@ pub fn warn(options: &WarnOptions) -> Result<WarnReport> {
             scores: Vec::new(),
         });
     }
-    let report = write_evaluation(&ensemble, strategy, &|name, seed| store.load(name, seed))?;
+    let report = write_evaluation(&ensemble, strategy, &|name, seed| store.load(&run_id(name, seed)))?;
     store.remove();
     Ok(report)
 }

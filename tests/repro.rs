@@ -1,12 +1,13 @@
 //! Reproducing and scaling out: `verify` re-runs an output and names what differs, shards of a
-//! comparison merged give exactly the one-process output, and an interrupted comparison
-//! resumed gives exactly the uninterrupted one.
+//! comparison or sweep merged give exactly the one-process output, and an interrupted
+//! comparison or sweep resumed gives exactly the uninterrupted one.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use crate::binary::*;
 use crate::common::root;
+use crate::sweep::{sweep_file, MORRIS};
 
 /// `trustsim args` in `dir` with `env` set; returns (exit code, stdout, stderr).
 fn trustsim(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> (Option<i32>, String, String) {
@@ -215,6 +216,87 @@ fn an_interrupted_comparison_resumes_to_the_same_bytes() {
     let mut resume = small_compare("out");
     resume.push("--resume".to_string());
     succeeds(dir, &strs(&resume), &[]);
+    assert_same_outputs(&dir.join("whole"), &dir.join("out"));
+    assert!(!store.exists(), "the store is removed once the output is complete");
+}
+
+/// `trustsim sweep` of the small Morris sweep in `dir`'s `s.toml` into `out`, with `extra`.
+fn small_sweep<'a>(out: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec!["sweep", "s.toml", "--quiet", "--out", out];
+    args.extend(extra);
+    args
+}
+
+#[test]
+fn three_sweep_shards_merged_are_the_sweep_in_one_process_and_verify() {
+    let dir = tempfile::tempdir().unwrap();
+    let dir = dir.path();
+    std::fs::write(dir.join("s.toml"), sweep_file(MORRIS)).unwrap();
+    succeeds(dir, &small_sweep("whole", &[]), &[]);
+    let shards = ["1/3", "2/3", "3/3"];
+    for (i, shard) in shards.iter().enumerate() {
+        let out = format!("shard{}", i + 1);
+        succeeds(dir, &small_sweep(&out, &["--shard", shard]), &[]);
+    }
+    let shard: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("shard2/manifest.json")).unwrap()).unwrap();
+    // 9 points × 2 strategies × 2 seeds in run order: shard 2 of 3 has runs 1, 4, 7, …, 34.
+    let expected: Vec<String> = (0..36)
+        .filter(|k| k % 3 == 1)
+        .map(|k| {
+            let (point, strategy, seed) = (k / 4, ["status_quo", "compensation_fund"][k / 2 % 2], k % 2 + 1);
+            format!("{point}/{strategy}/{seed}")
+        })
+        .collect();
+    assert_eq!(shard["runs"], serde_json::json!(expected), "{shard}");
+    assert!(
+        !dir.join("shard2").join("runs.csv").exists(),
+        "a shard writes runs, not tables"
+    );
+    assert!(dir.join("shard2/runs/0.status_quo.2.json").exists());
+
+    succeeds(
+        dir,
+        &["merge", "shard3", "shard1", "shard2", "--out", "merged", "--quiet"],
+        &[],
+    );
+    assert_same_outputs(&dir.join("whole"), &dir.join("merged"));
+    for output in ["whole", "shard2"] {
+        let stdout = succeeds(dir, &["verify", output], &[]);
+        assert!(stdout.starts_with("identical: all"), "{stdout}");
+    }
+
+    let (code, _, stderr) = trustsim(dir, &["merge", "shard1", "shard3", "--out", "partial"], &[]);
+    assert_eq!(code, Some(1));
+    assert_mentions(&stderr, &["12 runs missing", "`0/status_quo/2`"]);
+    assert!(!dir.join("partial").exists());
+}
+
+#[test]
+fn an_interrupted_sweep_resumes_to_the_same_bytes() {
+    let dir = tempfile::tempdir().unwrap();
+    let dir = dir.path();
+    std::fs::write(dir.join("s.toml"), sweep_file(MORRIS)).unwrap();
+    succeeds(dir, &small_sweep("whole", &["--threads", "1"]), &[]);
+    let (code, _, _) = trustsim(dir, &small_sweep("out", &[]), &[("TRUSTSIM_CRASH_AFTER_RUNS", "7")]);
+    assert_eq!(code, Some(75), "the simulated crash");
+    assert!(!dir.join("out").exists(), "no output after a crash");
+    let store = dir.join(".out.runs");
+    let finished = entries(&store).into_iter().filter(|n| n.ends_with(".json")).count();
+    assert!((7..36).contains(&finished), "{finished} runs finished before the crash");
+
+    // Resuming another sweep into the same output would mix two sweeps' runs.
+    std::fs::write(
+        dir.join("s.toml"),
+        sweep_file(&MORRIS.replace("max = 0.4", "max = 0.5")),
+    )
+    .unwrap();
+    let (code, _, stderr) = trustsim(dir, &small_sweep("out", &["--resume"]), &[]);
+    assert_eq!(code, Some(1));
+    assert_mentions(&stderr, &[".out.runs", "another scenario", "without `--resume`"]);
+
+    std::fs::write(dir.join("s.toml"), sweep_file(MORRIS)).unwrap();
+    succeeds(dir, &small_sweep("out", &["--resume"]), &[]);
     assert_same_outputs(&dir.join("whole"), &dir.join("out"));
     assert!(!store.exists(), "the store is removed once the output is complete");
 }

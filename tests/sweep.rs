@@ -6,7 +6,7 @@ use crate::binary::*;
 use crate::common::root;
 
 /// A sweep file over the shipped platform collapse at a tiny size, with `body` after the header.
-fn sweep_file(body: &str) -> String {
+pub(crate) fn sweep_file(body: &str) -> String {
     let scenario = root().join("scenarios").join("platform_collapse.toml");
     format!(
         "schema_version = 1\nscenario = {:?}\nset = [\"population.users=1500\", \"horizon_days=45\"]\n{body}",
@@ -14,7 +14,7 @@ fn sweep_file(body: &str) -> String {
     )
 }
 
-const MORRIS: &str = "strategies = [\"status_quo\", \"compensation_fund\"]\nseeds = 2\n\
+pub(crate) const MORRIS: &str = "strategies = [\"status_quo\", \"compensation_fund\"]\nseeds = 2\n\
 outcomes = [\"net_loss_yuan\", \"trough_trust\"]\n\
 [design]\nkind = \"morris\"\ntrajectories = 3\nresamples = 50\n\
 [[parameter]]\nkey = \"strategy[1].intervention[0].coverage\"\nmin = 0.2\nmax = 1.0\n\

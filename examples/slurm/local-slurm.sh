@@ -2,8 +2,9 @@
 # Brings up a single-node SLURM cluster on this machine (Debian's slurm-wlm and munge, configured
 # for localhost) and runs the example job array and merge end to end. Needs root and apt; it
 # installs packages and writes /etc/slurm/slurm.conf, so run it on a scratch machine or
-# container, not in CI. It leaves munged, slurmctld and slurmd running. Usage, from the
-# repository root:
+# container, not in CI. It leaves munged, slurmctld and slurmd running. It runs a compare and a
+# small Morris sweep as job arrays, merges each and checks the merged output against the same
+# command in one process. Usage, from the repository root:
 #
 #   examples/slurm/local-slurm.sh [SHARDS]        # SHARDS array tasks [default: 3]
 set -euo pipefail
@@ -88,3 +89,43 @@ for file in "$OUT-single"/*; do
     cmp -s "$file" "$OUT/$name" || { echo "differs: $name"; exit 1; }
 done
 echo "==> merged output identical to the single-process compare (manifest execution records aside)"
+
+echo "==> a small Morris sweep as a job array of ${1:-3} shards, then the merge"
+sweep_dir=$(dirname "$OUT")/sweep
+rm -rf "$sweep_dir"
+mkdir -p "$sweep_dir"
+cat > "$sweep_dir/sweep.toml" <<SWEEP
+schema_version = 1
+description = "A small Morris sweep for the local-cluster check."
+scenario = "$PWD/scenarios/platform_collapse.toml"
+set = ["population.users=5000", "horizon_days=120"]
+strategies = ["status_quo", "compensation_fund"]
+seeds = 2
+[design]
+kind = "morris"
+trajectories = 4
+[[parameter]]
+key = "strategy[1].intervention[0].coverage"
+min = 0.2
+max = 1.0
+[[parameter]]
+key = "trust.loss_rate"
+min = 0.1
+max = 0.4
+SWEEP
+export SWEEP="$sweep_dir/sweep.toml" SHARDS="$sweep_dir/shards"
+array=$(sbatch --parsable --export=ALL --cpus-per-task=1 --output="$logs/sweep-%A_%a.log" \
+    --array=1-"${1:-3}" examples/slurm/sweep-array.sbatch)
+merge=$(sbatch --parsable --export=ALL,OUT="$sweep_dir/merged" --output="$logs/merge-%j.log" \
+    --dependency=afterok:"$array" examples/slurm/merge.sbatch)
+echo "array job $array, merge job $merge"
+while squeue -h -j "$array,$merge" 2>/dev/null | grep -q .; do sleep 2; done
+cat "$logs/merge-$merge.log"
+[ -f "$sweep_dir/merged/manifest.json" ] || { echo "the merge wrote no sweep output; see $logs"; exit 1; }
+"$TRUSTSIM" sweep "$SWEEP" --quiet --out "$sweep_dir/single"
+for file in "$sweep_dir/single"/*; do
+    name=$(basename "$file")
+    [ "$name" = manifest.json ] && continue
+    cmp -s "$file" "$sweep_dir/merged/$name" || { echo "differs: $name"; exit 1; }
+done
+echo "==> merged sweep identical to the single-process sweep (manifest execution records aside)"
