@@ -10,7 +10,7 @@ use crate::news::NewsKind;
 use crate::platform::PlatformState;
 use crate::policy::{capped, Campaign};
 use crate::strategy::Schedule;
-use crate::users::UserState;
+use crate::users::{Social, UserState};
 use crate::world::World;
 
 impl World {
@@ -155,9 +155,9 @@ impl World {
         chosen.sort_unstable();
         let k = self.users.slots;
         for i in chosen {
-            let visible_until = day.saturating_add(memory).max(1);
-            self.users.social[i].visible_until = visible_until;
-            self.users.next_social[i].visible_until = visible_until;
+            // Visible from today: the users' day reads `social` today.
+            self.users.visible_until[i] = day.saturating_add(memory);
+            self.users.social[i] = Social::new(self.users.social[i].trust(), true);
             // Users who left the sector or lost money in a failure stay out for good.
             if !matches!(self.users.state[i], UserState::Exited | UserState::Victim) {
                 self.users.state[i] = UserState::Withdrawing;

@@ -106,7 +106,7 @@ impl UserTally {
                 tally.holdings.add(holding.trust);
                 invests = true;
             }
-            tally.add_user(users.social[i].trust, users.state[i], users.literacy[i], invests);
+            tally.add_user(users.social[i].trust(), users.state[i], users.literacy[i], invests);
         }
         tally
     }

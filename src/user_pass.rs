@@ -265,13 +265,13 @@ fn run_chunk(ctx: &DayContext, y: &Yesterday, c: &mut UserChunk, network: &Netwo
             let (mut trust_sum, mut withdrawing) = (0.0f32, 0u32);
             for &j in neighbours {
                 let neighbour = y.social[j as usize];
-                trust_sum += neighbour.trust;
-                withdrawing += u32::from(neighbour.visible_until >= day);
+                trust_sum += neighbour.trust();
+                withdrawing += neighbour.withdrawing();
             }
             let degree = neighbours.len() as f32;
             if neighbours.is_empty() {
                 Signals {
-                    neighbour_trust: y.social[i].trust,
+                    neighbour_trust: y.social[i].trust(),
                     withdrawing_share: 0.0,
                     has_neighbours: false,
                 }
@@ -294,6 +294,7 @@ fn run_chunk(ctx: &DayContext, y: &Yesterday, c: &mut UserChunk, network: &Netwo
     let anchor = &y.anchor[own];
     let (signals, literacy_of) = (&signals[..n], &mut c.literacy[..n]);
     let (cash, next_social) = (&mut c.cash_cents[..n], &mut c.next_social[..n]);
+    let visible_until = &mut c.visible_until[..n];
     for k in 0..n {
         let Signals {
             neighbour_trust,
@@ -302,7 +303,7 @@ fn run_chunk(ctx: &DayContext, y: &Yesterday, c: &mut UserChunk, network: &Netwo
         } = signals[k];
         let i = c.start + k;
         let user = i as u32;
-        let own_trust = yesterday[k].trust;
+        let own_trust = yesterday[k].trust();
         let literacy = literacy_of[k];
         // A compensation fund makes running pointless (Diamond & Dybvig 1983): it lowers the trust
         // at which a user pulls out, θ(1 − r), and raises the share of withdrawing neighbours needed
@@ -363,15 +364,11 @@ fn run_chunk(ctx: &DayContext, y: &Yesterday, c: &mut UserChunk, network: &Netwo
 
         // State and visible behaviour.
         sums.totals.new_withdrawers += u64::from(withdrew);
-        let visible_until = if withdrew {
-            day.saturating_add(r.memory)
-        } else {
-            yesterday[k].visible_until
-        };
-        next_social[k] = Social {
-            trust: new_trust,
-            visible_until,
-        };
+        if withdrew {
+            visible_until[k] = day.saturating_add(r.memory);
+        }
+        // Tomorrow's readers see the withdrawal if it is visible tomorrow.
+        next_social[k] = Social::new(new_trust, visible_until[k] > day);
         let holds_anything = held.amount_cents > 0 || invested;
         if r.finance {
             state = if held.victim || state == UserState::Victim {

@@ -24,14 +24,36 @@ pub enum UserState {
     Victim = 3,
 }
 
-/// What a user's neighbours read of the user: kept together so that reading a neighbour costs
-/// one memory access.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Social {
-    /// Trust in the sector, in [0, 1].
-    pub trust: f32,
-    /// Last day on which the user's latest withdrawal is visible to neighbours (0: never).
-    pub visible_until: u32,
+/// What a user's neighbours read of the user, in one 32-bit word so that reading a neighbour
+/// costs one small memory access: the sector trust (an `f32` in [0, 1], whose sign bit is
+/// therefore free) with the sign bit set when the user's latest withdrawal is visible to
+/// neighbours on the day that reads it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(transparent)]
+pub struct Social(u32);
+
+impl Social {
+    /// The sign bit of the trust: the withdrawal is visible.
+    const VISIBLE: u32 = 1 << 31;
+
+    /// A user with sector trust `trust` (in [0, 1]; a negative zero reads as zero) whose
+    /// withdrawal is or is not visible.
+    #[inline]
+    pub fn new(trust: f32, withdrawal_visible: bool) -> Social {
+        Social((trust.to_bits() & !Social::VISIBLE) | (u32::from(withdrawal_visible) << 31))
+    }
+
+    /// Sector trust, in [0, 1].
+    #[inline]
+    pub fn trust(self) -> f32 {
+        f32::from_bits(self.0 & !Social::VISIBLE)
+    }
+
+    /// 1 if the user's withdrawal is visible, else 0.
+    #[inline]
+    pub fn withdrawing(self) -> u32 {
+        self.0 >> 31
+    }
 }
 
 /// One holding slot of a user: kept together so that a user's holdings are one run of memory.
@@ -91,6 +113,8 @@ pub struct Users {
     pub social: Vec<Social>,
     /// What neighbours will read tomorrow, being written today.
     pub next_social: Vec<Social>,
+    /// Last day on which each user's latest withdrawal is visible to neighbours (0: never).
+    pub visible_until: Vec<u32>,
     /// Cash outside the sector's platforms, in cents.
     pub cash_cents: Vec<i64>,
     /// Current state.
@@ -129,8 +153,10 @@ pub struct UserChunk<'a> {
     pub slots: usize,
     /// Financial literacy L.
     pub literacy: &'a mut [f32],
-    /// Sector trust and visible withdrawals being written today.
+    /// Sector trust and visible withdrawals being written today, for tomorrow.
     pub next_social: &'a mut [Social],
+    /// Last day on which the latest withdrawal is visible.
+    pub visible_until: &'a mut [u32],
     /// Cash, in cents.
     pub cash_cents: &'a mut [i64],
     /// State.
@@ -176,20 +202,9 @@ impl Users {
             herding,
             trust_threshold,
             neighbour_threshold,
-            social: anchor
-                .iter()
-                .map(|&trust| Social {
-                    trust,
-                    visible_until: 0,
-                })
-                .collect(),
-            next_social: anchor
-                .iter()
-                .map(|&trust| Social {
-                    trust,
-                    visible_until: 0,
-                })
-                .collect(),
+            social: anchor.iter().map(|&trust| Social::new(trust, false)).collect(),
+            next_social: anchor.iter().map(|&trust| Social::new(trust, false)).collect(),
+            visible_until: vec![0; n],
             anchor,
             invest_fraction,
             cash_cents,
@@ -200,12 +215,12 @@ impl Users {
 
     /// User's sector trust (as of the end of the last step).
     pub fn sector_trust(&self, user: usize) -> f32 {
-        self.social[user].trust
+        self.social[user].trust()
     }
 
     /// Every user's sector trust, in user order.
     pub fn sector_trusts(&self) -> Vec<f32> {
-        self.social.iter().map(|s| s.trust).collect()
+        self.social.iter().map(|s| s.trust()).collect()
     }
 
     /// Number of users.
@@ -236,16 +251,18 @@ impl Users {
             .literacy
             .chunks_mut(chunk)
             .zip(self.next_social.chunks_mut(chunk))
+            .zip(self.visible_until.chunks_mut(chunk))
             .zip(self.cash_cents.chunks_mut(chunk))
             .zip(self.state.chunks_mut(chunk))
             .zip(holdings)
             .enumerate()
             .map(
-                |(c, ((((literacy, next_social), cash_cents), state), holdings))| UserChunk {
+                |(c, (((((literacy, next_social), visible_until), cash_cents), state), holdings))| UserChunk {
                     start: c * chunk,
                     slots: k,
                     literacy,
                     next_social,
+                    visible_until,
                     cash_cents,
                     state,
                     holdings,
@@ -297,7 +314,7 @@ impl Users {
                 self.holdings[base + held] = Holding {
                     amount_cents: each,
                     platform,
-                    trust: self.social[user].trust,
+                    trust: self.social[user].trust(),
                     ..Holding::EMPTY
                 };
                 self.cash_cents[user] -= each;
