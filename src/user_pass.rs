@@ -164,7 +164,11 @@ pub fn run_day(
                 totals: UserDayTotals::default(),
                 tally: UserTally::default(),
             };
-            run_chunk(ctx, &yesterday, &mut chunk, network, &mut sums);
+            if ctx.scenario.finance.enabled {
+                run_chunk::<true>(ctx, &yesterday, &mut chunk, network, &mut sums);
+            } else {
+                run_chunk::<false>(ctx, &yesterday, &mut chunk, network, &mut sums);
+            }
             sums
         })
         .collect();
@@ -184,7 +188,6 @@ pub fn run_day(
 /// The day's constants of the users' rules, converted once per chunk.
 struct Rates {
     day: u32,
-    finance: bool,
     gain: f32,
     loss: f32,
     beta: f32,
@@ -203,7 +206,6 @@ impl Rates {
         let reassure = ctx.reassurance as f32;
         Rates {
             day: ctx.day,
-            finance: ctx.scenario.finance.enabled,
             gain: t.gain_rate as f32,
             loss: t.loss_rate as f32,
             beta: t.behaviour_weight as f32,
@@ -248,8 +250,15 @@ struct Held {
     withdrew: bool,
 }
 
-/// The users' day for one chunk of users.
-fn run_chunk(ctx: &DayContext, y: &Yesterday, c: &mut UserChunk, network: &Network, sums: &mut ChunkSums) {
+/// The users' day for one chunk of users; `FINANCE` is `finance.enabled`, a constant so that
+/// the compiler leaves the money out of the pass of the classic special cases.
+fn run_chunk<const FINANCE: bool>(
+    ctx: &DayContext,
+    y: &Yesterday,
+    c: &mut UserChunk,
+    network: &Network,
+    sums: &mut ChunkSums,
+) {
     let r = Rates::new(ctx);
     let (t, b) = (&ctx.scenario.trust, &ctx.scenario.behaviour);
     let day = r.day;
@@ -327,7 +336,12 @@ fn run_chunk(ctx: &DayContext, y: &Yesterday, c: &mut UserChunk, network: &Netwo
         };
         let mut state = c.state[k];
         let holdings = &mut c.holdings[k * c.slots..(k + 1) * c.slots];
-        let held = holdings_day(ctx, &r, &outlook, holdings, &mut cash[k], sums);
+        // With finance off there are no platforms, so nobody holds anything.
+        let held = if FINANCE {
+            holdings_day(ctx, &r, &outlook, holdings, &mut cash[k], sums)
+        } else {
+            Held::default()
+        };
         let mut withdrew = held.withdrew;
 
         // Sector trust: herd (neighbours' trust and behaviour) against own fundamentals.
@@ -348,12 +362,12 @@ fn run_chunk(ctx: &DayContext, y: &Yesterday, c: &mut UserChunk, network: &Netwo
             }
         }
 
-        if !r.finance && outlook.herd_trigger && state != UserState::Withdrawing {
+        if !FINANCE && outlook.herd_trigger && state != UserState::Withdrawing {
             state = UserState::Withdrawing;
             withdrew = true;
         }
 
-        let invested = r.finance
+        let invested = FINANCE
             && state == UserState::Active
             && !held.pending
             && !ctx.marketing_cdf.is_empty()
@@ -370,7 +384,7 @@ fn run_chunk(ctx: &DayContext, y: &Yesterday, c: &mut UserChunk, network: &Netwo
         // Tomorrow's readers see the withdrawal if it is visible tomorrow.
         next_social[k] = Social::new(new_trust, visible_until[k] > day);
         let holds_anything = held.amount_cents > 0 || invested;
-        if r.finance {
+        if FINANCE {
             state = if held.victim || state == UserState::Victim {
                 UserState::Victim
             } else if state == UserState::Exited {
