@@ -1,9 +1,11 @@
 //! The classic special case against a hand-written kernel: one step of Watts' (2002) threshold
 //! cascade (finance off, uniform φ = 0.18) on an Erdős–Rényi network of 10^6 users with mean
 //! degree 10, as trustsim's whole `World::step` and as a bare pull sweep over the same CSR
-//! network with `u8` states and integer thresholds. Run with `cargo bench --bench threshold`.
+//! network with `u8` states and integer thresholds, each on one thread and on two. Both step
+//! repeatedly on warm data, as in a run. Run with `cargo bench --bench threshold`.
 
-use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
+use criterion::{criterion_group, criterion_main, Criterion};
+use rayon::prelude::*;
 use std::path::Path;
 use trustsim::network::Network;
 use trustsim::users::UserState;
@@ -15,7 +17,7 @@ const PHI: f64 = 0.18;
 fn scenario() -> trustsim::scenario::Scenario {
     let text = format!(
         r#"schema_version = 1
-horizon_days = 1000
+horizon_days = 36500
 [finance]
 enabled = false
 [network]
@@ -36,16 +38,33 @@ count = 1000
     trustsim::loader::parse(&text, "threshold.toml", &[], Path::new("threshold.toml")).expect("valid scenario")
 }
 
-/// One synchronous pull sweep: a user adopts when at least `need[i]` neighbours had adopted.
-fn kernel_step(network: &Network, need: &[u32], state: &[u8], next: &mut [u8]) {
-    for (i, (next, &need)) in next.iter_mut().zip(need).enumerate() {
+/// One synchronous pull sweep over users `first..first + next.len()`: a user adopts when at
+/// least `need[i]` neighbours had adopted.
+fn kernel_sweep(network: &Network, need: &[u32], state: &[u8], first: usize, next: &mut [u8]) {
+    let users = first..first + next.len();
+    for ((i, next), (&need, &own)) in users.zip(next).zip(need[first..].iter().zip(&state[first..])) {
         let on: u32 = network
             .neighbours(i as u32)
             .iter()
             .map(|&j| u32::from(state[j as usize]))
             .sum();
-        *next = state[i] | u8::from(need > 0 && on >= need);
+        *next = own | u8::from(need > 0 && on >= need);
     }
+}
+
+/// One step of the kernel, its users in chunks of 16,384 over the current thread pool.
+fn kernel_step(network: &Network, need: &[u32], state: &[u8], next: &mut [u8]) {
+    const CHUNK: usize = 1 << 14;
+    next.par_chunks_mut(CHUNK)
+        .enumerate()
+        .for_each(|(c, next)| kernel_sweep(network, need, state, c * CHUNK, next));
+}
+
+fn pool(threads: usize) -> rayon::ThreadPool {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .expect("a thread pool")
 }
 
 fn threshold(c: &mut Criterion) {
@@ -73,17 +92,17 @@ fn threshold(c: &mut Criterion) {
 
     let mut group = c.benchmark_group("threshold_1000000_users");
     group.sample_size(10);
-    group.bench_function("trustsim_step", |b| {
-        b.iter_batched(
-            || world.clone(),
-            |mut w| w.step().expect("steps"),
-            BatchSize::LargeInput,
-        )
-    });
-    let mut next = vec![0u8; state.len()];
-    group.bench_function("hand_written_kernel", |b| {
-        b.iter(|| kernel_step(&network, &need, &state, &mut next))
-    });
+    for threads in [1, 2] {
+        let pool = pool(threads);
+        let mut stepped = world.clone();
+        group.bench_function(format!("trustsim_step_{threads}_threads"), |b| {
+            b.iter(|| pool.install(|| stepped.step().expect("steps")))
+        });
+        let mut next = vec![0u8; state.len()];
+        group.bench_function(format!("hand_written_kernel_{threads}_threads"), |b| {
+            b.iter(|| pool.install(|| kernel_step(&network, &need, &state, &mut next)))
+        });
+    }
     group.finish();
 }
 

@@ -4,6 +4,7 @@
 
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
+use rayon::prelude::*;
 use std::path::Path;
 
 use crate::dist::Dist;
@@ -282,7 +283,26 @@ impl World {
 
     /// Money held inside the economy: users' cash and platforms', funds' and regulators' money.
     pub fn money_held(&self) -> i64 {
-        let users: i64 = self.users.cash_cents.iter().sum();
+        self.money_held_with(self.users_cash().0)
+    }
+
+    /// The users' cash in total, and the first user with negative cash if any: one scan, in
+    /// parallel over fixed chunks (integer sums, so the total is exact on any thread count).
+    fn users_cash(&self) -> (i64, Option<usize>) {
+        const CHUNK: usize = 1 << 16;
+        self.users
+            .cash_cents
+            .par_chunks(CHUNK)
+            .enumerate()
+            .map(|(c, cash)| {
+                let negative = cash.iter().position(|&cents| cents < 0).map(|i| c * CHUNK + i);
+                (cash.iter().sum::<i64>(), negative)
+            })
+            .reduce(|| (0, None), |a, b| (a.0 + b.0, a.1.or(b.1)))
+    }
+
+    /// Money held inside the economy, given the users' cash.
+    fn money_held_with(&self, users: i64) -> i64 {
         let platforms: i64 = self
             .platforms
             .iter()
@@ -297,7 +317,8 @@ impl World {
     /// Checks the accounting identity: money held equals inflows less outflows, to the cent,
     /// and no account is negative.
     pub fn check_money(&self) -> Result<()> {
-        let held = self.money_held();
+        let (cash, negative) = self.users_cash();
+        let held = self.money_held_with(cash);
         let expected = self.ledger.expected_holdings();
         let fail = |message: String| Err(Error::Invariant { day: self.day, message });
         if held != expected {
@@ -305,7 +326,7 @@ impl World {
                 "money held is {held} cents but inflows less outflows are {expected} cents"
             ));
         }
-        if let Some(i) = self.users.cash_cents.iter().position(|&c| c < 0) {
+        if let Some(i) = negative {
             return fail(format!("user {i} has negative cash"));
         }
         if let Some(p) = self
