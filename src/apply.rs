@@ -162,13 +162,15 @@ impl World {
             if !matches!(self.users.state[i], UserState::Exited | UserState::Victim) {
                 self.users.state[i] = UserState::Withdrawing;
             }
-            for holding in &mut self.users.holdings[i * k..(i + 1) * k] {
+            let slots = i * k..(i + 1) * k;
+            let requests = &mut self.users.requests[slots.clone()];
+            for (holding, request) in self.users.holdings[slots].iter_mut().zip(requests) {
                 if holding.is_held()
                     && holding.pending_cents == 0
                     && !self.platforms[holding.platform as usize].state.is_closed()
                 {
                     holding.pending_cents = holding.amount_cents;
-                    holding.pending_since = day;
+                    *request = request.made_on(day);
                     self.platforms[holding.platform as usize].pending_cents += holding.amount_cents;
                 }
             }

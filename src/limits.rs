@@ -10,7 +10,7 @@ use crate::metrics::StepMetrics;
 use crate::platform::Platform;
 use crate::response::{SCORES, SECTOR_SCORES};
 use crate::scenario::{NetworkKind, Problem, Scenario};
-use crate::users::{Social, UserState};
+use crate::users::{Holding, Request, Social, UserState};
 
 /// Largest scenario file read, in bytes (shipped scenarios are a few kilobytes).
 pub const MAX_SCENARIO_FILE_BYTES: u64 = 4 << 20;
@@ -190,8 +190,12 @@ impl Memory {
     fn of(scenario: &Scenario) -> Memory {
         use std::mem::size_of;
         let users = f64::from(scenario.population.users);
-        let per_user = 7 * size_of::<f32>() + 2 * size_of::<Social>() + size_of::<i64>() + size_of::<UserState>();
-        let per_slot = 2 * size_of::<u32>() + 2 * size_of::<i64>() + size_of::<f32>() + size_of::<bool>();
+        let per_user = 7 * size_of::<f32>()
+            + 2 * size_of::<Social>()
+            + size_of::<u32>()
+            + size_of::<i64>()
+            + size_of::<UserState>();
+        let per_slot = size_of::<Holding>() + size_of::<Request>();
         // The CSR graph (a u32 per entry and per user) and the edges it is built from.
         let per_entry = 3 * size_of::<u32>();
         let days = f64::from(scenario.horizon_days);

@@ -47,7 +47,11 @@ impl World {
             _ => [f64::NAN; SECTOR_SCORES],
         });
         let days = self.day as usize;
-        self.warning_scores.resize(self.platforms.len(), Vec::new());
+        // Each history is allocated once, for the whole horizon: grown by doubling, the histories
+        // would hold up to twice the memory they use.
+        let horizon = self.scenario.horizon_days as usize;
+        self.warning_scores
+            .resize_with(self.platforms.len(), || Vec::with_capacity(horizon));
         for (p, history) in self.warning_scores.iter_mut().enumerate() {
             history.resize(days - 1, [f64::NAN; SCORES]);
             // Nothing is scored on or after the day a platform closes, even from older observations.

@@ -10,7 +10,7 @@ use crate::scenario::Scenario;
 use crate::tally::UserTally;
 use rayon::prelude::*;
 
-use crate::users::{pick, Holding, Social, UserChunk, UserState, Users, Yesterday};
+use crate::users::{pick, Holding, Request, Social, UserChunk, UserState, Users, Yesterday};
 
 /// What users see of a platform today (set by the platform and regulator phases of yesterday).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -335,10 +335,11 @@ fn run_chunk<const FINANCE: bool>(
             news_shock: r.sector_news * news_damping * reads_news,
         };
         let mut state = c.state[k];
-        let holdings = &mut c.holdings[k * c.slots..(k + 1) * c.slots];
+        let slots = k * c.slots..(k + 1) * c.slots;
+        let (holdings, requests) = (&mut c.holdings[slots.clone()], &mut c.requests[slots]);
         // With finance off there are no platforms, so nobody holds anything.
         let held = if FINANCE {
-            holdings_day(ctx, &r, &outlook, holdings, &mut cash[k], sums)
+            holdings_day(ctx, &r, &outlook, holdings, requests, &mut cash[k], sums)
         } else {
             Held::default()
         };
@@ -402,19 +403,20 @@ fn run_chunk<const FINANCE: bool>(
     }
 }
 
-/// One user's holdings for the day: settle closed platforms, receive payments, credit returns,
-/// update trust, complain and request withdrawals.
+/// One user's holdings (with their withdrawal requests) for the day: settle closed platforms,
+/// receive payments, credit returns, update trust, complain and request withdrawals.
 fn holdings_day(
     ctx: &DayContext,
     r: &Rates,
     o: &Outlook,
     holdings: &mut [Holding],
+    requests: &mut [Request],
     cash_cents: &mut i64,
     sums: &mut ChunkSums,
 ) -> Held {
     let b = &ctx.scenario.behaviour;
     let mut held = Held::default();
-    for h in holdings {
+    for (h, request) in holdings.iter_mut().zip(requests) {
         if !h.is_held() {
             held.free_slots += 1;
             continue;
@@ -435,7 +437,7 @@ fn holdings_day(
             held.victim |= lost > compensated;
             // Neighbours see money lost in a failure as money pulled out of the sector.
             held.withdrew |= lost > compensated;
-            *h = Holding::EMPTY;
+            (*h, *request) = (Holding::EMPTY, Request::NONE);
             held.free_slots += 1;
             continue;
         }
@@ -459,8 +461,8 @@ fn holdings_day(
         let shock = r.platform_news * view.news * o.news_damping + o.news_shock;
         let trust = approach(h.trust, target, r.gain, r.loss, shock);
         h.trust = trust;
-        if pending > 0 && r.day - h.pending_since >= b.complaint_delay_days && !h.complained {
-            h.complained = true;
+        if pending > 0 && r.day - request.since() >= b.complaint_delay_days && !request.complained() {
+            *request = request.with_complaint();
             flow.complaints += 1;
         }
         if pending == 0
@@ -469,15 +471,14 @@ fn holdings_day(
             && ((b.withdraw_on_low_trust && trust < o.trust_threshold) || o.herd_trigger)
         {
             pending = amount;
-            h.pending_since = r.day;
-            h.complained = false;
+            *request = Request::new(r.day);
             flow.requested_cents += amount;
             held.withdrew = true;
         }
         h.amount_cents = amount;
         h.pending_cents = pending;
         if amount == 0 {
-            *h = Holding::EMPTY;
+            (*h, *request) = (Holding::EMPTY, Request::NONE);
             held.free_slots += 1;
             continue;
         }

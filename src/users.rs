@@ -56,7 +56,9 @@ impl Social {
     }
 }
 
-/// One holding slot of a user: kept together so that a user's holdings are one run of memory.
+/// One holding slot of a user: kept together so that a user's holdings are one run of memory,
+/// in 24 bytes. The slot's withdrawal request, read only while one is outstanding, is kept apart
+/// ([`Request`]).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Holding {
     /// Deposit owed to the user by the platform (principal plus credited returns), in cents.
@@ -67,10 +69,6 @@ pub struct Holding {
     pub platform: u32,
     /// Trust in this platform, in [0, 1].
     pub trust: f32,
-    /// Day the current withdrawal request was made.
-    pub pending_since: u32,
-    /// Whether the user has complained about the current unpaid request.
-    pub complained: bool,
 }
 
 impl Holding {
@@ -80,13 +78,50 @@ impl Holding {
         pending_cents: 0,
         platform: NO_PLATFORM,
         trust: 0.0,
-        pending_since: 0,
-        complained: false,
     };
 
     /// Whether the slot holds a platform.
     pub fn is_held(&self) -> bool {
         self.platform != NO_PLATFORM
+    }
+}
+
+/// A holding slot's current withdrawal request in one word: the day it was made (below 2^31;
+/// horizons are far shorter) and, in the top bit, whether the user has complained about it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(transparent)]
+pub struct Request(u32);
+
+impl Request {
+    /// The complaint bit.
+    const COMPLAINED: u32 = 1 << 31;
+
+    /// The request of an empty slot: made on day 0, not complained about.
+    pub const NONE: Request = Request(0);
+
+    /// A request made on `day`, not complained about.
+    pub fn new(day: u32) -> Request {
+        Request(day & !Request::COMPLAINED)
+    }
+
+    /// The day the request was made.
+    pub fn since(self) -> u32 {
+        self.0 & !Request::COMPLAINED
+    }
+
+    /// Whether the user has complained about it.
+    pub fn complained(self) -> bool {
+        self.0 & Request::COMPLAINED != 0
+    }
+
+    /// The same request, made on `day` instead (the complaint bit kept).
+    pub fn made_on(self, day: u32) -> Request {
+        Request((self.0 & Request::COMPLAINED) | Request::new(day).0)
+    }
+
+    /// The same request, complained about.
+    pub fn with_complaint(self) -> Request {
+        Request(self.0 | Request::COMPLAINED)
     }
 }
 
@@ -121,6 +156,8 @@ pub struct Users {
     pub state: Vec<UserState>,
     /// Holding slots, K per user: slot `k` of user `i` is index `i * K + k`.
     pub holdings: Vec<Holding>,
+    /// Each holding slot's withdrawal request, indexed as `holdings`.
+    pub requests: Vec<Request>,
 }
 
 /// What every user reads today about everyone: yesterday's double-buffered values and the
@@ -163,6 +200,8 @@ pub struct UserChunk<'a> {
     pub state: &'a mut [UserState],
     /// Holding slots of the chunk's users (K per user).
     pub holdings: &'a mut [Holding],
+    /// Their withdrawal requests.
+    pub requests: &'a mut [Request],
 }
 
 /// Each attribute is drawn from its own region of the population stream, so changing one
@@ -210,6 +249,7 @@ impl Users {
             cash_cents,
             state: vec![UserState::Active; n],
             holdings: vec![Holding::EMPTY; n * slots],
+            requests: vec![Request::NONE; n * slots],
         }
     }
 
@@ -246,7 +286,10 @@ impl Users {
             anchor: &self.anchor,
             invest_fraction: &self.invest_fraction,
         };
-        let holdings = self.holdings.chunks_mut(chunk * k);
+        let holdings = self
+            .holdings
+            .chunks_mut(chunk * k)
+            .zip(self.requests.chunks_mut(chunk * k));
         let chunks = self
             .literacy
             .chunks_mut(chunk)
@@ -257,15 +300,18 @@ impl Users {
             .zip(holdings)
             .enumerate()
             .map(
-                |(c, (((((literacy, next_social), visible_until), cash_cents), state), holdings))| UserChunk {
-                    start: c * chunk,
-                    slots: k,
-                    literacy,
-                    next_social,
-                    visible_until,
-                    cash_cents,
-                    state,
-                    holdings,
+                |(c, (((((literacy, next_social), visible_until), cash_cents), state), (holdings, requests)))| {
+                    UserChunk {
+                        start: c * chunk,
+                        slots: k,
+                        literacy,
+                        next_social,
+                        visible_until,
+                        cash_cents,
+                        state,
+                        holdings,
+                        requests,
+                    }
                 },
             )
             .collect();
@@ -315,7 +361,7 @@ impl Users {
                     amount_cents: each,
                     platform,
                     trust: self.social[user].trust(),
-                    ..Holding::EMPTY
+                    pending_cents: 0,
                 };
                 self.cash_cents[user] -= each;
                 deposits[platform as usize] += each;
@@ -336,4 +382,33 @@ pub fn pick(cumulative_weights: &[f64], target: f64) -> usize {
 /// Yuan to whole cents, rounding to nearest.
 pub fn yuan_to_cents(yuan: f64) -> i64 {
     (yuan * 100.0).round() as i64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_neighbour_word_keeps_trust_exactly_beside_the_withdrawal_bit() {
+        for trust in [0.0f32, 1.0 / 3.0, 0.5, 1.0, f32::MIN_POSITIVE] {
+            for visible in [false, true] {
+                let social = Social::new(trust, visible);
+                assert_eq!(social.trust().to_bits(), trust.to_bits());
+                assert_eq!(social.withdrawing(), u32::from(visible));
+            }
+        }
+        assert_eq!(Social::new(-0.0, false).trust().to_bits(), 0.0f32.to_bits());
+    }
+
+    #[test]
+    fn a_request_keeps_its_day_beside_the_complaint_bit() {
+        let request = Request::new(36_500);
+        assert_eq!((request.since(), request.complained()), (36_500, false));
+        let complained = request.with_complaint();
+        assert_eq!((complained.since(), complained.complained()), (36_500, true));
+        let reseeded = complained.made_on(40);
+        assert_eq!((reseeded.since(), reseeded.complained()), (40, true));
+        assert_eq!(Request::new(40), Request::NONE.made_on(40));
+        assert_eq!(std::mem::size_of::<Holding>(), 24);
+    }
 }
