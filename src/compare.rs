@@ -218,12 +218,25 @@ fn figures(scenario: &str, seeds: usize, names: &[String], summary: &[SummaryRow
 }
 
 /// A short report for the terminal: where the outputs are, and each strategy's net investor
-/// loss with its paired difference against the reference.
+/// loss and investor exposure with their paired differences against the reference.
 pub fn headline(report: &CompareReport) -> String {
     let mut text = format!("wrote {}\n", report.directory.display());
-    for row in report.table.iter().filter(|r| r.outcome == "net_loss_yuan") {
+    let measures = [
+        ("net_loss_yuan", "net investor loss"),
+        ("investor_exposure_yuan", "loss + open fraud claims"),
+    ];
+    for (outcome, title) in measures {
+        text.push_str(&format!("{title}:\n"));
+        headline_rows(&mut text, report, outcome);
+    }
+    text
+}
+
+/// The headline rows of `outcome`, one per strategy.
+fn headline_rows(text: &mut String, report: &CompareReport, outcome: &str) {
+    for row in report.table.iter().filter(|r| r.outcome == outcome) {
         text.push_str(&format!(
-            "{:<24} net investor loss {:>14.0} yuan (95% CI {:.0} to {:.0})",
+            "  {:<24} {:>14.0} yuan (95% CI {:.0} to {:.0})",
             row.strategy, row.mean, row.ci_low, row.ci_high
         ));
         if row.strategy == row.reference {
@@ -240,5 +253,4 @@ pub fn headline(report: &CompareReport) -> String {
             ));
         }
     }
-    text
 }

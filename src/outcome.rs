@@ -31,6 +31,10 @@ pub struct Outcome {
     pub net_loss_fraudulent_yuan: f64,
     /// Claims still owed by fraudulent platforms open at the end: money a Ponzi cannot repay.
     pub fraud_claims_open_yuan: f64,
+    /// Investors' exposure: the net loss plus the claims still owed by open frauds. A strategy
+    /// that brings frauds down within the horizon books as losses what would otherwise still be
+    /// owed; this measure counts both alike.
+    pub investor_exposure_yuan: f64,
     /// Sound platforms that failed.
     pub failed_sound: u64,
     /// Fragile platforms that failed.
@@ -130,6 +134,13 @@ pub fn outcome(scenario: &Scenario, seed: u64, series: &[StepMetrics], world: &W
     };
     let count = |state: PlatformState| platforms.iter().filter(|p| p.state == state).count() as u64;
     let users = scenario.population.users;
+    let fraud_claims_open_yuan = yuan(
+        frauds
+            .iter()
+            .filter(|p| !p.state.is_closed())
+            .map(|p| p.claims_cents)
+            .sum(),
+    );
     Outcome {
         seed,
         net_loss_yuan: last.net_loss_yuan,
@@ -140,13 +151,8 @@ pub fn outcome(scenario: &Scenario, seed: u64, series: &[StepMetrics], world: &W
         net_loss_sound_yuan: yuan(by_type[0]),
         net_loss_fragile_yuan: yuan(by_type[1]),
         net_loss_fraudulent_yuan: yuan(by_type[2]),
-        fraud_claims_open_yuan: yuan(
-            frauds
-                .iter()
-                .filter(|p| !p.state.is_closed())
-                .map(|p| p.claims_cents)
-                .sum(),
-        ),
+        fraud_claims_open_yuan,
+        investor_exposure_yuan: last.net_loss_yuan + fraud_claims_open_yuan,
         failed_sound: last.failed_sound,
         failed_fragile: last.failed_fragile,
         failed_fraudulent: last.failed_fraudulent,

@@ -27,11 +27,19 @@ struct Headline {
     better: Option<Better>,
 }
 
-const HEADLINES: [Headline; 6] = [
+const HEADLINES: [Headline; 7] = [
     Headline {
         outcome: "net_loss_yuan",
         title: "Investors' losses (yuan)",
         meaning: "Money investors lost in platform failures, after any compensation they received.",
+        decimals: 0,
+        better: Some(Better::Lower),
+    },
+    Headline {
+        outcome: "investor_exposure_yuan",
+        title: "Investors' exposure (yuan)",
+        meaning: "Losses plus the money still owed by frauds open at the end, which they cannot repay. A response \
+                  that brings frauds down sooner turns money owed into losses: compare strategies on this too.",
         decimals: 0,
         better: Some(Better::Lower),
     },
@@ -174,7 +182,8 @@ fn verdict(row: &ComparisonRow, better: Option<Better>) -> (&'static str, &'stat
     }
 }
 
-/// One paragraph on the reference's losses and the strategy that cut them most, when clearly.
+/// One paragraph on the reference's losses and exposure, and the strategies that cut each most,
+/// when clearly.
 fn summary_sentence(output: &CompareOutput) -> String {
     let Some(reference) = entry(output, &output.reference, "net_loss_yuan") else {
         return String::new();
@@ -186,28 +195,42 @@ fn summary_sentence(output: &CompareOutput) -> String {
         number(reference.ci_low, 0),
         number(reference.ci_high, 0)
     );
-    let best = output
-        .comparison
-        .iter()
-        .filter(|e| e.outcome == "net_loss_yuan" && e.strategy != e.reference && e.diff_ci_high < 0.0)
-        .min_by(|a, b| a.diff.total_cmp(&b.diff));
-    match best {
-        Some(best) => {
-            let _ = write!(
-                text,
-                " The strategy that cut losses most is <code>{}</code>: {} yuan less ({}%), and the whole 95% \
-                 interval of the difference, {} to {}, lies below zero.",
-                escape(&best.strategy),
-                number(-best.diff, 0),
-                signed(100.0 * best.relative_change, 1),
-                signed(best.diff_ci_low, 0),
-                signed(best.diff_ci_high, 0)
-            );
-        }
-        None => text.push_str(" No strategy clearly cut losses at this number of runs."),
+    text.push_str(&best_cut(output, "net_loss_yuan", "losses"));
+    if let Some(exposure) = entry(output, &output.reference, "investor_exposure_yuan") {
+        let _ = write!(
+            text,
+            " Counting also the money still owed by frauds open at the end, investors' exposure is {} yuan (95% CI \
+             {} to {}).",
+            number(exposure.mean, 0),
+            number(exposure.ci_low, 0),
+            number(exposure.ci_high, 0)
+        );
+        text.push_str(&best_cut(output, "investor_exposure_yuan", "exposure"));
     }
     text.push_str("</p>\n");
     text
+}
+
+/// The sentence naming the strategy that cut `outcome` (called `what`) most against the
+/// reference, if any did clearly.
+fn best_cut(output: &CompareOutput, outcome: &str, what: &str) -> String {
+    let best = output
+        .comparison
+        .iter()
+        .filter(|e| e.outcome == outcome && e.strategy != e.reference && e.diff_ci_high < 0.0)
+        .min_by(|a, b| a.diff.total_cmp(&b.diff));
+    match best {
+        Some(best) => format!(
+            " The strategy that cut {what} most is <code>{}</code>: {} yuan less ({}%), and the whole 95% interval \
+             of the difference, {} to {}, lies below zero.",
+            escape(&best.strategy),
+            number(-best.diff, 0),
+            signed(100.0 * best.relative_change, 1),
+            signed(best.diff_ci_low, 0),
+            signed(best.diff_ci_high, 0)
+        ),
+        None => format!(" No strategy clearly cut {what} at this number of runs."),
+    }
 }
 
 /// An action in plain words, with its parameters.

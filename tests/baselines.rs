@@ -3,6 +3,8 @@
 //! A change of results is then always deliberate: regenerate the files with
 //! `TRUSTSIM_BLESS=1 cargo test --release baselines` and note it in CHANGELOG.md.
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use trustsim::comparison::csv_fields;
 use trustsim::run::simulate_many;
 
@@ -28,27 +30,27 @@ fn baseline(name: &str) -> String {
     table
 }
 
-/// The rows of two baseline tables that differ, as a readable table.
+/// The values of two baseline tables that differ, matched by seed and outcome (so that a measure
+/// added or removed shows as itself, `-` on the side that lacks it), as a readable table.
 fn differences(old: &str, new: &str) -> String {
+    let table = |text: &str| -> BTreeMap<(u64, String), String> {
+        text.lines()
+            .skip(1)
+            .filter_map(|row| {
+                let mut fields = row.splitn(3, ',');
+                let seed = fields.next()?.parse().ok()?;
+                Some(((seed, fields.next()?.to_string()), fields.next()?.to_string()))
+            })
+            .collect()
+    };
+    let (old, new) = (table(old), table(new));
     let mut text = format!("{:<6}{:<32}{:>24}{:>24}\n", "seed", "outcome", "old", "new");
-    let (old_rows, new_rows): (Vec<&str>, Vec<&str>) = (old.lines().collect(), new.lines().collect());
-    for k in 1..old_rows.len().max(new_rows.len()) {
-        let (a, b) = (
-            old_rows.get(k).copied().unwrap_or(""),
-            new_rows.get(k).copied().unwrap_or(""),
-        );
+    let keys: BTreeSet<&(u64, String)> = old.keys().chain(new.keys()).collect();
+    let missing = "-".to_string();
+    for key in keys {
+        let (a, b) = (old.get(key).unwrap_or(&missing), new.get(key).unwrap_or(&missing));
         if a != b {
-            let fields = |row: &str| row.splitn(3, ',').map(String::from).collect::<Vec<_>>();
-            let (a, b) = (fields(a), fields(b));
-            let key = if a.len() == 3 { &a } else { &b };
-            let value = |f: &[String]| f.get(2).cloned().unwrap_or_else(|| "-".to_string());
-            text.push_str(&format!(
-                "{:<6}{:<32}{:>24}{:>24}\n",
-                key[0],
-                key[1],
-                value(&a),
-                value(&b)
-            ));
+            text.push_str(&format!("{:<6}{:<32}{:>24}{:>24}\n", key.0, key.1, a, b));
         }
     }
     text

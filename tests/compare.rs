@@ -126,6 +126,20 @@ fn compare_writes_every_output_identically_with_one_and_two_threads() {
     let (header, rows) = table(&one, "out/outcomes.csv");
     assert_eq!(&header[..3], ["strategy", "seed", "net_loss_yuan"]);
     assert_eq!(rows.len(), 7 * 3);
+    let column = |name: &str| header.iter().position(|h| h == name).expect(name);
+    let (net, open, exposure) = (
+        column("net_loss_yuan"),
+        column("fraud_claims_open_yuan"),
+        column("investor_exposure_yuan"),
+    );
+    for row in &rows {
+        let value = |k: usize| row[k].parse::<f64>().unwrap();
+        assert_eq!(
+            value(exposure),
+            value(net) + value(open),
+            "exposure is loss plus open fraud claims: {row:?}"
+        );
+    }
     let (header, rows) = table(&one, "out/series.csv");
     assert_eq!(&header[..3], ["strategy", "seed", "day"]);
     assert_eq!(rows.len(), 7 * 3 * 46);
