@@ -232,6 +232,7 @@ impl<'a> Ensemble<'a> {
             .filter(|&(k, _)| shard.owns(k as u64))
             .map(|(_, id)| id)
             .collect();
+        store.retain(&ids)?;
         out.adopt_dir(RUNS_DIR, store.dir())?;
         let mut entries = entries;
         entries.insert("shard".into(), json!({"index": shard.index, "count": shard.count}));

@@ -128,8 +128,46 @@ impl RunStore {
         R::read(&self.path(id))
     }
 
+    /// Removes every finished run but those of `ids` (a shard keeps only its own runs, even if
+    /// an interrupted execution for another shard left some in the same store).
+    pub fn retain(&self, ids: &[String]) -> Result<()> {
+        let keep: std::collections::BTreeSet<String> = ids.iter().map(|id| run_file_name(id)).collect();
+        for entry in fs::read_dir(&self.dir).map_err(|e| Error::io(&self.dir, e))? {
+            let path = entry.map_err(|e| Error::io(&self.dir, e))?.path();
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            if !keep.contains(&name) {
+                fs::remove_file(&path).map_err(|e| Error::io(&path, e))?;
+            }
+        }
+        Ok(())
+    }
+
     /// Removes the store (best effort: the output it served is complete).
     pub fn remove(self) {
         let _ = fs::remove_dir_all(&self.dir);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_store_retains_only_the_runs_it_is_told_to() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = RunStore::open(dir.path().join(".out.runs"), false).unwrap();
+        for name in ["a.1.json", "a.2.json", "0.b.1.json"] {
+            fs::write(store.dir().join(name), "{}").unwrap();
+        }
+        store.retain(&["a/2".to_string(), "0/b/1".to_string()]).unwrap();
+        let mut left: Vec<String> = fs::read_dir(store.dir())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        left.sort();
+        assert_eq!(left, ["0.b.1.json", "a.2.json"]);
     }
 }

@@ -148,6 +148,7 @@ pub(crate) fn run_sweep(
     let report = match shard {
         Some(shard) => {
             let mut out = OutputDir::create(&destination)?;
+            store.retain(&owned)?;
             out.adopt_dir(RUNS_DIR, store.dir())?;
             let mut entries = Map::new();
             entries.insert("shard".into(), json!({"index": shard.index, "count": shard.count}));
