@@ -311,6 +311,9 @@ fn run(cli: Cli) -> Result<ExitCode, trustsim::Error> {
         }
         Command::Verify { dir, threads } => {
             let report = verify(&dir, threads.map(usize::from))?;
+            if let Some(note) = &report.other_build {
+                println!("note: {note}");
+            }
             for difference in &report.differences {
                 println!("differs: {}: {}", difference.file, difference.detail);
             }

@@ -12,7 +12,7 @@ use crate::error::{Error, Result};
 use crate::loader::load;
 use crate::merge::read_manifest;
 use crate::output::sha256_hex;
-use crate::provenance::Execution;
+use crate::provenance::{self, Execution};
 use crate::shard::{Shard, ShardSpec};
 use crate::sweep::{run_sweep, SweepOptions, SweepOrigin};
 use crate::sweep_spec::Sweep;
@@ -34,6 +34,9 @@ pub struct VerifyReport {
     pub files: usize,
     /// Those that differ, in file-name order; empty when the outputs are identical.
     pub differences: Vec<Difference>,
+    /// How the build that made the output differs from this one (version, git commit, rustc,
+    /// target), if it does: differences may then come from the build rather than the inputs.
+    pub other_build: Option<String>,
 }
 
 /// Re-runs the output in `dir` with `threads` workers and compares every output file.
@@ -64,10 +67,35 @@ pub fn verify(dir: &Path, threads: Option<usize>) -> Result<VerifyReport> {
         Ok(VerifyReport {
             files: names.len(),
             differences,
+            other_build: build_difference(&manifest),
         })
     });
     let _ = std::fs::remove_dir_all(&scratch);
     result
+}
+
+/// How the build recorded in `manifest` differs from this one, in words, if it does.
+fn build_difference(manifest: &Map<String, Value>) -> Option<String> {
+    let text = |value: Option<&Value>| value.and_then(Value::as_str).unwrap_or("unknown").to_string();
+    let current = provenance::build();
+    let recorded = manifest.get("build");
+    let mut parts = Vec::new();
+    let version = text(manifest.get("trustsim_version"));
+    if version != env!("CARGO_PKG_VERSION") {
+        parts.push(format!("version {version} (this is {})", env!("CARGO_PKG_VERSION")));
+    }
+    for key in ["git_commit", "rustc", "target"] {
+        let (then, now) = (text(recorded.and_then(|b| b.get(key))), text(current.get(key)));
+        if then != now {
+            parts.push(format!("{key} {then} (this is {now})"));
+        }
+    }
+    (!parts.is_empty()).then(|| {
+        format!(
+            "the output was made by another build: {}; a difference may come from the build rather than the inputs",
+            parts.join(", ")
+        )
+    })
 }
 
 /// Runs the manifest's command again, writing to `out`.

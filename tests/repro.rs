@@ -81,6 +81,21 @@ fn verify_finds_a_run_identical_without_its_scenario_file_and_names_a_tampered_r
     let stdout = succeeds(dir.path(), &["verify", "out"], &[]);
     assert!(stdout.starts_with("identical: all 4 output files"), "{stdout}");
 
+    // An output made by another build verifies the same, with a note saying so.
+    copy_dir(&dir.path().join("out"), &dir.path().join("older"));
+    let manifest = dir.path().join("older").join("manifest.json");
+    let mut recorded: serde_json::Value = serde_json::from_slice(&std::fs::read(&manifest).unwrap()).unwrap();
+    recorded["build"]["git_commit"] = serde_json::json!("0123abc");
+    std::fs::write(&manifest, serde_json::to_vec_pretty(&recorded).unwrap()).unwrap();
+    let stdout = succeeds(dir.path(), &["verify", "older"], &[]);
+    assert_mentions(
+        &stdout,
+        &[
+            "note: the output was made by another build: git_commit 0123abc",
+            "identical: all 4",
+        ],
+    );
+
     copy_dir(&dir.path().join("out"), &dir.path().join("tampered"));
     let outcome = dir.path().join("tampered").join("outcome.csv");
     let text = std::fs::read_to_string(&outcome).unwrap();
