@@ -15,7 +15,7 @@ use crate::output::{sha256_hex, OutputDir};
 use crate::provenance::{Execution, EXECUTION};
 use crate::run::simulate_for;
 use crate::run_record::{run_id, RunRecord};
-use crate::run_store::{run_file_name, RunStore};
+use crate::run_store::{run_file_name, run_key, RunStore, StoredRun};
 use crate::scenario::Scenario;
 use crate::shard::{Shard, ShardSpec};
 
@@ -80,10 +80,7 @@ impl<'a> Ensemble<'a> {
     ) -> Result<Ensemble<'a>> {
         let edges = edge_list(&loaded);
         let resolved = resolved_text(&loaded.scenario, edges.as_deref())?;
-        let shard = options
-            .shard
-            .map(|spec| spec.resolve(|name| std::env::var(name).ok()))
-            .transpose()?;
+        let shard = options.shard.map(|spec| spec.resolve_from_env()).transpose()?;
         Ok(Ensemble {
             options,
             command,
@@ -111,14 +108,7 @@ impl<'a> Ensemble<'a> {
     /// resolved scenario and edge list.
     fn scenario_key(&self) -> Result<String> {
         let edges = self.edges.as_deref().map(file_sha256).transpose()?.unwrap_or_default();
-        let text = format!(
-            "{}\n{}\n{}\n{}",
-            env!("CARGO_PKG_VERSION"),
-            env!("TRUSTSIM_GIT_COMMIT"),
-            sha256_hex(self.resolved.as_bytes()),
-            edges
-        );
-        Ok(sha256_hex(text.as_bytes()))
+        Ok(run_key(&[&sha256_hex(self.resolved.as_bytes()), &edges]))
     }
 
     /// The run ids of `strategies` (indices into [`Scenario::strategies`]) × seeds, in run
@@ -139,30 +129,28 @@ impl<'a> Ensemble<'a> {
     }
 
     /// Runs this shard's runs of `strategies` × seeds (all of them without `--shard`) that are
-    /// not finished yet as parallel jobs on `--threads` workers, with a progress bar unless
-    /// quiet, saving each to the store beside the output as it finishes. Returns the store.
+    /// not finished yet ([`run_missing`]). Returns the store they are saved in.
     pub fn run(&self, strategies: &[usize]) -> Result<RunStore> {
         let (scenario, edges) = (self.scenario(), self.edges.as_deref());
         let key = self.scenario_key()?;
         let store = RunStore::open(RunStore::beside(&self.destination()), self.options.resume)?;
-        let mut jobs = Vec::new();
-        for (k, (s, seed)) in self.jobs(strategies).into_iter().enumerate() {
-            let owned = self.shard.is_none_or(|shard| shard.owns(k as u64));
-            if owned && !store.finished::<RunRecord>(&run_id(&scenario.strategies()[s].name, seed), &key)? {
-                jobs.push((s, seed));
-            }
-        }
-        let bar = progress_bar(jobs.len() as u64, self.options.quiet);
-        let pool = thread_pool(self.options.threads)?;
-        pool.install(|| {
-            jobs.par_iter().try_for_each(|&(s, seed)| {
+        let jobs: Vec<(String, (usize, u64))> = self
+            .jobs(strategies)
+            .into_iter()
+            .map(|(s, seed)| (run_id(&scenario.strategies()[s].name, seed), (s, seed)))
+            .collect();
+        let options = self.options;
+        run_missing(
+            &store,
+            &jobs,
+            self.shard,
+            &key,
+            (options.threads, options.quiet),
+            |&(s, seed)| {
                 let result = simulate_for(scenario, s, edges, seed)?;
-                store.save(&RunRecord::new(&scenario.strategies()[s].name, &result, &key))?;
-                bar.inc(1);
-                Ok(())
-            })
-        })?;
-        bar.finish_and_clear();
+                Ok(RunRecord::new(&scenario.strategies()[s].name, &result, &key))
+            },
+        )?;
         Ok(store)
     }
 
@@ -241,6 +229,40 @@ impl<'a> Ensemble<'a> {
         store.remove();
         Ok(directory)
     }
+}
+
+/// Runs the jobs (run id, job) that `shard` owns (all without a shard; job k in list order when
+/// k mod n = i − 1) and `store` has not finished under `key`, as parallel jobs on `threads`
+/// workers with a progress bar unless `quiet`, saving each record `make` returns as it finishes.
+/// Returns the ids of the jobs the shard owns, in order.
+pub(crate) fn run_missing<J: Sync, R: StoredRun>(
+    store: &RunStore,
+    jobs: &[(String, J)],
+    shard: Option<Shard>,
+    key: &str,
+    (threads, quiet): (Option<usize>, bool),
+    make: impl Fn(&J) -> Result<R> + Sync,
+) -> Result<Vec<String>> {
+    let mut owned = Vec::new();
+    let mut todo = Vec::new();
+    for (k, (id, job)) in jobs.iter().enumerate() {
+        if shard.is_none_or(|shard| shard.owns(k as u64)) {
+            if !store.finished::<R>(id, key)? {
+                todo.push(job);
+            }
+            owned.push(id.clone());
+        }
+    }
+    let bar = progress_bar(todo.len() as u64, quiet);
+    thread_pool(threads)?.install(|| {
+        todo.par_iter().try_for_each(|job| {
+            store.save(&make(job)?)?;
+            bar.inc(1);
+            Ok(())
+        })
+    })?;
+    bar.finish_and_clear();
+    Ok(owned)
 }
 
 /// The directory of a shard's output holding its run records.

@@ -142,14 +142,8 @@ enum Command {
         /// No progress bar and no summary.
         #[arg(long)]
         quiet: bool,
-        /// Run only shard `i` of `n` (runs k, numbered in run order from 0, with k mod n = i − 1)
-        /// and write its runs for `trustsim merge`; `auto` reads a SLURM array or Kubernetes
-        /// indexed job.
-        #[arg(long, value_name = "i/n|auto")]
-        shard: Option<ShardSpec>,
-        /// Keep the runs an interrupted sweep into the same output finished, and run the rest.
-        #[arg(long)]
-        resume: bool,
+        #[command(flatten)]
+        scale_out: ScaleOutArgs,
     },
     /// Check scenario files without simulating.
     Validate {
@@ -202,7 +196,14 @@ struct EnsembleArgs {
     /// No progress bar and no summary.
     #[arg(long)]
     quiet: bool,
-    /// Run only shard `i` of `n` (runs k, numbered strategy-major from 0, with k mod n = i − 1)
+    #[command(flatten)]
+    scale_out: ScaleOutArgs,
+}
+
+/// What `compare`, `warn` and `sweep` take to run on a cluster: a shard, and resuming.
+#[derive(Debug, Args)]
+struct ScaleOutArgs {
+    /// Run only shard `i` of `n` (runs k, numbered in run order from 0, with k mod n = i − 1)
     /// and write its runs for `trustsim merge`; `auto` reads a SLURM array task or a Kubernetes
     /// indexed job from the environment.
     #[arg(long, value_name = "i/n|auto")]
@@ -222,8 +223,8 @@ impl From<EnsembleArgs> for EnsembleOptions {
             overrides: args.overrides,
             out: args.out,
             quiet: args.quiet,
-            shard: args.shard,
-            resume: args.resume,
+            shard: args.scale_out.shard,
+            resume: args.scale_out.resume,
         }
     }
 }
@@ -368,16 +369,15 @@ fn run(cli: Cli) -> Result<ExitCode, trustsim::Error> {
             threads,
             out,
             quiet,
-            shard,
-            resume,
+            scale_out,
         } => {
             let report = sweep::sweep(&SweepOptions {
                 sweep,
                 threads: threads.map(usize::from),
                 out,
                 quiet,
-                shard,
-                resume,
+                shard: scale_out.shard,
+                resume: scale_out.resume,
             })?;
             if !quiet {
                 print!("{}", sweep::summary(&report));

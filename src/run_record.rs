@@ -4,10 +4,8 @@
 //! just run, resumed or gathered from shards, so all three give the same bytes.
 
 use serde::{Deserialize, Serialize};
-use std::path::Path;
 
 use crate::comparison::csv_fields;
-use crate::error::{Error, Result};
 use crate::response::score_names;
 use crate::run::RunResult;
 use crate::run_store::StoredRun;
@@ -82,6 +80,8 @@ impl RunRecord {
 }
 
 impl StoredRun for RunRecord {
+    const KIND: &'static str = "run record";
+
     fn id(&self) -> &str {
         &self.run
     }
@@ -90,26 +90,18 @@ impl StoredRun for RunRecord {
         &self.scenario_key
     }
 
-    fn read(path: &Path) -> Result<RunRecord> {
-        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-        let damaged = |message: String| Error::Damaged {
-            path: path.to_path_buf(),
-            message,
-        };
-        let record: RunRecord =
-            serde_json::from_slice(&bytes).map_err(|e| damaged(format!("not a run record: {e}")))?;
-        if record.run != run_id(&record.strategy, record.seed) {
-            return Err(damaged(format!("`run` is `{}`, not `<strategy>/<seed>`", record.run)));
+    fn check(&self) -> std::result::Result<(), String> {
+        if self.run != run_id(&self.strategy, self.seed) {
+            return Err(format!("`run` is `{}`, not `<strategy>/<seed>`", self.run));
         }
-        let columns = record.series_columns.len();
-        if record.series.iter().any(|row| row.len() != columns) || record.outcome.len() != record.outcome_columns.len()
-        {
-            return Err(damaged("a row's length differs from its columns'".to_string()));
+        let columns = self.series_columns.len();
+        if self.series.iter().any(|row| row.len() != columns) || self.outcome.len() != self.outcome_columns.len() {
+            return Err("a row's length differs from its columns'".to_string());
         }
-        if record.warnings.len() != score_names().len() || !record.warnings.iter().all(Evaluation::is_well_formed) {
-            return Err(damaged("the early-warning counts are malformed".to_string()));
+        if self.warnings.len() != score_names().len() || !self.warnings.iter().all(Evaluation::is_well_formed) {
+            return Err("the early-warning counts are malformed".to_string());
         }
-        Ok(record)
+        Ok(())
     }
 }
 

@@ -3,6 +3,7 @@
 //! written under a temporary name, synced and renamed, so a file under its final name is a
 //! finished run (its done marker) even if the process is killed; `--resume` skips those runs.
 
+use serde::de::DeserializeOwned;
 use serde::Serialize;
 use std::fs;
 use std::io::Write;
@@ -10,15 +11,41 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::error::{Error, Result};
+use crate::output::sha256_hex;
 
-/// A finished run as a store keeps it.
-pub trait StoredRun: Serialize + Sized {
+/// A finished run as a store keeps it: one JSON file.
+pub trait StoredRun: Serialize + DeserializeOwned {
+    /// What the record is, for errors: e.g. "run record".
+    const KIND: &'static str;
     /// The run's id, e.g. `status_quo/3` or `12/compensation_fund/3`.
     fn id(&self) -> &str;
     /// The scenario and build the run belongs to; runs of another key are never mixed in.
     fn scenario_key(&self) -> &str;
+    /// Checks that the record is consistent in itself, saying what is wrong if not.
+    fn check(&self) -> std::result::Result<(), String>;
+
     /// Reads the record in `path`, checking that it is whole and consistent.
-    fn read(path: &Path) -> Result<Self>;
+    fn read(path: &Path) -> Result<Self> {
+        let bytes = fs::read(path).map_err(|e| Error::io(path, e))?;
+        let damaged = |message: String| Error::Damaged {
+            path: path.to_path_buf(),
+            message,
+        };
+        let record: Self = serde_json::from_slice(&bytes).map_err(|e| damaged(format!("not a {}: {e}", Self::KIND)))?;
+        record.check().map_err(damaged)?;
+        Ok(record)
+    }
+}
+
+/// The key every record of one ensemble or sweep carries: sha256 of the trustsim version, the
+/// git commit and `parts` (hashes of what the runs depend on), one per line.
+pub fn run_key(parts: &[&str]) -> String {
+    let mut text = format!("{}\n{}", env!("CARGO_PKG_VERSION"), env!("TRUSTSIM_GIT_COMMIT"));
+    for part in parts {
+        text.push('\n');
+        text.push_str(part);
+    }
+    sha256_hex(text.as_bytes())
 }
 
 /// The file a run is kept in: its id with `/` as `.`, then `.json` (ids hold no other `.`),

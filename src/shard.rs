@@ -56,6 +56,11 @@ impl FromStr for ShardSpec {
 }
 
 impl ShardSpec {
+    /// The shard, reading `auto` from this process's environment.
+    pub fn resolve_from_env(&self) -> Result<Shard> {
+        self.resolve(|name| std::env::var(name).ok())
+    }
+
     /// The shard, reading `auto` from the environment through `var`.
     pub fn resolve(&self, var: impl Fn(&str) -> Option<String>) -> Result<Shard> {
         match self {

@@ -3,21 +3,20 @@
 //! interrupted sweep resumes; then summarised per point with confidence intervals, analysed
 //! for sensitivity (Morris or Sobol, by design) and drawn as charts, all written atomically.
 
-use rayon::prelude::*;
 use serde_json::{json, Map, Value};
 use std::path::{Path, PathBuf};
 
 use crate::commands::{edge_list, file_sha256, manifest_base, resolved_text, Origin};
-use crate::ensemble::{progress_bar, thread_pool, RUNS_DIR};
+use crate::ensemble::{run_missing, RUNS_DIR};
 use crate::error::{Error, Result};
 use crate::output::{sha256_hex, OutputDir};
 use crate::provenance::{Execution, EXECUTION};
 use crate::run::simulate_for;
-use crate::run_store::{run_file_name, RunStore};
+use crate::run_store::{run_file_name, run_key, RunStore};
 use crate::shard::ShardSpec;
 use crate::sweep_charts;
 use crate::sweep_run::SweepRun;
-use crate::sweep_spec::{Sweep, BOOTSTRAP_STREAM, DESIGN_STREAM};
+use crate::sweep_spec::{Job, Sweep, BOOTSTRAP_STREAM, DESIGN_STREAM};
 use crate::sweep_tables::SweepResults;
 
 /// Options of `trustsim sweep`.
@@ -107,43 +106,22 @@ pub(crate) fn run_sweep(
     options: &SweepOptions,
     execution: Execution,
 ) -> Result<SweepReport> {
-    let shard = options
-        .shard
-        .map(|spec| spec.resolve(|name| std::env::var(name).ok()))
-        .transpose()?;
+    let shard = options.shard.map(|spec| spec.resolve_from_env()).transpose()?;
     let destination = options.out.clone().unwrap_or_else(|| {
         let stem = sweep.path.file_stem().map(|s| s.to_string_lossy().into_owned());
         Path::new("output").join(format!("{}-sweep", stem.unwrap_or_default()))
     });
     let key = scenario_key(sweep)?;
     let store = RunStore::open(RunStore::beside(&destination), options.resume)?;
-    let jobs = sweep.jobs();
-    let mut owned = Vec::new();
-    let mut todo = Vec::new();
-    for (k, job) in jobs.iter().enumerate() {
-        if shard.is_none_or(|shard| shard.owns(k as u64)) {
-            let id = sweep.run_id(job);
-            if !store.finished::<SweepRun>(&id, &key)? {
-                todo.push(*job);
-            }
-            owned.push(id);
-        }
-    }
+    let jobs: Vec<(String, Job)> = sweep.jobs().into_iter().map(|job| (sweep.run_id(&job), job)).collect();
     let edges: Vec<Option<PathBuf>> = sweep.scenarios.iter().map(edge_list).collect();
-    let bar = progress_bar(todo.len() as u64, options.quiet);
-    let pool = thread_pool(options.threads)?;
-    pool.install(|| {
-        todo.par_iter().try_for_each(|job| {
-            let scenario = &sweep.scenarios[job.point].scenario;
-            let (index, name) = &sweep.strategies[job.strategy];
-            let run = simulate_for(scenario, *index, edges[job.point].as_deref(), job.seed)?;
-            store.save(&SweepRun::new(job.point, name, &run.outcome, &key))?;
-            bar.inc(1);
-            Ok(())
-        })
+    let owned = run_missing(&store, &jobs, shard, &key, (options.threads, options.quiet), |job| {
+        let scenario = &sweep.scenarios[job.point].scenario;
+        let (index, name) = &sweep.strategies[job.strategy];
+        let run = simulate_for(scenario, *index, edges[job.point].as_deref(), job.seed)?;
+        Ok(SweepRun::new(job.point, name, &run.outcome, &key))
     })?;
-    bar.finish_and_clear();
-    let threads = pool.current_num_threads();
+    let threads = options.threads.unwrap_or_else(rayon::current_num_threads);
 
     let report = match shard {
         Some(shard) => {
@@ -172,15 +150,11 @@ fn scenario_key(sweep: &Sweep) -> Result<String> {
     let edges = edge_list(&sweep.base);
     let resolved = resolved_text(&sweep.base.scenario, edges.as_deref())?;
     let edges = edges.as_deref().map(file_sha256).transpose()?.unwrap_or_default();
-    let text = format!(
-        "{}\n{}\n{}\n{}\n{}",
-        env!("CARGO_PKG_VERSION"),
-        env!("TRUSTSIM_GIT_COMMIT"),
-        sha256_hex(sweep.resolved_text().as_bytes()),
-        sha256_hex(resolved.as_bytes()),
-        edges
-    );
-    Ok(sha256_hex(text.as_bytes()))
+    Ok(run_key(&[
+        &sha256_hex(sweep.resolved_text().as_bytes()),
+        &sha256_hex(resolved.as_bytes()),
+        &edges,
+    ]))
 }
 
 /// Reads every run of `sweep` through `load_run` (by run id), after checking that each is that

@@ -4,10 +4,8 @@
 //! same bytes.
 
 use serde::{Deserialize, Serialize};
-use std::path::Path;
 
 use crate::comparison::csv_fields;
-use crate::error::{Error, Result};
 use crate::outcome::Outcome;
 use crate::run_store::StoredRun;
 
@@ -63,6 +61,8 @@ impl SweepRun {
 }
 
 impl StoredRun for SweepRun {
+    const KIND: &'static str = "sweep run record";
+
     fn id(&self) -> &str {
         &self.run
     }
@@ -71,28 +71,15 @@ impl StoredRun for SweepRun {
         &self.scenario_key
     }
 
-    fn read(path: &Path) -> Result<SweepRun> {
-        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-        let damaged = |message: String| Error::Damaged {
-            path: path.to_path_buf(),
-            message,
-        };
-        let record: SweepRun =
-            serde_json::from_slice(&bytes).map_err(|e| damaged(format!("not a sweep run record: {e}")))?;
-        if record.run != sweep_run_id(record.point, &record.strategy, record.seed) {
-            return Err(damaged(format!(
-                "`run` is `{}`, not `<point>/<strategy>/<seed>`",
-                record.run
-            )));
+    fn check(&self) -> std::result::Result<(), String> {
+        if self.run != sweep_run_id(self.point, &self.strategy, self.seed) {
+            return Err(format!("`run` is `{}`, not `<point>/<strategy>/<seed>`", self.run));
         }
-        let outcome = record.outcome().map_err(damaged)?;
-        if outcome.seed != record.seed {
-            return Err(damaged(format!(
-                "holds the outcome of seed {}, not {}",
-                outcome.seed, record.seed
-            )));
+        let outcome = self.outcome()?;
+        if outcome.seed != self.seed {
+            return Err(format!("holds the outcome of seed {}, not {}", outcome.seed, self.seed));
         }
-        Ok(record)
+        Ok(())
     }
 }
 

@@ -22,6 +22,20 @@ export DEBIAN_FRONTEND=noninteractive
 apt-get update
 apt-get install -y --no-install-recommends slurm-wlm munge
 
+# Waits until the jobs given (comma-separated ids) have left the queue.
+wait_for() {
+    while squeue -h -j "$1" 2>/dev/null | grep -q .; do sleep 2; done
+}
+
+# Checks that every file of the single-process output $1 but the manifest is the same in $2.
+same_outputs() {
+    for file in "$1"/*; do
+        name=$(basename "$file")
+        [ "$name" = manifest.json ] && continue
+        cmp -s "$file" "$2/$name" || { echo "differs: $name"; exit 1; }
+    done
+}
+
 echo "==> munge key and daemon"
 if [ ! -s /etc/munge/munge.key ]; then
     dd if=/dev/urandom bs=1 count=1024 of=/etc/munge/munge.key 2>/dev/null
@@ -76,18 +90,14 @@ array=$(sbatch --parsable --export=ALL --cpus-per-task=1 --output="$logs/compare
 merge=$(sbatch --parsable --export=ALL --output="$logs/merge-%j.log" --dependency=afterok:"$array" \
     examples/slurm/merge.sbatch)
 echo "array job $array, merge job $merge"
-while squeue -h -j "$array,$merge" 2>/dev/null | grep -q .; do sleep 2; done
+wait_for "$array,$merge"
 cat "$logs/merge-$merge.log"
 [ -f "$OUT/manifest.json" ] || { echo "the merge wrote no output; see $logs"; exit 1; }
 
 echo "==> the same compare in one process, and the two compared"
 # shellcheck disable=SC2086 # EXTRA holds several options
 "$TRUSTSIM" compare scenarios/platform_collapse.toml --seeds "$SEEDS" --quiet --out "$OUT-single" $EXTRA
-for file in "$OUT-single"/*; do
-    name=$(basename "$file")
-    [ "$name" = manifest.json ] && continue
-    cmp -s "$file" "$OUT/$name" || { echo "differs: $name"; exit 1; }
-done
+same_outputs "$OUT-single" "$OUT"
 echo "==> merged output identical to the single-process compare (manifest execution records aside)"
 
 echo "==> a small Morris sweep as a job array of ${1:-3} shards, then the merge"
@@ -119,13 +129,9 @@ array=$(sbatch --parsable --export=ALL --cpus-per-task=1 --output="$logs/sweep-%
 merge=$(sbatch --parsable --export=ALL,OUT="$sweep_dir/merged" --output="$logs/merge-%j.log" \
     --dependency=afterok:"$array" examples/slurm/merge.sbatch)
 echo "array job $array, merge job $merge"
-while squeue -h -j "$array,$merge" 2>/dev/null | grep -q .; do sleep 2; done
+wait_for "$array,$merge"
 cat "$logs/merge-$merge.log"
 [ -f "$sweep_dir/merged/manifest.json" ] || { echo "the merge wrote no sweep output; see $logs"; exit 1; }
 "$TRUSTSIM" sweep "$SWEEP" --quiet --out "$sweep_dir/single"
-for file in "$sweep_dir/single"/*; do
-    name=$(basename "$file")
-    [ "$name" = manifest.json ] && continue
-    cmp -s "$file" "$sweep_dir/merged/$name" || { echo "differs: $name"; exit 1; }
-done
+same_outputs "$sweep_dir/single" "$sweep_dir/merged"
 echo "==> merged sweep identical to the single-process sweep (manifest execution records aside)"
