@@ -19,6 +19,7 @@ pub mod limits;
 pub mod loader;
 pub mod merge;
 pub mod metrics;
+pub mod neighbourhood;
 pub mod network;
 pub mod news;
 pub mod observation;

@@ -30,7 +30,7 @@ impl Network {
     /// # Panics
     ///
     /// If the edges (after dropping self-loops, before merging duplicates) would need more than
-    /// `u32::MAX` neighbour entries. Endpoints must be below `nodes`; callers guarantee both.
+    /// `u32::MAX` neighbour entries, or if an endpoint is not below `nodes`; callers guarantee both.
     pub fn from_edges(nodes: u32, edges: &[(u32, u32)]) -> Network {
         let entries = 2 * edges.iter().filter(|(a, b)| a != b).count() as u64;
         assert!(
@@ -43,7 +43,7 @@ impl Network {
         // user i's slice, then is decremented once per entry written, ending at its start.
         let mut offsets = vec![0u32; nodes as usize + 1];
         for &(a, b) in edges {
-            debug_assert!(a < nodes && b < nodes, "edge ({a}, {b}) outside 0..{nodes}");
+            assert!(a < nodes && b < nodes, "edge ({a}, {b}) outside 0..{nodes}");
             if a != b {
                 offsets[a as usize] += 1;
                 offsets[b as usize] += 1;
@@ -399,9 +399,21 @@ impl Network {
     ///
     /// If `node >= self.nodes()`.
     pub fn neighbours(&self, node: u32) -> &[u32] {
-        let start = self.offsets[node as usize] as usize;
-        let end = self.offsets[node as usize + 1] as usize;
-        &self.neighbours[start..end]
+        &self.neighbours[self.entry_range(node)]
+    }
+
+    /// Every neighbour list, one after another in user order.
+    pub fn entries(&self) -> &[u32] {
+        &self.neighbours
+    }
+
+    /// Where the neighbours of `node` are in [`Network::entries`].
+    ///
+    /// # Panics
+    ///
+    /// If `node >= self.nodes()`.
+    pub fn entry_range(&self, node: u32) -> std::ops::Range<usize> {
+        self.offsets[node as usize] as usize..self.offsets[node as usize + 1] as usize
     }
 
     /// Mean number of neighbours per user; 0 for a network without users.

@@ -3,6 +3,7 @@
 //! (neighbours' trust and withdrawals, platforms' terms) is as of yesterday, so the result does
 //! not depend on the order users are visited in.
 
+use crate::neighbourhood::{self, Signals};
 use crate::network::Network;
 use crate::platform::Settlement;
 use crate::rng::{Purpose, UserDraws};
@@ -230,15 +231,6 @@ struct Outlook {
     news_shock: f32,
 }
 
-/// What a user reads of its neighbours (as of yesterday).
-struct Signals {
-    /// Their mean sector trust (the user's own when it has no neighbours).
-    neighbour_trust: f32,
-    /// The share of them visibly withdrawing.
-    withdrawing_share: f32,
-    has_neighbours: bool,
-}
-
 /// What the holdings pass found for one user.
 #[derive(Default)]
 struct Held {
@@ -263,36 +255,10 @@ fn run_chunk<const FINANCE: bool>(
     let (t, b) = (&ctx.scenario.trust, &ctx.scenario.behaviour);
     let day = r.day;
 
-    // Neighbourhood signals first, in a tight loop of its own: the reads of neighbours scattered
-    // over memory then overlap instead of waiting on the long chain of each user's update.
+    // Neighbourhood signals first, in a tight loop of their own.
     let n = c.state.len();
     let own = c.start..c.start + n;
-    let signals: Vec<Signals> = own
-        .clone()
-        .map(|i| {
-            let neighbours = network.neighbours(i as u32);
-            let (mut trust_sum, mut withdrawing) = (0.0f32, 0u32);
-            for &j in neighbours {
-                let neighbour = y.social[j as usize];
-                trust_sum += neighbour.trust();
-                withdrawing += neighbour.withdrawing();
-            }
-            let degree = neighbours.len() as f32;
-            if neighbours.is_empty() {
-                Signals {
-                    neighbour_trust: y.social[i].trust(),
-                    withdrawing_share: 0.0,
-                    has_neighbours: false,
-                }
-            } else {
-                Signals {
-                    neighbour_trust: trust_sum / degree,
-                    withdrawing_share: withdrawing as f32 / degree,
-                    has_neighbours: true,
-                }
-            }
-        })
-        .collect();
+    let signals = neighbourhood::signals(network, y.social, own.clone());
 
     // Every per-user array cut to the chunk's `n` users, so that indexing by `k < n` needs no
     // bounds check.
