@@ -34,6 +34,7 @@ const PREFETCH_AHEAD: usize = 256;
 ///
 /// If `users` or a neighbour of theirs is beyond `social`.
 pub fn signals(network: &Network, social: &[Social], users: Range<usize>) -> Vec<Signals> {
+    assert_eq!(social.len(), network.nodes() as usize, "one word per user");
     let entries = network.entries();
     users
         .map(|i| {
@@ -51,7 +52,9 @@ pub fn signals(network: &Network, social: &[Social], users: Range<usize>) -> Vec
                 if let Some(&ahead) = entries.get(entry + PREFETCH_AHEAD) {
                     prefetch(social, ahead as usize);
                 }
-                let neighbour = social[entries[entry] as usize];
+                // SAFETY: `entry` is in `network.entries()` (a range of it); a neighbour index is
+                // below `network.nodes()` (an invariant of `Network`), which is `social.len()`.
+                let neighbour = unsafe { *social.get_unchecked(*entries.get_unchecked(entry) as usize) };
                 trust_sum += neighbour.trust();
                 withdrawing += neighbour.withdrawing();
             }

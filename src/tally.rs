@@ -7,11 +7,11 @@ use crate::users::{UserState, Users};
 /// Trust quantiles are read off a histogram with this many bins on [0, 1].
 pub const TRUST_BINS: usize = 1024;
 
-/// A histogram of values in [0, 1] for quantiles, with their count and sum.
+/// A histogram of values in [0, 1] for quantiles, with their sum (their count is the bins' total,
+/// so that counting a value updates one counter, not two).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Histogram {
     bins: Vec<u64>,
-    count: u64,
     sum: f64,
 }
 
@@ -19,7 +19,6 @@ impl Default for Histogram {
     fn default() -> Histogram {
         Histogram {
             bins: vec![0; TRUST_BINS],
-            count: 0,
             sum: 0.0,
         }
     }
@@ -32,16 +31,19 @@ impl Histogram {
         // Through i32: a signed conversion is one instruction, an unsigned one several.
         let bin = ((value * TRUST_BINS as f32) as i32).clamp(0, TRUST_BINS as i32 - 1) as usize;
         self.bins[bin] += 1;
-        self.count += 1;
         self.sum += f64::from(value);
+    }
+
+    /// How many values were counted.
+    fn count(&self) -> u64 {
+        self.bins.iter().sum()
     }
 
     /// The mean of the values counted (0 when none).
     pub fn mean(&self) -> f64 {
-        if self.count == 0 {
-            0.0
-        } else {
-            self.sum / self.count as f64
+        match self.count() {
+            0 => 0.0,
+            count => self.sum / count as f64,
         }
     }
 
@@ -50,16 +52,16 @@ impl Histogram {
         for (bin, n) in self.bins.iter_mut().zip(&other.bins) {
             *bin += n;
         }
-        self.count += other.count;
         self.sum += other.sum;
     }
 
     /// The midpoint of the first bin at which the cumulative share reaches `q`.
     pub fn quantile(&self, q: f64) -> f64 {
-        if self.count == 0 {
+        let count = self.count();
+        if count == 0 {
             return 0.0;
         }
-        let rank = (q * self.count as f64).ceil().max(1.0) as u64;
+        let rank = (q * count as f64).ceil().max(1.0) as u64;
         let mut cumulative = 0;
         for (bin, &n) in self.bins.iter().enumerate() {
             cumulative += n;
