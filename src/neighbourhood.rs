@@ -32,7 +32,7 @@ const PREFETCH_AHEAD: usize = 256;
 ///
 /// # Panics
 ///
-/// If `users` or a neighbour of theirs is beyond `social`.
+/// If `social` does not hold exactly one word per user of `network`, or `users` goes beyond it.
 pub fn signals(network: &Network, social: &[Social], users: Range<usize>) -> Vec<Signals> {
     assert_eq!(social.len(), network.nodes() as usize, "one word per user");
     let entries = network.entries();
