@@ -2,11 +2,11 @@
 //! (`{ dist = "beta", alpha = 2, beta = 5 }`), and how they are sampled.
 
 use rand::Rng;
-use rand_distr::Distribution;
 use serde::{Deserialize, Serialize};
 use std::ops::RangeInclusive;
 
 use crate::params::Check;
+use crate::samplers;
 
 /// A distribution of an attribute over agents. Draws are clipped to the parameter's range.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -69,11 +69,9 @@ impl Dist {
         let inner = match *self {
             Dist::Fixed { value } => Inner::Fixed(value),
             Dist::Uniform { low, high } => Inner::Uniform { low, width: high - low },
-            Dist::Beta { alpha, beta } => Inner::Beta(rand_distr::Beta::new(alpha, beta).expect("validated beta")),
-            Dist::Normal { mean, sd } => Inner::Normal(rand_distr::Normal::new(mean, sd).expect("validated normal")),
-            Dist::LogNormal { mu, sigma } => {
-                Inner::LogNormal(rand_distr::LogNormal::new(mu, sigma).expect("validated lognormal"))
-            }
+            Dist::Beta { alpha, beta } => Inner::Beta { alpha, beta },
+            Dist::Normal { mean, sd } => Inner::Normal { mean, sd },
+            Dist::LogNormal { mu, sigma } => Inner::LogNormal { mu, sigma },
         };
         Sampler {
             inner,
@@ -95,9 +93,9 @@ pub struct Sampler {
 enum Inner {
     Fixed(f64),
     Uniform { low: f64, width: f64 },
-    Beta(rand_distr::Beta<f64>),
-    Normal(rand_distr::Normal<f64>),
-    LogNormal(rand_distr::LogNormal<f64>),
+    Beta { alpha: f64, beta: f64 },
+    Normal { mean: f64, sd: f64 },
+    LogNormal { mu: f64, sigma: f64 },
 }
 
 impl Sampler {
@@ -106,9 +104,9 @@ impl Sampler {
         let value = match &self.inner {
             Inner::Fixed(value) => *value,
             Inner::Uniform { low, width } => low + width * rng.random::<f64>(),
-            Inner::Beta(d) => d.sample(rng),
-            Inner::Normal(d) => d.sample(rng),
-            Inner::LogNormal(d) => d.sample(rng),
+            Inner::Beta { alpha, beta } => samplers::beta(*alpha, *beta, rng),
+            Inner::Normal { mean, sd } => mean + sd * samplers::standard_normal(rng),
+            Inner::LogNormal { mu, sigma } => libm::exp(mu + sigma * samplers::standard_normal(rng)),
         };
         value.clamp(self.low, self.high)
     }

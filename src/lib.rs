@@ -39,6 +39,7 @@ pub mod rng;
 pub mod run;
 pub mod run_record;
 pub mod run_store;
+pub mod samplers;
 pub mod scenario;
 pub mod sensitivity;
 pub mod shard;

@@ -231,7 +231,7 @@ impl Network {
             return Network::from_edges(nodes, &[]);
         }
         let p = mean_degree / max_degree;
-        let log_q = (1.0 - p).ln();
+        let log_q = libm::log(1.0 - p);
         let n = u64::from(nodes);
         // Reserve a few standard deviations above the expected count so the vector almost never
         // reallocates: at 10^7 users a reallocation would briefly double peak memory.
@@ -241,7 +241,7 @@ impl Network {
         let mut w: u64 = 0;
         loop {
             // `as` saturates, so an astronomically long skip just runs off the end.
-            let skip = ((1.0 - rng.random::<f64>()).ln() / log_q).floor() as u64;
+            let skip = (libm::log(1.0 - rng.random::<f64>()) / log_q).floor() as u64;
             w = w.saturating_add(skip);
             while w >= v && v < n {
                 w -= v;

@@ -60,7 +60,7 @@ impl News {
     pub fn new(params: &NewsParams) -> News {
         News {
             items: Vec::new(),
-            decay: 0.5f64.powf(1.0 / params.half_life_days),
+            decay: libm::pow(0.5, 1.0 / params.half_life_days),
             reach_base: params.reach_base,
             reach_per_share: params.reach_per_share,
             published: 0,

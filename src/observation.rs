@@ -4,8 +4,8 @@
 //! [`Observation`], which by construction holds no platform type and no true solvency.
 
 use rand::Rng;
-use rand_distr::{Distribution, StandardNormal};
 
+use crate::samplers;
 use crate::world::World;
 
 /// What can be observed of one platform on one day.
@@ -64,7 +64,7 @@ impl World {
         let total: f64 = (0..params.survey_size)
             .map(|_| f64::from(self.users.sector_trust(self.survey_rng.random_range(0..n))))
             .sum();
-        let noise: f64 = StandardNormal.sample(&mut self.survey_rng);
+        let noise = samplers::standard_normal(&mut self.survey_rng);
         (total / f64::from(params.survey_size) + params.survey_noise * noise).clamp(0.0, 1.0)
     }
 

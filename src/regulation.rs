@@ -3,10 +3,10 @@
 //! public warnings on complaint thresholds, and published ratings.
 
 use rand::Rng;
-use rand_distr::{Distribution, StandardNormal};
 
 use crate::news::NewsKind;
 use crate::platform::PlatformState;
+use crate::samplers;
 use crate::scenario::{PlatformType, Targeting};
 use crate::world::World;
 
@@ -177,7 +177,7 @@ impl World {
                 continue;
             }
             let power = self.regulators[self.platforms[p].regulator].params.detection_power;
-            let noise: f64 = StandardNormal.sample(&mut self.ratings_rng);
+            let noise = samplers::standard_normal(&mut self.ratings_rng);
             let platform = &mut self.platforms[p];
             let seen = power * platform.true_health() + (1.0 - power) * platform.reported_health();
             let rating = (seen + terms.noise * (1.0 - power) * noise).clamp(0.0, 1.0);

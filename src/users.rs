@@ -4,6 +4,7 @@
 
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
+use rayon::prelude::*;
 
 use crate::scenario::PopulationParams;
 
@@ -216,23 +217,36 @@ impl Users {
     /// Draws `params.users` users from `rng` (the population stream). Holdings start empty.
     pub fn draw(params: &PopulationParams, rng: &ChaCha8Rng) -> Users {
         let n = params.users as usize;
-        let column = |dist: &crate::dist::Dist, attribute: u128| -> Vec<f32> {
-            let sampler = dist.sampler(0.0..=1.0);
-            let mut rng = attribute_rng(rng, attribute);
-            (0..n).map(|_| sampler.sample(&mut rng) as f32).collect()
-        };
-        let literacy = column(&params.literacy, 1);
-        let risk_tolerance = column(&params.risk_tolerance, 2);
-        let herding = column(&params.herding, 3);
-        let trust_threshold = column(&params.trust_threshold, 4);
-        let neighbour_threshold = column(&params.neighbour_threshold, 5);
-        let anchor = column(&params.initial_trust, 6);
-        let invest_fraction = column(&params.invest_fraction, 7);
-        let cash_sampler = params.cash_yuan.sampler(0.0..=1.0e9);
-        let mut cash_rng = attribute_rng(rng, 8);
-        let cash_cents = (0..n)
-            .map(|_| yuan_to_cents(cash_sampler.sample(&mut cash_rng)))
-            .collect();
+        // The attributes are drawn in parallel, each from its own region of the stream, so the
+        // draws are the same on any number of threads.
+        let dists = [
+            &params.literacy,
+            &params.risk_tolerance,
+            &params.herding,
+            &params.trust_threshold,
+            &params.neighbour_threshold,
+            &params.initial_trust,
+            &params.invest_fraction,
+        ];
+        let (columns, cash_cents) = rayon::join(
+            || {
+                (1..=dists.len() as u128)
+                    .into_par_iter()
+                    .map(|attribute| {
+                        let sampler = dists[attribute as usize - 1].sampler(0.0..=1.0);
+                        let mut rng = attribute_rng(rng, attribute);
+                        (0..n).map(|_| sampler.sample(&mut rng) as f32).collect()
+                    })
+                    .collect::<Vec<Vec<f32>>>()
+            },
+            || {
+                let sampler = params.cash_yuan.sampler(0.0..=1.0e9);
+                let mut rng = attribute_rng(rng, dists.len() as u128 + 1);
+                (0..n).map(|_| yuan_to_cents(sampler.sample(&mut rng))).collect()
+            },
+        );
+        let [literacy, risk_tolerance, herding, trust_threshold, neighbour_threshold, anchor, invest_fraction] =
+            <[Vec<f32>; 7]>::try_from(columns).expect("seven attributes");
         let slots = params.holdings_per_user as usize;
         Users {
             slots,

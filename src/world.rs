@@ -405,10 +405,7 @@ impl World {
         if rate <= 0.0 {
             return;
         }
-        let arrivals = rand_distr::Distribution::sample(
-            &rand_distr::Poisson::new(rate).expect("validated rate"),
-            &mut self.platform_rng,
-        ) as u32;
+        let arrivals = crate::samplers::poisson(rate, &mut self.platform_rng) as u32;
         for _ in 0..arrivals {
             let kind = draw_type(&self.scenario, self.platform_rng.random::<f64>());
             let regulator = draw_regulator(&self.scenario, self.platform_rng.random::<f64>());
