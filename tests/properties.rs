@@ -1,8 +1,9 @@
 //! Property tests over random valid scenarios: a shipped scenario at a small size, with many of
-//! its parameters drawn within their documented ranges, random extra events and a random
-//! strategy. At every step money is conserved, trust stays within [0, 1], no balance is
-//! negative and no cumulative counter falls. Failing cases are saved to
-//! tests/properties.proptest-regressions and replayed first on every run.
+//! its parameters drawn within their documented ranges, random extra events, a random strategy
+//! and, in about a third of the cases, a second regulator with part of the platforms (following
+//! the first one's stringency after a lag, or not). At every step money is conserved, trust
+//! stays within [0, 1], no balance is negative and no cumulative counter falls. Failing cases are
+//! saved to tests/properties.proptest-regressions and replayed first on every run.
 
 use proptest::prelude::*;
 use proptest::sample::Index;
@@ -49,15 +50,62 @@ struct Case {
     strategy: Index,
     /// The run's seed.
     seed: u64,
+    /// A second regulator, if any.
+    second_regulator: Option<SecondRegulator>,
+}
+
+/// A second regulator taking part of the platforms, possibly following the first one's
+/// stringency after a lag.
+#[derive(Debug, Clone)]
+struct SecondRegulator {
+    /// Its jurisdiction share (the first keeps the rest).
+    share: f64,
+    /// Whether it follows the first regulator.
+    follows: bool,
+    /// Its coordination lag, days.
+    lag_days: u32,
+    /// Its own stringency.
+    stringency: f64,
+    /// Its inspections per day.
+    inspections_per_day: f64,
+}
+
+impl SecondRegulator {
+    /// Its `[[regulator]]` table, following `lead` when it follows.
+    fn table(&self, lead: &str) -> String {
+        let follows = if self.follows {
+            format!("follows = \"{lead}\"\ncoordination_lag_days = {}\n", self.lag_days)
+        } else {
+            String::new()
+        };
+        format!(
+            "\n[[regulator]]\nname = \"second\"\njurisdiction_share = {:?}\nstringency = {:?}\ninspections_per_day = {:?}\n{follows}",
+            self.share, self.stringency, self.inspections_per_day
+        )
+    }
 }
 
 impl Case {
     /// The scenario, which must be valid: the generator only draws allowed values.
     fn scenario(&self) -> Scenario {
         let path = root().join("scenarios").join(format!("{}.toml", self.scenario));
-        let text = std::fs::read_to_string(&path).expect("shipped scenario") + &self.extra_events;
-        trustsim::loader::parse(&text, self.scenario, &self.overrides, &path)
-            .unwrap_or_else(|e| panic!("the generator drew an invalid scenario: {e}"))
+        let mut text = std::fs::read_to_string(&path).expect("shipped scenario") + &self.extra_events;
+        let mut overrides = self.overrides.clone();
+        let parse = |text: &str, overrides: &[String]| {
+            trustsim::loader::parse(text, self.scenario, overrides, &path)
+                .unwrap_or_else(|e| panic!("the generator drew an invalid scenario: {e}"))
+        };
+        if let Some(second) = &self.second_regulator {
+            let lead = parse(&text, &overrides).regulator[0].name.clone();
+            // A file without `[[regulator]]` tables has the default regulator, which a table of
+            // the second's would replace: write the lead's (its defaults) first.
+            if !text.lines().any(|line| line.trim() == "[[regulator]]") {
+                text += &format!("\n[[regulator]]\nname = \"{lead}\"\n");
+            }
+            text += &second.table(&lead);
+            overrides.push(format!("regulator[0].jurisdiction_share={:?}", 1.0 - second.share));
+        }
+        parse(&text, &overrides)
     }
 }
 
@@ -292,9 +340,10 @@ fn cases() -> impl Strategy<Value = Case> {
             extra_events(horizon),
             any::<Index>(),
             any::<u64>(),
+            prop::option::weighted(0.3, second_regulator()),
         )
             .prop_map(
-                move |(scenario, linked, independent, days, extra_events, strategy, seed)| {
+                move |(scenario, linked, independent, days, extra_events, strategy, seed, second_regulator)| {
                     let mut overrides = vec![format!("horizon_days={horizon}")];
                     overrides.extend(linked);
                     overrides.extend(independent);
@@ -305,10 +354,32 @@ fn cases() -> impl Strategy<Value = Case> {
                         extra_events,
                         strategy,
                         seed,
+                        second_regulator,
                     }
                 },
             )
     })
+}
+
+/// A second regulator with a share, lag and powers within their documented ranges.
+fn second_regulator() -> BoxedStrategy<SecondRegulator> {
+    (
+        0.05..=0.95,
+        any::<bool>(),
+        0u32..=120,
+        number(0.0..=1.0),
+        number(0.0..=50.0),
+    )
+        .prop_map(
+            |(share, follows, lag_days, stringency, inspections_per_day)| SecondRegulator {
+                share,
+                follows,
+                lag_days,
+                stringency,
+                inspections_per_day,
+            },
+        )
+        .boxed()
 }
 
 /// Checks everything that must hold of the world as it stands.
