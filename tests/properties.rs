@@ -1,9 +1,10 @@
 //! Property tests over random valid scenarios: a shipped scenario at a small size, with many of
 //! its parameters drawn within their documented ranges, random extra events, a random strategy
 //! and, in about a third of the cases, a second regulator with part of the platforms (following
-//! the first one's stringency after a lag, or not). At every step money is conserved, trust
-//! stays within [0, 1], no balance is negative and no cumulative counter falls. Failing cases are
-//! saved to tests/properties.proptest-regressions and replayed first on every run.
+//! the first one's stringency after a lag, or not); and cases with finance switched off. At every
+//! step money is conserved, trust stays within [0, 1], no balance is negative and no cumulative
+//! counter falls. Failing cases are saved to tests/properties.proptest-regressions and replayed
+//! first on every run.
 
 use proptest::prelude::*;
 use proptest::sample::Index;
@@ -37,10 +38,14 @@ const TARGETED_KINDS: [&str; 6] = [
     "marketing_campaign",
 ];
 
+/// The scenario file a case starts from with finance switched off: no platforms, so the only
+/// events are cascade seeds and education campaigns (those of the classic special cases).
+const FINANCE_OFF: &str = "schema_version = 1\nname = \"finance_off\"\n[finance]\nenabled = false\n";
+
 /// One random valid scenario and how to run it.
 #[derive(Debug, Clone)]
 struct Case {
-    /// Shipped scenario it starts from.
+    /// Shipped scenario it starts from, or `finance_off` for [`FINANCE_OFF`].
     scenario: &'static str,
     /// `--set` overrides.
     overrides: Vec<String>,
@@ -89,7 +94,12 @@ impl Case {
     /// The scenario, which must be valid: the generator only draws allowed values.
     fn scenario(&self) -> Scenario {
         let path = root().join("scenarios").join(format!("{}.toml", self.scenario));
-        let mut text = std::fs::read_to_string(&path).expect("shipped scenario") + &self.extra_events;
+        let base = if self.scenario == "finance_off" {
+            FINANCE_OFF.to_string()
+        } else {
+            std::fs::read_to_string(&path).expect("shipped scenario")
+        };
+        let mut text = base + &self.extra_events;
         let mut overrides = self.overrides.clone();
         let parse = |text: &str, overrides: &[String]| {
             trustsim::loader::parse(text, self.scenario, overrides, &path)
@@ -330,12 +340,9 @@ fn cases() -> impl Strategy<Value = Case> {
                 .map(|(i, day)| format!("event[{i}].day={day}"))
                 .collect::<Vec<_>>()
         });
-        let independent = prop::sample::subsequence(independent_overrides(), 0..=independent_overrides().len())
-            .prop_flat_map(|chosen| chosen);
         (
             Just(scenario),
-            linked_overrides(),
-            independent,
+            size_and_parameters(horizon),
             event_days,
             extra_events(horizon),
             any::<Index>(),
@@ -343,10 +350,7 @@ fn cases() -> impl Strategy<Value = Case> {
             prop::option::weighted(0.3, second_regulator()),
         )
             .prop_map(
-                move |(scenario, linked, independent, days, extra_events, strategy, seed, second_regulator)| {
-                    let mut overrides = vec![format!("horizon_days={horizon}")];
-                    overrides.extend(linked);
-                    overrides.extend(independent);
+                move |(scenario, mut overrides, days, extra_events, strategy, seed, second_regulator)| {
                     overrides.extend(days);
                     Case {
                         scenario,
@@ -379,6 +383,51 @@ fn second_regulator() -> BoxedStrategy<SecondRegulator> {
                 inspections_per_day,
             },
         )
+        .boxed()
+}
+
+/// A random valid case with finance switched off: the shared size, network and behaviour
+/// overrides (those of platforms and regulators are valid but unused), and up to four cascade
+/// seedings and education campaigns.
+fn finance_off_cases() -> impl Strategy<Value = Case> {
+    (10u32..=120).prop_flat_map(|horizon| {
+        let event = prop_oneof![
+            (0..=horizon, 1u32..=50).prop_map(|(day, count)| format!(
+                "\n[[event]]\nday = {day}\nkind = \"seed_withdrawers\"\ncount = {count}\n"
+            )),
+            (0..=horizon, number(0.0..=1.0), number(0.0..=1.0), 1u32..=120).prop_map(|(day, reach, gain, days)| format!(
+                "\n[[event]]\nday = {day}\nkind = \"education_campaign\"\nreach_per_day = {reach:?}\nliteracy_gain = {gain:?}\nduration_days = {days}\n"
+            )),
+        ];
+        (
+            size_and_parameters(horizon),
+            prop::collection::vec(event, 0..=4),
+            any::<Index>(),
+            any::<u64>(),
+        )
+            .prop_map(|(overrides, events, strategy, seed)| Case {
+                scenario: "finance_off",
+                overrides,
+                extra_events: events.concat(),
+                strategy,
+                seed,
+                second_regulator: None,
+            })
+    })
+}
+
+/// `horizon_days`, the linked overrides (size, network, platform types, warning levels) and any
+/// subset of the independent ones.
+fn size_and_parameters(horizon: u32) -> BoxedStrategy<Vec<String>> {
+    let independent = prop::sample::subsequence(independent_overrides(), 0..=independent_overrides().len())
+        .prop_flat_map(|chosen| chosen);
+    (linked_overrides(), independent)
+        .prop_map(move |(linked, independent)| {
+            let mut overrides = vec![format!("horizon_days={horizon}")];
+            overrides.extend(linked);
+            overrides.extend(independent);
+            overrides
+        })
         .boxed()
 }
 
@@ -533,6 +582,11 @@ proptest! {
 
     #[test]
     fn every_step_of_a_random_valid_scenario_keeps_the_invariants(case in cases()) {
+        run_case(&case)?;
+    }
+
+    #[test]
+    fn every_step_with_finance_off_keeps_the_invariants(case in finance_off_cases()) {
         run_case(&case)?;
     }
 }
