@@ -201,7 +201,7 @@ fn layout(depth: &[u32], parent: &[usize]) -> Vec<(f64, f64)> {
         for (j, &i) in band.iter().enumerate() {
             angle[i] = TAU * (j as f64 + 0.5) / count as f64;
             let r = radius + (j % rings) as f64;
-            positions[i] = (r * angle[i].cos(), r * angle[i].sin());
+            positions[i] = (r * libm::cos(angle[i]), r * libm::sin(angle[i]));
         }
         radius += rings as f64;
     }

@@ -29,6 +29,7 @@ mod params;
 pub mod platform;
 mod platform_phase;
 pub mod policy;
+pub mod probability;
 pub mod provenance;
 pub mod reference;
 mod regulation;

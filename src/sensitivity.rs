@@ -6,7 +6,6 @@
 
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
-use statrs::distribution::{ContinuousCDF, Normal};
 
 use crate::design::UnitPoint;
 
@@ -53,9 +52,7 @@ impl Bootstrap {
     /// The normal quantile `z = Φ⁻¹(0.5 + confidence / 2)` by which a bootstrap standard
     /// deviation is multiplied to give an interval's half-width.
     fn z(&self) -> f64 {
-        Normal::new(0.0, 1.0)
-            .expect("the standard normal")
-            .inverse_cdf(0.5 + self.confidence / 2.0)
+        crate::probability::normal_quantile(0.5 + self.confidence / 2.0)
     }
 
     /// `z` times the sample standard deviation (n − 1) of `statistic` over the resamples of

@@ -2,7 +2,7 @@
 //! confidence interval, its paired difference from the reference strategy on the same seeds
 //! (common random numbers), and sample quantiles for bands.
 
-use statrs::distribution::{ContinuousCDF, StudentsT};
+use crate::probability::{students_t_quantile, students_t_upper_tail};
 
 /// Two-sided confidence level of every interval here.
 const CONFIDENCE: f64 = 0.95;
@@ -40,7 +40,7 @@ pub fn summarize(values: &[f64]) -> Summary {
         let squares: f64 = values.iter().map(|value| (value - mean).powi(2)).sum();
         (squares / (n - 1) as f64).sqrt()
     };
-    let t_critical = students_t(n).map_or(f64::NAN, |t| t.inverse_cdf((1.0 + CONFIDENCE) / 2.0));
+    let t_critical = degrees_of_freedom(n).map_or(f64::NAN, |df| students_t_quantile((1.0 + CONFIDENCE) / 2.0, df));
     // The critical value is finite for n ≥ 2, so a zero spread collapses the interval exactly.
     let half_width = t_critical * sd / (n as f64).sqrt();
     Summary {
@@ -101,9 +101,9 @@ pub fn paired(values: &[f64], reference: &[f64]) -> Paired {
     } else {
         summary.mean / reference_mean
     };
-    let p_value = match students_t(summary.n) {
+    let p_value = match degrees_of_freedom(summary.n) {
         None => f64::NAN,
-        // statrs panics on a NaN argument; a NaN difference has no test.
+        // A NaN difference has no test.
         Some(_) if summary.sd.is_nan() => f64::NAN,
         Some(_) if summary.sd == 0.0 => {
             if summary.mean == 0.0 {
@@ -112,9 +112,9 @@ pub fn paired(values: &[f64], reference: &[f64]) -> Paired {
                 0.0
             }
         }
-        Some(t) => {
+        Some(df) => {
             let t_statistic = summary.mean / (summary.sd / (summary.n as f64).sqrt());
-            2.0 * t.sf(t_statistic.abs())
+            2.0 * students_t_upper_tail(t_statistic.abs(), df)
         }
     };
     Paired {
@@ -166,9 +166,10 @@ fn mean(values: &[f64]) -> f64 {
     first + values.iter().map(|value| value - first).sum::<f64>() / values.len() as f64
 }
 
-/// Student's t distribution of a mean of `n` values (n − 1 degrees of freedom); none when n < 2.
-fn students_t(n: usize) -> Option<StudentsT> {
-    (n >= 2).then(|| StudentsT::new(0.0, 1.0, (n - 1) as f64).expect("one or more degrees of freedom are valid"))
+/// The degrees of freedom of Student's t distribution of a mean of `n` values: n − 1; none when
+/// n < 2.
+fn degrees_of_freedom(n: usize) -> Option<f64> {
+    (n >= 2).then(|| (n - 1) as f64)
 }
 
 #[cfg(test)]
