@@ -11,7 +11,7 @@ use crate::outcome::Outcome;
 use crate::output::{sha256_hex, OutputDir};
 use crate::provenance::{self, Execution, EXECUTION};
 use crate::run::simulate_for;
-use crate::scenario::{NetworkKind, Scenario};
+use crate::scenario::NetworkKind;
 
 /// How every random number is derived, recorded in each manifest.
 pub const RNG_DERIVATION: &str = "ChaCha8Rng::seed_from_u64(seed) with stream 1 network, 2 population \
@@ -45,16 +45,17 @@ pub struct RunReport {
 
 /// The edge-list path of a scenario that reads one.
 pub(crate) fn edge_list(loaded: &LoadedScenario) -> Option<PathBuf> {
-    (loaded.scenario.network.kind == NetworkKind::EdgeList).then(|| loaded.edge_list_path())
+    (loaded.scenario.network.kind == NetworkKind::EdgeList).then(|| loaded.edge_list_file())
 }
 
-/// The resolved scenario as TOML; it names the edge list by absolute path, so that it runs from
-/// anywhere.
-pub(crate) fn resolved_text(scenario: &Scenario, edges: Option<&Path>) -> Result<String> {
-    let mut resolved = scenario.clone();
-    if let Some(path) = edges {
-        resolved.network.edge_list = std::path::absolute(path)
-            .map_err(|e| crate::Error::io(path, e))?
+/// The resolved scenario as TOML; it names the edge list (as the scenario names it, wherever it
+/// was read from) by absolute path, so that it runs from anywhere.
+pub(crate) fn resolved_text(loaded: &LoadedScenario) -> Result<String> {
+    let mut resolved = loaded.scenario.clone();
+    if resolved.network.kind == NetworkKind::EdgeList {
+        let path = loaded.edge_list_path();
+        resolved.network.edge_list = std::path::absolute(&path)
+            .map_err(|e| crate::Error::io(&path, e))?
             .display()
             .to_string();
     }
@@ -133,7 +134,7 @@ pub fn run(options: &RunOptions) -> Result<RunReport> {
         .out
         .clone()
         .unwrap_or_else(|| Path::new("output").join(format!("{}-seed{}", scenario.name, options.seed)));
-    let resolved = resolved_text(scenario, edges.as_deref())?;
+    let resolved = resolved_text(&loaded)?;
     let mut out = OutputDir::create(&directory)?;
     out.write_csv("series.csv", &result.series)?;
     out.write_csv("outcome.csv", std::slice::from_ref(&result.outcome))?;

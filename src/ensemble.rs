@@ -79,7 +79,7 @@ impl<'a> Ensemble<'a> {
         execution: Execution,
     ) -> Result<Ensemble<'a>> {
         let edges = edge_list(&loaded);
-        let resolved = resolved_text(&loaded.scenario, edges.as_deref())?;
+        let resolved = resolved_text(&loaded)?;
         let shard = options.shard.map(|spec| spec.resolve_from_env()).transpose()?;
         Ok(Ensemble {
             options,

@@ -22,11 +22,34 @@ pub struct LoadedScenario {
 }
 
 impl LoadedScenario {
-    /// The edge-list file named by the scenario, resolved against the scenario's directory.
+    /// The edge-list file as the scenario names it, resolved against the scenario's directory:
+    /// the path a resolved scenario records.
     pub fn edge_list_path(&self) -> PathBuf {
         let dir = self.path.parent().unwrap_or(Path::new("."));
         dir.join(&self.scenario.network.edge_list)
     }
+
+    /// Where the edge list is read from: see [`edge_list_file`].
+    pub fn edge_list_file(&self) -> PathBuf {
+        edge_list_file(&self.path, &self.scenario.network.edge_list)
+    }
+}
+
+/// Where the edge list that the scenario file `scenario_file` names `named` is read from: the
+/// named file, resolved against the scenario's directory; or, when `named` is an absolute path
+/// that does not exist, a file of the same name beside the scenario file if there is one. A
+/// resolved scenario (an output's `scenario.toml`) names its edge list by absolute path, so an
+/// output moved to another machine with its edge list copied into it still verifies, merges and
+/// reports; the manifests' and run records' sha256 of the edge list say whether it is the same.
+pub fn edge_list_file(scenario_file: &Path, named: &str) -> PathBuf {
+    let dir = scenario_file.parent().unwrap_or(Path::new("."));
+    let path = dir.join(named);
+    if Path::new(named).is_absolute() && !path.exists() {
+        if let Some(beside) = path.file_name().map(|name| dir.join(name)).filter(|p| p.is_file()) {
+            return beside;
+        }
+    }
+    path
 }
 
 /// Reads, overrides and validates the scenario in `path`. `overrides` are `dotted.key=value`
@@ -46,7 +69,7 @@ pub fn load(path: &Path, overrides: &[String]) -> Result<LoadedScenario> {
         overrides: overrides.to_vec(),
     };
     if loaded.scenario.network.kind == crate::scenario::NetworkKind::EdgeList {
-        crate::limits::check_edge_list_file(&loaded.edge_list_path())?;
+        crate::limits::check_edge_list_file(&loaded.edge_list_file())?;
     }
     Ok(loaded)
 }

@@ -76,7 +76,7 @@ pub fn report(directory: &Path) -> Result<PathBuf> {
     let output = CompareOutput::read(directory)?;
     let strategy = output.scenario.strategy_index(&output.reference).unwrap_or(0);
     let seed = output.seeds.first().copied().unwrap_or(1);
-    let edges = edge_list(&output.scenario);
+    let edges = edge_list(directory, &output.scenario);
     let animation: Animation = record(
         &output.scenario,
         strategy,
@@ -89,10 +89,11 @@ pub fn report(directory: &Path) -> Result<PathBuf> {
     Ok(path)
 }
 
-/// The edge list of a resolved scenario (named by absolute path), if it reads one.
-fn edge_list(scenario: &Scenario) -> Option<PathBuf> {
+/// The edge list of the resolved scenario in `directory`, if it reads one (see
+/// [`crate::loader::edge_list_file`]).
+fn edge_list(directory: &Path, scenario: &Scenario) -> Option<PathBuf> {
     (scenario.network.kind == crate::scenario::NetworkKind::EdgeList)
-        .then(|| PathBuf::from(&scenario.network.edge_list))
+        .then(|| crate::loader::edge_list_file(&directory.join("scenario.toml"), &scenario.network.edge_list))
 }
 
 impl CompareOutput {

@@ -148,7 +148,7 @@ pub(crate) fn run_sweep(
 /// sweep, resolved base scenario and edge list.
 fn scenario_key(sweep: &Sweep) -> Result<String> {
     let edges = edge_list(&sweep.base);
-    let resolved = resolved_text(&sweep.base.scenario, edges.as_deref())?;
+    let resolved = resolved_text(&sweep.base)?;
     let edges = edges.as_deref().map(file_sha256).transpose()?.unwrap_or_default();
     Ok(run_key(&[
         &sha256_hex(sweep.resolved_text().as_bytes()),
@@ -241,7 +241,7 @@ fn finish(
     (execution, threads): (&Execution, usize),
 ) -> Result<PathBuf> {
     let base_edges = edge_list(&sweep.base);
-    let resolved = resolved_text(&sweep.base.scenario, base_edges.as_deref())?;
+    let resolved = resolved_text(&sweep.base)?;
     out.write_text("scenario.toml", &resolved)?;
     out.write_text("sweep.toml", &sweep.resolved_text())?;
     let mut manifest = manifest_base("sweep", &origin.scenario, &resolved, base_edges.as_deref())?;

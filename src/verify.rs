@@ -45,6 +45,16 @@ pub fn verify(dir: &Path, threads: Option<usize>) -> Result<VerifyReport> {
     let scenario = dir.join("scenario.toml");
     let loaded = load(&scenario, &[])?;
     if let (Some(edges), Some(recorded)) = (edge_list(&loaded), manifest.get("edge_list_sha256")) {
+        if !edges.is_file() {
+            return Err(Error::Damaged {
+                path: edges,
+                message: format!(
+                    "the edge list the run read is not there; copy it (sha256 {}) into {}, where verify also looks for it by name",
+                    recorded.as_str().unwrap_or("?"),
+                    dir.display()
+                ),
+            });
+        }
         if Some(file_sha256(&edges)?.as_str()) != recorded.as_str() {
             return Err(Error::Damaged {
                 path: edges,

@@ -117,6 +117,51 @@ fn verify_finds_a_run_identical_without_its_scenario_file_and_names_a_tampered_r
 }
 
 #[test]
+fn an_output_moved_with_its_edge_list_copied_in_still_verifies() {
+    let dir = tempfile::tempdir().unwrap();
+    let net = dir.path().join("net");
+    std::fs::create_dir(&net).unwrap();
+    std::fs::write(
+        net.join("scenario.toml"),
+        "schema_version = 1\nhorizon_days = 30\n[population]\nusers = 500\n[network]\nkind = \"edge_list\"\nedge_list = \"edges.csv\"\n",
+    )
+    .unwrap();
+    let edges: String = (0..500)
+        .map(|i| format!("{i},{}\n{i},{}\n", (i + 1) % 500, (i + 9) % 500))
+        .collect();
+    std::fs::write(net.join("edges.csv"), &edges).unwrap();
+    succeeds(
+        dir.path(),
+        &["run", "net/scenario.toml", "--out", "out", "--quiet"],
+        &[],
+    );
+    let named = dir.path().join("net").join("edges.csv");
+    let resolved = std::fs::read_to_string(dir.path().join("out").join("scenario.toml")).unwrap();
+    assert!(
+        resolved.contains(&format!("edge_list = {:?}", named.display().to_string())),
+        "{resolved}"
+    );
+
+    // On "another machine": the edge list is no longer where the run read it.
+    std::fs::remove_dir_all(&net).unwrap();
+    let (code, stdout, stderr) = trustsim(dir.path(), &["verify", "out"], &[]);
+    assert_eq!(code, Some(1), "{stdout}{stderr}");
+    assert_mentions(
+        &stderr,
+        &[&named.display().to_string(), "is not there; copy it (sha256 "],
+    );
+
+    // Copied into the output directory, it is found there by name and checked by its sha256.
+    std::fs::write(dir.path().join("out").join("edges.csv"), &edges).unwrap();
+    let stdout = succeeds(dir.path(), &["verify", "out"], &[]);
+    assert!(stdout.starts_with("identical: all 4 output files"), "{stdout}");
+    std::fs::write(dir.path().join("out").join("edges.csv"), format!("{edges}3,77\n")).unwrap();
+    let (code, stdout, stderr) = trustsim(dir.path(), &["verify", "out"], &[]);
+    assert_ne!(code, Some(0), "{stdout}{stderr}");
+    assert_mentions(&stderr, &["edges.csv", "sha256 differs"]);
+}
+
+#[test]
 fn three_shards_merged_are_the_comparison_in_one_process() {
     let dir = tempfile::tempdir().unwrap();
     let dir = dir.path();
