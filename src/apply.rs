@@ -32,10 +32,15 @@ impl World {
         }
     }
 
-    /// Applies the scenario's events for `day`, in file order, then the strategy's
-    /// interventions: each is lifted the day after its end, started on its start day and
-    /// strengthened along its ramp.
+    /// Applies the day's changes of policy: first the lifts of the strategy's interventions that
+    /// ended yesterday, so that whatever ends never undoes what starts the same day; then the
+    /// scenario's events for `day`, in file order; then the interventions, each started on its
+    /// start day or strengthened along its ramp, in strategy order.
     pub(crate) fn apply_events(&mut self, day: u32) {
+        let interventions = self.interventions.clone();
+        for intervention in interventions.iter().filter(|i| i.schedule.lifted_on(day)) {
+            self.lift(day, &intervention.action);
+        }
         let events: Vec<Action> = self
             .scenario
             .event
@@ -46,11 +51,8 @@ impl World {
         for action in events {
             self.start(day, &action, Schedule::from_day(day));
         }
-        for intervention in self.interventions.clone() {
+        for intervention in &interventions {
             let schedule = intervention.schedule;
-            if schedule.lifted_on(day) {
-                self.lift(day, &intervention.action);
-            }
             if day == schedule.start_day {
                 self.start(day, &intervention.action, schedule);
             } else if schedule.ramping_on(day) {
@@ -396,6 +398,24 @@ mod tests {
         step_to(&mut w, 21);
         assert_eq!(w.regulators[0].params.inspections_per_day, own);
         assert_eq!(w.regulators[0].params.targeting, w.scenario.regulator[0].targeting);
+    }
+
+    #[test]
+    fn what_ends_never_undoes_what_starts_the_same_day() {
+        // The fund listed first starts on day 10; the one listed after it ends on day 9, so it is
+        // lifted on day 10; custody ends on day 9 too while an event sets it up again on day 10.
+        let mut w = world(
+            "[[strategy.intervention]]\nkind = \"compensation_fund\"\nstart_day = 10\ncoverage = 0.8\n\
+             [[strategy.intervention]]\nkind = \"compensation_fund\"\nstart_day = 2\nend_day = 9\ncoverage = 0.5\n\
+             [[strategy.intervention]]\nkind = \"fund_custody\"\nstart_day = 2\nend_day = 9\n\
+             [[event]]\nday = 10\nkind = \"fund_custody\"",
+        );
+        step_to(&mut w, 9);
+        assert_eq!(w.policy.fund.as_ref().unwrap().coverage, 0.5);
+        assert!(w.policy.custody);
+        step_to(&mut w, 10);
+        assert_eq!(w.policy.fund.as_ref().unwrap().coverage, 0.8);
+        assert!(w.policy.custody, "the event of day 10 stands");
     }
 
     #[test]
