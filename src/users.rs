@@ -344,7 +344,8 @@ impl Users {
 
     /// Gives a share `investor_share` of users day-0 holdings in platforms drawn by `weights`
     /// (cumulative, one per platform). Each investor holds 1 to K distinct platforms, splitting
-    /// `invest_fraction` of cash equally; trust in each starts at the user's sector trust.
+    /// `invest_fraction` of cash equally (none if that leaves less than a cent for each); trust in
+    /// each starts at the user's sector trust.
     /// Returns the deposits placed in each platform.
     pub fn place_initial_holdings(
         &mut self,
@@ -362,6 +363,10 @@ impl Users {
             let wanted = 1 + rng.random_range(0..self.slots.min(platforms));
             let budget = (self.cash_cents[user] as f64 * f64::from(self.invest_fraction[user])) as i64;
             let each = budget / wanted as i64;
+            // Less than a cent for each platform: nothing to place.
+            if each == 0 {
+                continue;
+            }
             let base = user * self.slots;
             let mut held = 0;
             let mut attempts = 0;
@@ -424,5 +429,24 @@ mod tests {
         assert_eq!((reseeded.since(), reseeded.complained()), (40, true));
         assert_eq!(Request::new(40), Request::NONE.made_on(40));
         assert_eq!(std::mem::size_of::<Holding>(), 24);
+    }
+
+    #[test]
+    fn day_zero_holdings_are_never_empty_of_money() {
+        let params = PopulationParams {
+            users: 200,
+            ..PopulationParams::default()
+        };
+        let rng = crate::rng::stream(1, crate::rng::Stream::Population);
+        let mut users = Users::draw(&params, &rng);
+        for (i, cash) in users.cash_cents.iter_mut().enumerate() {
+            *cash = (i % 4) as i64;
+        }
+        let deposits = users.place_initial_holdings(1.0, &[1.0, 2.0, 3.0], &mut rng.clone());
+        assert!(users.holdings.iter().all(|h| !h.is_held() || h.amount_cents > 0));
+        assert_eq!(
+            deposits.iter().sum::<i64>(),
+            200 * 3 / 2 - users.cash_cents.iter().sum::<i64>()
+        );
     }
 }
