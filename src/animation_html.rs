@@ -17,7 +17,7 @@ const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwx
 pub fn fragment(animation: &Animation) -> String {
     let focus = match animation.focus_platform {
         Some(platform) => format!(
-            "Squares are users who had money in platform {platform}, the first to fail; the large dot in the \
+            "Squares are users who had money in platform {platform}, the first to fail; the large square in the \
              middle is the best-connected of them, and the rings around it are their friends, friends of friends \
              and so on."
         ),

@@ -6,7 +6,10 @@ use std::path::Path;
 
 use crate::binary::{assert_mentions, rejects, Test, HEADER};
 use crate::common::root;
-use trustsim::limits::{MAX_EDGE_LIST_FILE_BYTES, MAX_EVENTS, MAX_SCENARIO_FILE_BYTES};
+use trustsim::limits::{
+    MAX_EDGE_LIST_FILE_BYTES, MAX_EVENTS, MAX_HOLDING_SLOTS, MAX_INTERVENTIONS, MAX_REGULATORS,
+    MAX_SCENARIO_FILE_BYTES, MAX_STRATEGIES,
+};
 use trustsim::loader::parse;
 
 /// Reads a fuzzer input as the fuzz target does: the scenario text, then `--set` overrides,
@@ -70,6 +73,46 @@ fn too_many_events_are_refused() {
     let events = "[[event]]\nday = 1\nkind = \"rumour\"\n".repeat(MAX_EVENTS + 1);
     let error = rejects(&format!("{HEADER}{events}"), &[]);
     assert_mentions(&error, &["bad.toml:5:", "`event`", &format!("at most {MAX_EVENTS}")]);
+}
+
+#[test]
+fn too_many_strategies_interventions_regulators_or_slots_are_refused() {
+    let strategies: String = (0..=MAX_STRATEGIES)
+        .map(|i| format!("[[strategy]]\nname = \"s{i}\"\n"))
+        .collect();
+    let error = rejects(&format!("{HEADER}{strategies}"), &[]);
+    assert_mentions(&error, &["`strategy`", &format!("at most {MAX_STRATEGIES}")]);
+
+    let interventions =
+        "[[strategy.intervention]]\nkind = \"fund_custody\"\nstart_day = 1\n".repeat(MAX_INTERVENTIONS + 1);
+    let error = rejects(&format!("{HEADER}[[strategy]]\nname = \"s\"\n{interventions}"), &[]);
+    assert_mentions(
+        &error,
+        &["`strategy[0].intervention`", &format!("at most {MAX_INTERVENTIONS}")],
+    );
+
+    let share = 1.0 / (MAX_REGULATORS + 1) as f64;
+    let regulators: String = (0..=MAX_REGULATORS)
+        .map(|i| format!("[[regulator]]\nname = \"r{i}\"\njurisdiction_share = {share}\n"))
+        .collect();
+    let error = rejects(&format!("{HEADER}{regulators}"), &[]);
+    assert_mentions(&error, &["`regulator`", &format!("at most {MAX_REGULATORS}")]);
+
+    let error = rejects(
+        HEADER,
+        &[
+            "--set",
+            "population.users=20000000",
+            "--set",
+            "population.holdings_per_user=11",
+            "--set",
+            "platforms.count=20",
+        ],
+    );
+    assert_mentions(
+        &error,
+        &["population.holdings_per_user", &format!("at most {MAX_HOLDING_SLOTS}")],
+    );
 }
 
 #[test]
