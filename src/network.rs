@@ -213,7 +213,7 @@ impl Network {
     /// Runs in `O(n + m)` by geometric skipping (Batagelj & Brandes 2005, algorithm G(n,p)):
     /// candidate pairs `(v, w)` with `w < v` are walked in row order, and the gap to the next
     /// present edge is `floor(ln(1 - r) / ln(1 - p))` for `r` uniform in `[0, 1)`. That is the
-    /// inverse CDF of the geometric distribution, computed with `f64::ln` only; the rounding of
+    /// inverse CDF of the geometric distribution, computed with `libm::log` only; the rounding of
     /// `1 - p` perturbs `p` by a relative `~1e-16 / p`, negligible for any realistic network.
     ///
     /// # Panics

@@ -596,14 +596,20 @@ fn reproduce(output: &CompareOutput, animation: &Animation) -> String {
         .map(|o| format!(" --set {}", escape(&shell_word(o))))
         .collect();
     let seeds = output.seeds.len();
+    // `--series` wrote `series.csv`, which the manifest lists: the commands must write it too.
+    let series = if manifest["series"].as_bool() == Some(true) {
+        " --series"
+    } else {
+        ""
+    };
     let mut html = format!(
         "<h2>How to reproduce this report</h2>\n<p class=\"caption\">Every number above comes from the files \
          beside this page, and the same scenario and seeds give the same files, byte for byte, on any machine \
          and any number of threads. From the original scenario file:</p>\n<pre>trustsim compare {}{set} --seeds \
-         {seeds} --report</pre>\n<p class=\"caption\">or, in the directory of this page, from the resolved scenario \
+         {seeds}{series} --report</pre>\n<p class=\"caption\">or, in the directory of this page, from the resolved scenario \
          saved with the results (every default filled in, overrides applied), into a new directory \
          <code>reproduced</code>; the second command replays the animation:</p>\n<pre>trustsim compare \
-         scenario.toml --seeds {seeds} --out reproduced --report\n\
+         scenario.toml --seeds {seeds}{series} --out reproduced --report\n\
          trustsim animate scenario.toml --strategy {} --seed {}</pre>\n<table>\n",
         escape(&shell_word(&text("scenario_file"))),
         escape(&shell_word(&animation.strategy)),

@@ -37,7 +37,7 @@ pub fn summarize(values: &[f64]) -> Summary {
     let sd = if n < 2 {
         f64::NAN
     } else {
-        let squares: f64 = values.iter().map(|value| (value - mean).powi(2)).sum();
+        let squares: f64 = values.iter().map(|value| (value - mean) * (value - mean)).sum();
         (squares / (n - 1) as f64).sqrt()
     };
     let t_critical = degrees_of_freedom(n).map_or(f64::NAN, |df| students_t_quantile((1.0 + CONFIDENCE) / 2.0, df));

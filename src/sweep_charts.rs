@@ -536,7 +536,7 @@ fn short(value: f64) -> String {
         return value.to_string();
     }
     if (1e-3..1e5).contains(&value.abs()) {
-        let decimals = (3 - value.abs().log10().floor() as i32).max(0) as usize;
+        let decimals = (3 - libm::log10(value.abs()).floor() as i32).max(0) as usize;
         let text = format!("{value:.decimals$}");
         if text.contains('.') {
             text.trim_end_matches('0').trim_end_matches('.').to_string()

@@ -46,6 +46,7 @@ fn compare_with_report_writes_a_self_contained_page_with_the_comparison_numbers(
             "--out",
             "out",
             "--quiet",
+            "--series",
             "--report",
         ])
         .args(SMALL)
@@ -86,6 +87,11 @@ fn compare_with_report_writes_a_self_contained_page_with_the_comparison_numbers(
     assert!(html.contains("id=\"trustsim-animation-data\""));
     assert!(html.contains("Early warning"));
     assert!(html.contains("matches its sha256"));
+    // The commands that reproduce it write `series.csv` too.
+    assert!(
+        html.contains("--seeds 2 --series --out reproduced --report"),
+        "reproduce command"
+    );
 
     // The report command rewrites the same bytes from the same directory.
     let again = Test::new()
