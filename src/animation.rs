@@ -53,7 +53,8 @@ pub struct Animation {
     pub positions: Vec<(f64, f64)>,
     /// Friendships between sampled users, as pairs of indices into `users` (smaller first).
     pub edges: Vec<(usize, usize)>,
-    /// Whether each sampled user held the focus platform on day 0.
+    /// Whether each sampled user held the focus platform: on day 0, or for a platform that
+    /// entered later, on the day it failed.
     pub held_focus: Vec<bool>,
     /// Per day (0 to the horizon), per sampled user: state (as its `u8` value) × `TRUST_LEVELS`
     /// + trust level.
@@ -77,25 +78,14 @@ pub fn record(
     sample: usize,
 ) -> Result<Animation> {
     let built = World::build_for(scenario, strategy, edge_list, seed)?;
-    let focus_platform = first_failure(built.clone())?;
-    let holds = |user: u32, platform: u32| {
-        built
-            .users
-            .holdings_of(user as usize)
-            .iter()
-            .any(|h| h.platform == platform)
-    };
-    // Holdings name platforms by their index.
-    let focus_index = focus_platform.map(|p| p as u32);
-    let centre = centre(&built, focus_index, holds);
+    let focus = first_failure(built.clone(), &built)?;
+    let holds = |user: u32| focus.as_ref().is_some_and(|f| f.holders[user as usize]);
+    let centre = centre(&built, focus.is_some(), holds);
     let (users, depth, parent) = ball(&built.network, centre, sample.max(1));
     let positions = layout(&depth, &parent);
     let edges = edges_within(&built.network, &users);
-    let held_focus = users
-        .iter()
-        .map(|&u| focus_index.is_some_and(|p| holds(u, p)))
-        .collect();
-    let focus_id = focus_platform.map(|p| built.platforms[p].id);
+    let held_focus = users.iter().map(|&u| holds(u)).collect();
+    let focus_id = focus.as_ref().map(|f| f.id);
 
     let mut world = built;
     let mut frames = vec![frame(&world, &users)];
@@ -137,25 +127,48 @@ pub fn record(
 
 /// Steps `world` until a platform fails; returns the index of the first failed one (lowest index
 /// on the day), or None if none fails by the horizon.
-fn first_failure(mut world: World) -> Result<Option<usize>> {
+/// The first platform to fail and who held it.
+struct Focus {
+    /// Its id.
+    id: u32,
+    /// Per user, whether the user held it: on day 0, or for a platform that entered later (and
+    /// so had no holders on day 0), on the day it failed (its claims are settled the next day).
+    holders: Vec<bool>,
+}
+
+/// Runs `world` (a copy of `built`, on day 0) until a platform fails.
+fn first_failure(mut world: World, built: &World) -> Result<Option<Focus>> {
     for _ in 0..world.scenario.horizon_days {
         world.step()?;
         if let Some(index) = world.platforms.iter().position(|p| p.state.is_failure()) {
-            return Ok(Some(index));
+            // Holdings name platforms by their index.
+            let holders_in = |w: &World| {
+                (0..w.users.len())
+                    .map(|u| w.users.holdings_of(u).iter().any(|h| h.platform == index as u32))
+                    .collect()
+            };
+            let holders = if index < built.platforms.len() {
+                holders_in(built)
+            } else {
+                holders_in(&world)
+            };
+            let id = world.platforms[index].id;
+            return Ok(Some(Focus { id, holders }));
         }
     }
     Ok(None)
 }
 
-/// The centre of the sample: the best-connected user holding the platform of index `platform`
-/// on day 0 (the lowest id among equals); with no such user, the best-connected user of all.
-fn centre(world: &World, platform: Option<u32>, holds: impl Fn(u32, u32) -> bool) -> u32 {
+/// The centre of the sample: the best-connected user for whom `holds` is true when a platform
+/// failed (`focus`; the lowest id among equals); with none, the best-connected user of all.
+fn centre(world: &World, focus: bool, holds: impl Fn(u32) -> bool) -> u32 {
     let users = 0..world.network.nodes();
     let best = |candidates: &mut dyn Iterator<Item = u32>| {
         candidates.max_by_key(|&u| (world.network.degree(u), std::cmp::Reverse(u)))
     };
-    platform
-        .and_then(|p| best(&mut users.clone().filter(|&u| holds(u, p))))
+    focus
+        .then(|| best(&mut users.clone().filter(|&u| holds(u))))
+        .flatten()
         .or_else(|| best(&mut users.clone()))
         .unwrap_or(0)
 }

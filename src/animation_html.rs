@@ -15,7 +15,13 @@ const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwx
 
 /// The animation as an HTML fragment (one per page: its elements have fixed ids).
 pub fn fragment(animation: &Animation) -> String {
+    // The centre is a holder of the first platform to fail whenever it had any.
+    let centre_held = animation.held_focus.first() == Some(&true);
     let focus = match animation.focus_platform {
+        Some(platform) if !centre_held => format!(
+            "Platform {platform}, the first to fail, had no investors; the sample is centred on the best-connected \
+             user."
+        ),
         Some(platform) => format!(
             "Squares are users who had money in platform {platform}, the first to fail; the large square in the \
              middle is the best-connected of them, and the rings around it are their friends, friends of friends \

@@ -190,3 +190,28 @@ fn the_animated_run_is_the_run_and_its_sample_is_a_connected_ball() {
     assert_eq!(animation.focus_platform, animation.failures.first().map(|f| f.platform));
     assert!(animation.held_focus[0]);
 }
+
+#[test]
+fn an_entrant_failing_first_is_the_focus_and_its_holders_the_squares() {
+    // With hundreds of entrants a day, the first platform to fail entered after day 0 (it had no
+    // holders on day 0; its holders are those of the day it failed).
+    let scenario = shipped(
+        "baseline",
+        &["population.users=500", "horizon_days=30", "platforms.entry_rate=100000"],
+    );
+    let animation = record(&scenario, 0, None, 1, 100).unwrap();
+    let first = animation.failures.first().expect("a failure");
+    assert!(
+        first.platform >= scenario.platforms.count,
+        "platform {}",
+        first.platform
+    );
+    assert_eq!(animation.focus_platform, Some(first.platform));
+    // That one ran away before anyone invested in it: no squares, and the caption says so.
+    assert!(animation.held_focus.iter().all(|&held| !held));
+    let page = trustsim::animation_html::fragment(&animation);
+    assert!(page.contains(&format!(
+        "Platform {}, the first to fail, had no investors",
+        first.platform
+    )));
+}
