@@ -52,6 +52,16 @@ pub fn write_page(path: &Path, html: &str) -> Result<()> {
         Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
         _ => Path::new(".").to_path_buf(),
     };
+    // A page written before is replaced; any other existing file is left alone.
+    if std::fs::symlink_metadata(path).is_ok() && !is_html_page(path) {
+        return Err(Error::io(
+            path,
+            std::io::Error::new(
+                std::io::ErrorKind::AlreadyExists,
+                "exists and is not an HTML page, so it is not replaced; choose another --out",
+            ),
+        ));
+    }
     std::fs::create_dir_all(&parent).map_err(|e| Error::io(&parent, e))?;
     let staging = parent.join(format!(".{name}.partial-{}", std::process::id()));
     let written = std::fs::File::create(&staging)
@@ -61,6 +71,13 @@ pub fn write_page(path: &Path, html: &str) -> Result<()> {
         let _ = std::fs::remove_file(&staging);
         Error::io(path, e)
     })
+}
+
+/// Whether `path` is a file that begins like the pages written here.
+fn is_html_page(path: &Path) -> bool {
+    use std::io::Read;
+    let mut start = [0u8; 15];
+    std::fs::File::open(path).is_ok_and(|mut file| file.read_exact(&mut start).is_ok() && &start == b"<!DOCTYPE html>")
 }
 
 #[cfg(test)]

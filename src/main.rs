@@ -74,8 +74,8 @@ enum Command {
     Verify {
         /// An output directory of `run`, `compare`, `warn`, `sweep` or `merge`.
         dir: PathBuf,
-        /// Worker threads [default: one per core]; results are identical for any number.
-        #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
+        /// Worker threads, 1 to 1024 [default: one per core]; results are identical for any number.
+        #[arg(long, value_parser = clap::value_parser!(u16).range(1..=1024))]
         threads: Option<u16>,
     },
     /// Merge the outputs of the shards of one `compare`, `warn` or `sweep` (each run with
@@ -133,8 +133,8 @@ enum Command {
     Sweep {
         /// Sweep file (TOML).
         sweep: PathBuf,
-        /// Worker threads [default: one per core]; results are identical for any number.
-        #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
+        /// Worker threads, 1 to 1024 [default: one per core]; results are identical for any number.
+        #[arg(long, value_parser = clap::value_parser!(u16).range(1..=1024))]
         threads: Option<u16>,
         /// Output directory [default: output/<sweep file name>-sweep].
         #[arg(long)]
@@ -167,8 +167,8 @@ enum Command {
         /// Days to simulate [default: the scenario's horizon].
         #[arg(long)]
         days: Option<u32>,
-        /// Worker threads within the run [default: one per core].
-        #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
+        /// Worker threads within the run, 1 to 1024 [default: one per core].
+        #[arg(long, value_parser = clap::value_parser!(u16).range(1..=1024))]
         threads: Option<u16>,
         /// Seed of every random draw.
         #[arg(long, default_value_t = 1)]
@@ -184,8 +184,8 @@ struct EnsembleArgs {
     /// Number of seeds (1 to N) run for every strategy.
     #[arg(long, default_value_t = 32, value_parser = clap::value_parser!(u64).range(1..=100_000))]
     seeds: u64,
-    /// Worker threads [default: one per core]; results are identical for any number.
-    #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
+    /// Worker threads, 1 to 1024 [default: one per core]; results are identical for any number.
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..=1024))]
     threads: Option<u16>,
     /// Override a parameter, e.g. `--set population.users=50000` (repeatable).
     #[arg(long = "set", value_name = "KEY=VALUE")]

@@ -49,6 +49,19 @@ const NAMED: usize = 10;
 
 /// Merges shard outputs into one.
 pub fn merge(options: &MergeOptions) -> Result<MergeReport> {
+    let same = |a: &Path, b: &Path| match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    };
+    if let Some(shard) = options.shards.iter().find(|dir| same(dir, &options.out)) {
+        return Err(Error::Usage {
+            option: "--out".to_string(),
+            message: format!(
+                "`{}` is one of the shards being merged; choose another directory",
+                shard.display()
+            ),
+        });
+    }
     let shards = options
         .shards
         .iter()

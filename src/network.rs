@@ -5,7 +5,7 @@
 use std::collections::HashSet;
 use std::fs::File;
 use std::hash::{BuildHasherDefault, Hasher};
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 
 use rand::Rng;
@@ -287,19 +287,43 @@ impl Network {
         let file = File::open(path).map_err(|e| Error::io(path, e))?;
         // Read line by line rather than through a CSV parser, which skips blank lines silently
         // and then reports the wrong line number for the row after them.
-        let mut reader = BufReader::new(file);
+        // The file's length was checked when the scenario was loaded, but a device or a file that
+        // grows can be longer than its length says: reading stops at the limit all the same, and
+        // a line stops at `MAX_LINE_BYTES` (two ids need a few dozen).
+        const MAX_LINE_BYTES: u64 = 4096;
+        let mut reader = BufReader::new(file.take(crate::limits::MAX_EDGE_LIST_FILE_BYTES + 1));
         let mut buffer = Vec::new();
         let mut line = 0usize;
         let mut header_allowed = true;
         let mut rows = 0u64;
+        let mut total = 0u64;
         let mut edges: Vec<(u32, u32)> = Vec::new();
         loop {
             buffer.clear();
-            let read = reader.read_until(b'\n', &mut buffer).map_err(|e| Error::io(path, e))?;
+            let read = (&mut reader)
+                .take(MAX_LINE_BYTES)
+                .read_until(b'\n', &mut buffer)
+                .map_err(|e| Error::io(path, e))?;
             if read == 0 {
                 break;
             }
             line += 1;
+            total += read as u64;
+            if total > crate::limits::MAX_EDGE_LIST_FILE_BYTES {
+                return Err(row_error(
+                    line,
+                    format!(
+                        "an edge-list file may be at most {} bytes",
+                        crate::limits::MAX_EDGE_LIST_FILE_BYTES
+                    ),
+                ));
+            }
+            if read as u64 == MAX_LINE_BYTES && buffer.last() != Some(&b'\n') {
+                return Err(row_error(
+                    line,
+                    format!("a line is longer than {MAX_LINE_BYTES} bytes; expected `source,target`"),
+                ));
+            }
             let mut text = buffer.trim_ascii();
             // Spreadsheet exports often start with a byte-order mark, which would otherwise
             // spoil the header.
@@ -713,6 +737,10 @@ mod tests {
             ("0,\n", 1, "a node id is empty"),
             ("0,99999999999999999999999\n", 1, "is out of range"),
         ];
+        let long = format!("0,1\n{}\n", "7".repeat(5000));
+        let cases = cases
+            .into_iter()
+            .chain([(long.as_str(), 2, "a line is longer than 4096 bytes")]);
         for (contents, line, reason) in cases {
             let file = edge_file(contents);
             let error = Network::load_edge_list(file.path(), 10_000).unwrap_err();

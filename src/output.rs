@@ -42,12 +42,23 @@ impl OutputDir {
     /// in this process, or the leftover of a killed process), `.<name>.partial-<pid>.<n>` is used.
     pub fn create(destination: &Path) -> Result<OutputDir> {
         let name = destination_name(destination)?;
-        if fs::symlink_metadata(destination).is_ok_and(|m| !m.is_dir()) {
-            let message = "exists and is not a directory; choose another --out";
-            return Err(Error::io(
+        let refuse = |message: &str| {
+            Err(Error::io(
                 destination,
-                io::Error::new(io::ErrorKind::AlreadyExists, message),
-            ));
+                io::Error::new(io::ErrorKind::AlreadyExists, message.to_string()),
+            ))
+        };
+        if fs::symlink_metadata(destination).is_ok_and(|m| !m.is_dir()) {
+            return refuse("exists and is not a directory; choose another --out");
+        }
+        // An earlier output is replaced; any other directory with something in it is left alone.
+        let foreign = fs::read_dir(destination).is_ok_and(|mut entries| entries.next().is_some())
+            && !destination.join("manifest.json").is_file();
+        if foreign {
+            return refuse(
+                "exists, is not empty and is not a trustsim output (it has no manifest.json), so it is not \
+                 replaced; choose another --out",
+            );
         }
         let parent = parent_of(destination);
         fs::create_dir_all(&parent).map_err(|e| Error::io(&parent, e))?;

@@ -200,9 +200,9 @@ pub fn parameters_markdown() -> String {
         &mut out,
         "name",
         "\"\"",
-        "any",
+        "a file name: not `.` or `..`, no `/` or `\\`",
         "-",
-        "Short name, used to name output directories.",
+        "Short name, used to name output directories (empty or \"default\": the file's stem).",
     );
     row(
         &mut out,

@@ -473,6 +473,16 @@ impl Scenario {
                 ),
             ));
         }
+        // The name makes default output paths (`output/<name>-…`), so it must stay one file name.
+        if self.name == "." || self.name == ".." || self.name.contains(['/', '\\', '\0']) {
+            return Err(Problem::new(
+                "name",
+                format!(
+                    "must be a file name (not `.` or `..`, without `/` or `\\`), got `{}`",
+                    self.name
+                ),
+            ));
+        }
         self.horizon_days
             .check(&HORIZON_DAYS)
             .map_err(|m| Problem::new("horizon_days", m))?;

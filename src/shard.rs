@@ -32,7 +32,7 @@ impl Shard {
     }
 
     /// A shard after checking 1 ≤ index ≤ count.
-    fn new(index: u64, count: u64) -> std::result::Result<Shard, String> {
+    pub fn new(index: u64, count: u64) -> std::result::Result<Shard, String> {
         if count == 0 || index == 0 || index > count {
             return Err(format!("must be `i/n` with 1 ≤ i ≤ n, got `{index}/{count}`"));
         }

@@ -112,12 +112,18 @@ fn build_difference(manifest: &Map<String, Value>) -> Option<String> {
 fn rerun_into(manifest: &Map<String, Value>, scenario: &Path, out: &Path, threads: Option<usize>) -> Result<()> {
     let text = |key: &str| manifest.get(key).and_then(Value::as_str).map(String::from);
     let number = |value: Option<&Value>| value.and_then(Value::as_u64);
-    let shard = manifest.get("shard").map(|shard| {
-        ShardSpec::Fixed(Shard {
-            index: number(shard.get("index")).unwrap_or(1),
-            count: number(shard.get("count")).unwrap_or(1),
+    let shard = manifest
+        .get("shard")
+        .map(|shard| {
+            let (index, count) = (number(shard.get("index")), number(shard.get("count")));
+            Shard::new(index.unwrap_or(0), count.unwrap_or(0))
+                .map(ShardSpec::Fixed)
+                .map_err(|message| Error::Damaged {
+                    path: scenario.with_file_name("manifest.json"),
+                    message: format!("`shard` {message}"),
+                })
         })
-    });
+        .transpose()?;
     let ensemble = || EnsembleOptions {
         scenario: scenario.to_path_buf(),
         seeds: manifest.get("seeds").and_then(Value::as_array).map_or(0, Vec::len) as u64,

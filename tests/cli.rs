@@ -293,6 +293,63 @@ fn resolved_edge_list_scenario_reproduces_the_run() {
 }
 
 #[test]
+fn out_onto_a_directory_that_is_not_an_output_keeps_it_and_an_earlier_output_is_replaced() {
+    let output = Test::new()
+        .file("thesis/chapter1.txt", "precious")
+        .arg("run")
+        .arg(shipped_path())
+        .args(["--out", "thesis", "--quiet"])
+        .args(SMALL)
+        .run();
+    assert!(
+        output.code != Some(0) && !output.stderr.contains("panicked"),
+        "{output}"
+    );
+    assert_mentions(&output.stderr, &["thesis", "not a trustsim output"]);
+    assert_eq!(output.text("thesis/chapter1.txt"), "precious");
+
+    let first = Test::new()
+        .arg("run")
+        .arg(shipped_path())
+        .args(["--out", "out", "--quiet"])
+        .args(SMALL)
+        .run()
+        .success();
+    Test::new()
+        .arg("run")
+        .arg(shipped_path())
+        .args(["--out"])
+        .arg(first.path("out"))
+        .args(["--quiet", "--seed", "2"])
+        .args(SMALL)
+        .run()
+        .success();
+    assert!(first.text("out/manifest.json").contains("\"seed\": 2"));
+}
+
+#[test]
+fn a_scenario_name_cannot_lead_outputs_out_of_the_output_directory() {
+    for name in ["../../escaped", "/tmp/abs", ".."] {
+        let error = rejects(HEADER, &["--set", &format!("name={name}")]);
+        assert_mentions(&error, &["`name`", "must be a file name"]);
+    }
+}
+
+#[test]
+fn animate_onto_a_file_that_is_not_a_page_keeps_the_file() {
+    let output = Test::new()
+        .file("s.toml", HEADER)
+        .args(["animate", "s.toml", "--out", "s.toml", "--quiet"])
+        .run();
+    assert!(
+        output.code != Some(0) && !output.stderr.contains("panicked"),
+        "{output}"
+    );
+    assert_mentions(&output.stderr, &["s.toml", "not an HTML page"]);
+    assert_eq!(output.text("s.toml"), HEADER);
+}
+
+#[test]
 fn out_onto_an_existing_file_keeps_the_file() {
     let output = Test::new()
         .file("notes.txt", "precious")

@@ -197,6 +197,19 @@ fn three_shards_merged_are_the_comparison_in_one_process() {
     assert!(stdout.starts_with("identical"), "{stdout}");
     let stdout = succeeds(dir, &["verify", "shard2"], &[]);
     assert!(stdout.starts_with("identical"), "{stdout}");
+    copy_dir(&dir.join("shard2"), &dir.join("damaged"));
+    let manifest = dir.join("damaged").join("manifest.json");
+    let mut recorded: serde_json::Value = serde_json::from_slice(&std::fs::read(&manifest).unwrap()).unwrap();
+    recorded["shard"] = serde_json::json!({"index": 0, "count": 0});
+    std::fs::write(&manifest, serde_json::to_vec_pretty(&recorded).unwrap()).unwrap();
+    let (code, _, stderr) = trustsim(dir, &["verify", "damaged"], &[]);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert_mentions(&stderr, &["manifest.json", "`shard` must be `i/n`"]);
+
+    let (code, _, stderr) = trustsim(dir, &["merge", "shard1", "shard2", "shard3", "--out", "shard3/"], &[]);
+    assert_eq!(code, Some(1));
+    assert_mentions(&stderr, &["--out", "is one of the shards being merged"]);
+    assert!(dir.join("shard3").join("runs").is_dir(), "the shard is kept");
 
     let (code, _, stderr) = trustsim(dir, &["merge", "shard1", "shard3", "--out", "partial"], &[]);
     assert_eq!(code, Some(1));
