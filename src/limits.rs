@@ -37,6 +37,13 @@ pub const MAX_HOLDING_SLOTS: u64 = 200_000_000;
 /// each edge is two.
 pub const MAX_NETWORK_ENTRIES: u64 = 2_000_000_000;
 
+/// Most runs per strategy of a sweep (its design's points × seeds), so that a short sweep file
+/// cannot ask for more points than memory holds.
+pub const MAX_SWEEP_RUNS: u64 = 10_000_000;
+
+/// Most bootstrap resamples of a sweep's sensitivity indices.
+pub const MAX_RESAMPLES: usize = 100_000;
+
 /// Most memory one run may need, by [`estimated_memory_bytes`].
 pub const MAX_MEMORY_BYTES: u64 = 16 << 30;
 
@@ -65,6 +72,16 @@ pub const LIMITS: &[(&str, u64, &str)] = &[
         "neighbour entries of a generated network: `population.users` × `network.mean_degree`",
         MAX_NETWORK_ENTRIES,
         "entries",
+    ),
+    (
+        "runs per strategy of a sweep: the design's points × `seeds`",
+        MAX_SWEEP_RUNS,
+        "runs",
+    ),
+    (
+        "bootstrap `resamples` of a sweep's design",
+        MAX_RESAMPLES as u64,
+        "resamples",
     ),
     (
         "estimated memory of one run (users, holdings, network, platforms and their daily \

@@ -431,7 +431,33 @@ fn check(file: &SweepFile) -> std::result::Result<(), (String, String)> {
         check_parameter(parameter, grid)
             .or_else(|(key, message)| problem(&format!("parameter[{i}].{key}"), message))?;
     }
+    let runs = point_count(file).saturating_mul(u128::from(file.seeds));
+    if runs > u128::from(crate::limits::MAX_SWEEP_RUNS) {
+        let key = if grid { "parameter" } else { "design" };
+        return problem(
+            key,
+            format!(
+                "the design's points × seeds make {runs} runs per strategy; at most {} are allowed",
+                crate::limits::MAX_SWEEP_RUNS
+            ),
+        );
+    }
     Ok(())
+}
+
+/// The number of points the (checked) design of `file` makes, without making them.
+fn point_count(file: &SweepFile) -> u128 {
+    let dimensions = file.parameter.len() as u128;
+    match file.design {
+        Design::Grid {} => file
+            .parameter
+            .iter()
+            .map(|p| p.values.as_ref().map_or_else(|| p.levels.unwrap_or(0), Vec::len) as u128)
+            .fold(1u128, u128::saturating_mul),
+        Design::LatinHypercube { samples, .. } => samples as u128,
+        Design::Morris { trajectories, .. } => (trajectories as u128).saturating_mul(dimensions + 1),
+        Design::Saltelli { base_samples, .. } => (base_samples as u128).saturating_mul(dimensions + 2),
+    }
 }
 
 fn check_design(design: &Design) -> std::result::Result<(), (String, String)> {
@@ -444,6 +470,12 @@ fn check_design(design: &Design) -> std::result::Result<(), (String, String)> {
     };
     let bootstrap = |resamples: usize, confidence: f64| {
         at_least("resamples", resamples, 2)?;
+        if resamples > crate::limits::MAX_RESAMPLES {
+            return Err((
+                "resamples".to_string(),
+                format!("must be at most {}, got {resamples}", crate::limits::MAX_RESAMPLES),
+            ));
+        }
         if confidence > 0.0 && confidence < 1.0 {
             Ok(())
         } else {
@@ -785,6 +817,19 @@ mod tests {
             "min = 0.0\nmax = 1.0"
         )
         .starts_with("design.confidence: must be between 0 and 1"));
+        // Sizes: a short file cannot ask for more points than memory holds.
+        assert!(
+            checked(grid, "min = 0.0\nmax = 1.0\nlevels = 4294967295").starts_with("parameter: the design's points")
+        );
+        assert!(
+            checked("kind = \"saltelli\"\nbase_samples = 4294967295", "min = 0.0\nmax = 1.0")
+                .contains("at most 10000000 are allowed")
+        );
+        assert!(checked(
+            "kind = \"morris\"\ntrajectories = 4\nresamples = 4294967295",
+            "min = 0.0\nmax = 1.0"
+        )
+        .starts_with("design.resamples: must be at most 100000"));
     }
 
     #[test]

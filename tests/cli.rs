@@ -328,6 +328,20 @@ fn out_onto_a_directory_that_is_not_an_output_keeps_it_and_an_earlier_output_is_
 }
 
 #[test]
+fn threads_are_capped() {
+    let output = Test::new()
+        .arg("compare")
+        .arg(shipped_path())
+        .args(["--threads", "2000", "--quiet"])
+        .run();
+    assert!(
+        output.code != Some(0) && !output.stderr.contains("panicked"),
+        "{output}"
+    );
+    assert_mentions(&output.stderr, &["--threads", "2000", "1..=1024"]);
+}
+
+#[test]
 fn a_scenario_name_cannot_lead_outputs_out_of_the_output_directory() {
     for name in ["../../escaped", "/tmp/abs", ".."] {
         let error = rejects(HEADER, &["--set", &format!("name={name}")]);
