@@ -125,8 +125,6 @@ pub fn record(
     })
 }
 
-/// Steps `world` until a platform fails; returns the index of the first failed one (lowest index
-/// on the day), or None if none fails by the horizon.
 /// The first platform to fail and who held it.
 struct Focus {
     /// Its id.
@@ -136,7 +134,8 @@ struct Focus {
     holders: Vec<bool>,
 }
 
-/// Runs `world` (a copy of `built`, on day 0) until a platform fails.
+/// Steps `world` (a copy of `built`, on day 0) until a platform fails: the first failed one
+/// (lowest index on the day), or None if none fails by the horizon.
 fn first_failure(mut world: World, built: &World) -> Result<Option<Focus>> {
     for _ in 0..world.scenario.horizon_days {
         world.step()?;
