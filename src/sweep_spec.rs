@@ -162,6 +162,12 @@ pub struct Parameter {
 }
 
 impl Parameter {
+    /// How many values a grid takes of this parameter: its list of values, or its `levels` (0
+    /// when a range has none, which checking refuses).
+    pub fn grid_size(&self) -> usize {
+        self.values.as_ref().map_or_else(|| self.levels.unwrap_or(0), Vec::len)
+    }
+
     /// The point `u` of the unit interval mapped linearly onto the range (`u = 1` gives `max`
     /// exactly).
     ///
@@ -452,7 +458,7 @@ fn point_count(file: &SweepFile) -> u128 {
         Design::Grid {} => file
             .parameter
             .iter()
-            .map(|p| p.values.as_ref().map_or_else(|| p.levels.unwrap_or(0), Vec::len) as u128)
+            .map(|p| p.grid_size() as u128)
             .fold(1u128, u128::saturating_mul),
         Design::LatinHypercube { samples, .. } => samples as u128,
         Design::Morris { trajectories, .. } => (trajectories as u128).saturating_mul(dimensions + 1),
@@ -643,11 +649,7 @@ fn points(file: &SweepFile, base: &Scenario) -> Vec<Point> {
     };
     match file.design {
         Design::Grid {} => {
-            let levels: Vec<usize> = file
-                .parameter
-                .iter()
-                .map(|p| p.values.as_ref().map_or_else(|| p.levels.expect("checked"), Vec::len))
-                .collect();
+            let levels: Vec<usize> = file.parameter.iter().map(Parameter::grid_size).collect();
             full_grid(&levels)
                 .into_iter()
                 .map(|indices| Point {
