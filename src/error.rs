@@ -108,6 +108,15 @@ pub enum Error {
         /// What disagrees or is missing.
         message: String,
     },
+    /// Money in a run grew beyond what trustsim accounts for exactly (the scenario's returns
+    /// compound without bound): a limit of the inputs, not a bug.
+    #[error("day {day}: {message}")]
+    MoneyOutOfRange {
+        /// The simulated day on which the limit was passed.
+        day: u32,
+        /// Which amount passed the limit, and which parameters drive it.
+        message: String,
+    },
     /// The simulation broke one of its own invariants: a bug, never bad input.
     #[error("internal invariant broken on day {day}: {message}")]
     Invariant {

@@ -1,6 +1,8 @@
 //! Money accounting. Every cent enters the simulated economy through a named inflow and leaves
 //! through a named outflow; in between it is held by a user, a platform, a fund or a regulator.
-//! The identity `held = inflows − outflows` is checked exactly after every step.
+//! The identity `held = inflows − outflows` is checked exactly after every step. The running
+//! totals saturate rather than wrap, so a total beyond `i64` is caught by the check's range limit
+//! ([`crate::limits::MAX_CENTS`]) instead of passing silently.
 
 use serde::Serialize;
 
@@ -71,19 +73,20 @@ impl Ledger {
     /// Records `cents` entering from outside.
     pub fn inflow(&mut self, kind: Inflow, cents: i64) {
         debug_assert!(cents >= 0);
-        *match kind {
+        let total = match kind {
             Inflow::UserEndowment => &mut self.user_endowment,
             Inflow::OwnerCapital => &mut self.owner_capital,
             Inflow::BorrowerInterest => &mut self.borrower_interest,
             Inflow::FundCapital => &mut self.fund_capital,
             Inflow::BackstopCapital => &mut self.backstop_capital,
-        } += cents;
+        };
+        *total = total.saturating_add(cents);
     }
 
     /// Records `cents` leaving to outside.
     pub fn outflow(&mut self, kind: Outflow, cents: i64) {
         debug_assert!(cents >= 0);
-        *match kind {
+        let total = match kind {
             Outflow::LoanDefaults => &mut self.loan_defaults,
             Outflow::FireSaleDiscount => &mut self.fire_sale_discount,
             Outflow::OperatingCosts => &mut self.operating_costs,
@@ -91,23 +94,49 @@ impl Ledger {
             Outflow::Absconded => &mut self.absconded,
             Outflow::LiquidationLoss => &mut self.liquidation_loss,
             Outflow::ClosingResidue => &mut self.closing_residue,
-        } += cents;
+        };
+        *total = total.saturating_add(cents);
     }
 
-    /// Money that should be held inside the economy: all inflows less all outflows.
-    pub fn expected_holdings(&self) -> i64 {
-        let inflows = self.user_endowment
-            + self.owner_capital
-            + self.borrower_interest
-            + self.fund_capital
-            + self.backstop_capital;
-        let outflows = self.loan_defaults
-            + self.fire_sale_discount
-            + self.operating_costs
-            + self.compliance_costs
-            + self.absconded
-            + self.liquidation_loss
-            + self.closing_residue;
-        inflows - outflows
+    /// Every running total by name, the five inflows first.
+    pub fn totals(&self) -> [(&'static str, i64); 12] {
+        [
+            ("user endowment", self.user_endowment),
+            ("owner capital", self.owner_capital),
+            ("borrower interest", self.borrower_interest),
+            ("fund capital", self.fund_capital),
+            ("backstop capital", self.backstop_capital),
+            ("loan defaults", self.loan_defaults),
+            ("fire-sale discount", self.fire_sale_discount),
+            ("operating costs", self.operating_costs),
+            ("compliance costs", self.compliance_costs),
+            ("absconded", self.absconded),
+            ("liquidation loss", self.liquidation_loss),
+            ("closing residue", self.closing_residue),
+        ]
+    }
+
+    /// Money that should be held inside the economy: all inflows less all outflows (exact: the
+    /// sum cannot overflow).
+    pub fn expected_holdings(&self) -> i128 {
+        let totals = self.totals();
+        let sum = |flows: &[(&str, i64)]| flows.iter().map(|&(_, cents)| i128::from(cents)).sum::<i128>();
+        sum(&totals[..5]) - sum(&totals[5..])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn totals_saturate_and_the_expected_holdings_are_exact_beyond_i64() {
+        let mut ledger = Ledger::default();
+        ledger.inflow(Inflow::UserEndowment, i64::MAX);
+        ledger.inflow(Inflow::UserEndowment, 1);
+        ledger.inflow(Inflow::OwnerCapital, i64::MAX);
+        ledger.outflow(Outflow::LoanDefaults, 3);
+        assert_eq!(ledger.user_endowment, i64::MAX);
+        assert_eq!(ledger.expected_holdings(), 2 * i128::from(i64::MAX) - 3);
     }
 }

@@ -44,6 +44,11 @@ pub const MAX_SWEEP_RUNS: u64 = 10_000_000;
 /// Most bootstrap resamples of a sweep's sensitivity indices.
 pub const MAX_RESAMPLES: usize = 100_000;
 
+/// Most cents any amount of money in a run may reach: a balance, the money held in total, the
+/// claims on platforms, or a running total of a flow (2^60 cents, about 1.2 × 10^16 yuan, far
+/// beyond any real economy; checked after every step, see `World::check_money`).
+pub const MAX_CENTS: i64 = 1 << 60;
+
 /// Most memory one run may need, by [`estimated_memory_bytes`].
 pub const MAX_MEMORY_BYTES: u64 = 16 << 30;
 
@@ -88,6 +93,12 @@ pub const LIMITS: &[(&str, u64, &str)] = &[
          early-warning scores over the horizon, entrants included)",
         MAX_MEMORY_BYTES,
         "bytes",
+    ),
+    (
+        "money in a run, checked after every step: any balance, the money held, the claims on \
+         platforms, a running total of a flow",
+        MAX_CENTS as u64,
+        "cents",
     ),
 ];
 

@@ -10,6 +10,7 @@ use std::path::Path;
 use crate::dist::Dist;
 use crate::error::{Error, Result};
 use crate::ledger::{Inflow, Ledger};
+use crate::limits::MAX_CENTS;
 use crate::network::Network;
 use crate::news::News;
 use crate::platform::{Platform, PlatformState, WINDOW_DAYS};
@@ -153,7 +154,8 @@ impl World {
         let population_rng = stream(seed, Stream::Population);
         let mut users = Users::draw(population, &population_rng);
         let mut ledger = Ledger::default();
-        ledger.inflow(Inflow::UserEndowment, users.cash_cents.iter().sum());
+        let endowment: i128 = users.cash_cents.iter().map(|&cents| i128::from(cents)).sum();
+        ledger.inflow(Inflow::UserEndowment, saturate(endowment));
         let mut platform_rng = stream(seed, Stream::Platforms);
         let mut platforms = Vec::new();
         if scenario.finance.enabled {
@@ -283,12 +285,12 @@ impl World {
 
     /// Money held inside the economy: users' cash and platforms', funds' and regulators' money.
     pub fn money_held(&self) -> i64 {
-        self.money_held_with(self.users_cash().0)
+        saturate(self.money_held_with(self.users_cash().0))
     }
 
     /// The users' cash in total, and the first user with negative cash if any: one scan, in
     /// parallel over fixed chunks (integer sums, so the total is exact on any thread count).
-    fn users_cash(&self) -> (i64, Option<usize>) {
+    fn users_cash(&self) -> (i128, Option<usize>) {
         const CHUNK: usize = 1 << 16;
         self.users
             .cash_cents
@@ -296,29 +298,74 @@ impl World {
             .enumerate()
             .map(|(c, cash)| {
                 let negative = cash.iter().position(|&cents| cents < 0).map(|i| c * CHUNK + i);
-                (cash.iter().sum::<i64>(), negative)
+                (cash.iter().map(|&cents| i128::from(cents)).sum::<i128>(), negative)
             })
             .reduce(|| (0, None), |a, b| (a.0 + b.0, a.1.or(b.1)))
     }
 
-    /// Money held inside the economy, given the users' cash.
-    fn money_held_with(&self, users: i64) -> i64 {
-        let platforms: i64 = self
+    /// Money held inside the economy, given the users' cash (exact: the sum cannot overflow).
+    fn money_held_with(&self, users: i128) -> i128 {
+        let platforms: i128 = self
             .platforms
             .iter()
-            .map(|p| p.reserves_cents + p.loans_cents + p.stash_cents)
+            .map(|p| i128::from(p.reserves_cents) + i128::from(p.loans_cents) + i128::from(p.stash_cents))
             .sum();
         let fund = self.policy.fund.as_ref().map_or(0, |f| f.balance_cents);
         let backstop = self.policy.backstop.as_ref().map_or(0, |b| b.cash_cents);
-        let regulators: i64 = self.regulators.iter().map(|r| r.treasury_cents).sum();
-        users + platforms + fund + backstop + regulators
+        let regulators: i128 = self.regulators.iter().map(|r| i128::from(r.treasury_cents)).sum();
+        users + platforms + i128::from(fund) + i128::from(backstop) + regulators
     }
 
-    /// Checks the accounting identity: money held equals inflows less outflows, to the cent,
-    /// and no account is negative.
+    /// Checks that every amount of money stays within [`MAX_CENTS`]: the money held, the claims
+    /// and debts of platforms, and every running total. One day multiplies none of them by more
+    /// than about 1 + 1/365, so none of the `i64` sums of the next day can overflow.
+    fn check_range(&self, held: i128) -> Result<()> {
+        let claims: i128 = self.platforms.iter().map(|p| i128::from(p.claims_cents)).sum();
+        let owed: i128 = self.platforms.iter().map(|p| i128::from(p.backstop_owed_cents)).sum();
+        let t = &self.totals;
+        let cumulative = [
+            ("deposits", t.deposits_cents),
+            ("withdrawals", t.withdrawals_cents),
+            ("losses incurred", t.losses_incurred_cents),
+            ("losses recovered", t.losses_recovered_cents),
+            ("losses compensated", t.losses_compensated_cents),
+        ];
+        let figures = [
+            ("the money held in the economy".to_string(), held),
+            ("the claims of users on platforms".to_string(), claims),
+            ("the platforms' debt to the liquidity backstop".to_string(), owed),
+        ]
+        .into_iter()
+        .chain(
+            self.ledger
+                .totals()
+                .into_iter()
+                .chain(cumulative)
+                .map(|(name, cents)| (format!("the running total of {name}"), i128::from(cents))),
+        );
+        for (what, cents) in figures {
+            if cents > i128::from(MAX_CENTS) {
+                return Err(Error::MoneyOutOfRange {
+                    day: self.day,
+                    message: format!(
+                        "{what} reached {cents} cents, above the {MAX_CENTS} cents (2^60, about \
+                         1.2 × 10^16 yuan) that trustsim accounts for exactly. Returns compounding \
+                         over a long horizon grow without bound: lower `platforms.promised_return`, \
+                         `platforms.loan_yield` or `horizon_days`, or start with less money \
+                         (`population.users`, `population.cash_yuan`)"
+                    ),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// Checks that money stays within range ([`MAX_CENTS`]) and the accounting identity: money
+    /// held equals inflows less outflows, to the cent, and no account is negative.
     pub fn check_money(&self) -> Result<()> {
         let (cash, negative) = self.users_cash();
         let held = self.money_held_with(cash);
+        self.check_range(held)?;
         let expected = self.ledger.expected_holdings();
         let fail = |message: String| Err(Error::Invariant { day: self.day, message });
         if held != expected {
@@ -474,4 +521,10 @@ fn draw_regulator(scenario: &Scenario, u: f64) -> usize {
         }
     }
     scenario.regulator.len() - 1
+}
+
+/// `cents` as an `i64`, saturated at its limits (beyond [`MAX_CENTS`], which the money check
+/// then reports).
+fn saturate(cents: i128) -> i64 {
+    i64::try_from(cents).unwrap_or(if cents < 0 { i64::MIN } else { i64::MAX })
 }

@@ -141,3 +141,19 @@ fn an_oversized_edge_list_is_refused_before_it_is_read() {
         &["edges.csv", &format!("at most {MAX_EDGE_LIST_FILE_BYTES} bytes")],
     );
 }
+
+#[test]
+fn money_compounding_beyond_exact_accounting_is_an_input_error_not_a_bug() {
+    // Loans yielding 100% a year for 33 years multiply the money e^33-fold: past 2^60 cents.
+    let output = Test::new()
+        .file("s.toml", HEADER.replace("horizon_days = 60", "horizon_days = 12000"))
+        .args(["run", "s.toml", "--out", "out", "--set", "population.users=200"])
+        .args(["--set", "platforms.loan_yield={sound=1}"])
+        .run();
+    let error = output.error("out");
+    assert_mentions(
+        &error,
+        &["1152921504606846976 cents", "platforms.loan_yield", "horizon_days"],
+    );
+    assert!(!error.contains("invariant"), "{error}");
+}
