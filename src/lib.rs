@@ -17,6 +17,7 @@ pub mod html;
 pub mod ledger;
 pub mod limits;
 pub mod loader;
+mod manifest;
 pub mod merge;
 pub mod metrics;
 pub mod neighbourhood;

@@ -11,7 +11,8 @@ use crate::commands::Origin;
 use crate::compare::{write_comparison, CompareReport};
 use crate::ensemble::{EnsembleOptions, RUNS_DIR};
 use crate::error::{Error, Result};
-use crate::output::{sha256_hex, MANIFEST};
+use crate::manifest::{read_manifest, seed_count};
+use crate::output::sha256_hex;
 use crate::provenance::Execution;
 use crate::provenance::EXECUTION;
 use crate::run_record::{run_id, RunRecord};
@@ -118,7 +119,7 @@ fn merge_ensemble(
     out: &Path,
 ) -> Result<MergeReport> {
     let text = |key: &str| first.get(key).and_then(Value::as_str).unwrap_or_default().to_string();
-    let seeds = first.get("seeds").and_then(Value::as_array).map_or(0, Vec::len) as u64;
+    let seeds = seed_count(first, first_dir)?;
     let ensemble_options = EnsembleOptions {
         scenario: first_dir.join("scenario.toml"),
         seeds,
@@ -181,23 +182,6 @@ fn merge_sweep(
         (&execution, rayon::current_num_threads()),
     )
     .map(MergeReport::Sweep)
-}
-
-/// A directory's manifest as a JSON object.
-pub(crate) fn read_manifest(dir: &Path) -> Result<Map<String, Value>> {
-    let path = dir.join(MANIFEST);
-    let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
-    match serde_json::from_slice(&bytes) {
-        Ok(Value::Object(manifest)) => Ok(manifest),
-        Ok(_) => Err(Error::Damaged {
-            path,
-            message: "is not a JSON object".to_string(),
-        }),
-        Err(e) => Err(Error::Damaged {
-            path,
-            message: format!("is not valid JSON: {e}"),
-        }),
-    }
 }
 
 /// Every shard's run files by run id, after checking each against its manifest's hash.

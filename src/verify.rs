@@ -10,8 +10,8 @@ use crate::compare::{compare, CompareOptions};
 use crate::ensemble::EnsembleOptions;
 use crate::error::{Error, Result};
 use crate::loader::load;
-use crate::merge::read_manifest;
-use crate::output::sha256_hex;
+use crate::manifest::{file_names, read_manifest, seed, seed_count};
+use crate::output::{sha256_hex, MANIFEST};
 use crate::provenance::{self, Execution};
 use crate::shard::{Shard, ShardSpec};
 use crate::sweep::{run_sweep, SweepOptions, SweepOrigin};
@@ -44,18 +44,23 @@ pub fn verify(dir: &Path, threads: Option<usize>) -> Result<VerifyReport> {
     let manifest = read_manifest(dir)?;
     let scenario = dir.join("scenario.toml");
     let loaded = load(&scenario, &[])?;
-    if let (Some(edges), Some(recorded)) = (edge_list(&loaded), manifest.get("edge_list_sha256")) {
+    if let Some(edges) = edge_list(&loaded) {
+        let Some(recorded) = manifest.get("edge_list_sha256").and_then(Value::as_str) else {
+            return Err(Error::Damaged {
+                path: dir.join(MANIFEST),
+                message: "the scenario reads an edge list but `edge_list_sha256` is missing".to_string(),
+            });
+        };
         if !edges.is_file() {
             return Err(Error::Damaged {
                 path: edges,
                 message: format!(
-                    "the edge list the run read is not there; copy it (sha256 {}) into {}, where verify also looks for it by name",
-                    recorded.as_str().unwrap_or("?"),
+                    "the edge list the run read is not there; copy it (sha256 {recorded}) into {}, where verify also looks for it by name",
                     dir.display()
                 ),
             });
         }
-        if Some(file_sha256(&edges)?.as_str()) != recorded.as_str() {
+        if file_sha256(&edges)? != recorded {
             return Err(Error::Damaged {
                 path: edges,
                 message: "the edge list has changed since the run (its sha256 differs from the manifest's)".to_string(),
@@ -64,10 +69,10 @@ pub fn verify(dir: &Path, threads: Option<usize>) -> Result<VerifyReport> {
     }
     let scratch = scratch_dir()?;
     let rerun = scratch.join("out");
-    let result = rerun_into(&manifest, &scenario, &rerun, threads).and_then(|()| {
-        let old = files(&manifest);
-        let new = files(&read_manifest(&rerun)?);
-        let mut names: Vec<&String> = old.keys().chain(new.keys()).collect();
+    let result = file_names(&manifest, dir).and_then(|old| {
+        rerun_into(&manifest, dir, &rerun, threads)?;
+        let new = file_names(&read_manifest(&rerun)?, &rerun)?;
+        let mut names: Vec<String> = old.into_iter().chain(new).collect();
         names.sort();
         names.dedup();
         let differences = names
@@ -108,53 +113,57 @@ fn build_difference(manifest: &Map<String, Value>) -> Option<String> {
     })
 }
 
-/// Runs the manifest's command again, writing to `out`.
-fn rerun_into(manifest: &Map<String, Value>, scenario: &Path, out: &Path, threads: Option<usize>) -> Result<()> {
+/// Runs the command of the manifest of `dir` again, from the resolved scenario stored there,
+/// writing to `out`.
+fn rerun_into(manifest: &Map<String, Value>, dir: &Path, out: &Path, threads: Option<usize>) -> Result<()> {
+    let scenario = dir.join("scenario.toml");
     let text = |key: &str| manifest.get(key).and_then(Value::as_str).map(String::from);
-    let number = |value: Option<&Value>| value.and_then(Value::as_u64);
     let shard = manifest
         .get("shard")
         .map(|shard| {
-            let (index, count) = (number(shard.get("index")), number(shard.get("count")));
-            Shard::new(index.unwrap_or(0), count.unwrap_or(0))
-                .map(ShardSpec::Fixed)
-                .map_err(|message| Error::Damaged {
-                    path: scenario.with_file_name("manifest.json"),
-                    message: format!("`shard` {message}"),
-                })
+            let number = |key: &str| shard.get(key).and_then(Value::as_u64);
+            let (Some(index), Some(count)) = (number("index"), number("count")) else {
+                return Err("needs a whole-number `index` and `count`".to_string());
+            };
+            Shard::new(index, count).map(ShardSpec::Fixed)
         })
-        .transpose()?;
-    let ensemble = || EnsembleOptions {
-        scenario: scenario.to_path_buf(),
-        seeds: manifest.get("seeds").and_then(Value::as_array).map_or(0, Vec::len) as u64,
-        threads,
-        overrides: Vec::new(),
-        out: Some(out.to_path_buf()),
-        quiet: true,
-        shard,
-        resume: false,
+        .transpose()
+        .map_err(|message| Error::Damaged {
+            path: dir.join(MANIFEST),
+            message: format!("`shard` {message}"),
+        })?;
+    let ensemble = || -> Result<EnsembleOptions> {
+        Ok(EnsembleOptions {
+            scenario: scenario.clone(),
+            seeds: seed_count(manifest, dir)?,
+            threads,
+            overrides: Vec::new(),
+            out: Some(out.to_path_buf()),
+            quiet: true,
+            shard,
+            resume: false,
+        })
     };
     match text("command").as_deref() {
         Some("run") => commands::run(&RunOptions {
-            scenario: scenario.to_path_buf(),
-            seed: number(manifest.get("seed")).unwrap_or(1),
+            scenario: scenario.clone(),
+            seed: seed(manifest, dir)?,
             overrides: Vec::new(),
             out: Some(out.to_path_buf()),
             strategy: text("strategy"),
         })
         .map(drop),
         Some("compare") => compare(&CompareOptions {
-            ensemble: ensemble(),
+            ensemble: ensemble()?,
             series: manifest.get("series").and_then(Value::as_bool).unwrap_or(false),
         })
         .map(drop),
         Some("warn") => warn(&WarnOptions {
-            ensemble: ensemble(),
+            ensemble: ensemble()?,
             strategy: text("strategy"),
         })
         .map(drop),
         Some("sweep") => {
-            let dir = scenario.parent().unwrap_or(Path::new("."));
             let options = SweepOptions {
                 sweep: dir.join("sweep.toml"),
                 threads,
@@ -167,22 +176,13 @@ fn rerun_into(manifest: &Map<String, Value>, scenario: &Path, out: &Path, thread
             run_sweep(&sweep, &SweepOrigin::recorded(manifest), &options, Execution::start()).map(drop)
         }
         other => Err(Error::Damaged {
-            path: scenario.with_file_name(crate::output::MANIFEST),
+            path: dir.join(MANIFEST),
             message: format!(
                 "`command` is {}, not `run`, `compare`, `warn` or `sweep`",
                 other.map_or("missing".to_string(), |c| format!("`{c}`"))
             ),
         }),
     }
-}
-
-/// The manifest's `files`: name → sha256.
-fn files(manifest: &Map<String, Value>) -> Map<String, Value> {
-    manifest
-        .get("files")
-        .and_then(Value::as_object)
-        .cloned()
-        .unwrap_or_default()
 }
 
 /// How `old` and `new` differ, if they do.

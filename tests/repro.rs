@@ -114,6 +114,24 @@ fn verify_finds_a_run_identical_without_its_scenario_file_and_names_a_tampered_r
             "different: 1 of 4 output files",
         ],
     );
+
+    // A manifest edited to say something trustsim never writes is refused, never defaulted.
+    let edits: [(&str, serde_json::Value, &str); 3] = [
+        ("seed", serde_json::json!("three"), "`seed` is missing"),
+        ("files", serde_json::json!({"/etc/hostname": "0"}), "`/etc/hostname`"),
+        ("command", serde_json::json!("rm"), "`command` is `rm`"),
+    ];
+    for (key, value, complaint) in edits {
+        copy_dir(&dir.path().join("out"), &dir.path().join("edited"));
+        let manifest = dir.path().join("edited").join("manifest.json");
+        let mut recorded: serde_json::Value = serde_json::from_slice(&std::fs::read(&manifest).unwrap()).unwrap();
+        recorded[key] = value;
+        std::fs::write(&manifest, serde_json::to_vec_pretty(&recorded).unwrap()).unwrap();
+        let (code, _, stderr) = trustsim(dir.path(), &["verify", "edited"], &[]);
+        assert_eq!(code, Some(1), "{key}: {stderr}");
+        assert_mentions(&stderr, &["error: ", "edited/manifest.json", complaint]);
+        std::fs::remove_dir_all(dir.path().join("edited")).unwrap();
+    }
 }
 
 #[test]
