@@ -129,7 +129,7 @@ pub fn check_edge_list_file(path: &Path) -> Result<()> {
 fn too_large(path: &Path, what: &str, max_bytes: u64) -> Error {
     Error::TooLarge {
         location: Location::new(path.display().to_string(), None),
-        message: format!("{what} may be at most {max_bytes} bytes ({})", gib(max_bytes)),
+        message: format!("{what} may be at most {max_bytes} bytes ({})", size(max_bytes)),
     }
 }
 
@@ -183,14 +183,15 @@ pub fn check(scenario: &Scenario) -> Result<(), Problem> {
         return Err(Problem::new(
             memory.largest_key(),
             format!(
-                "one run would need about {} of memory (users {}, holdings {}, network {}, platforms {}), \
-                 more than the {} allowed; make the run smaller",
-                gib(memory.total() as u64),
-                gib(memory.users as u64),
-                gib(memory.holdings as u64),
-                gib(memory.network as u64),
-                gib(memory.platforms as u64),
-                gib(MAX_MEMORY_BYTES)
+                "one run would need about {} of memory (users {}, holdings {}, network {}, day-0 platforms {}, \
+                 entrants {}), more than the {} allowed; make the run smaller",
+                size(memory.total() as u64),
+                size(memory.users as u64),
+                size(memory.holdings as u64),
+                size(memory.network as u64),
+                size(memory.platforms as u64),
+                size(memory.entrants as u64),
+                size(MAX_MEMORY_BYTES)
             ),
         ));
     }
@@ -212,6 +213,7 @@ struct Memory {
     holdings: f64,
     network: f64,
     platforms: f64,
+    entrants: f64,
 }
 
 impl Memory {
@@ -227,24 +229,27 @@ impl Memory {
         // The CSR graph (a u32 per entry and per user) and the edges it is built from.
         let per_entry = 3 * size_of::<u32>();
         let days = f64::from(scenario.horizon_days);
-        let platforms = if scenario.finance.enabled {
-            f64::from(scenario.platforms.count) + scenario.platforms.entry_rate * days / 365.0
+        let (platforms, entrants) = if scenario.finance.enabled {
+            (
+                f64::from(scenario.platforms.count),
+                scenario.platforms.entry_rate * days / 365.0,
+            )
         } else {
-            0.0
+            (0.0, 0.0)
         };
-        let per_platform_day = SCORES * size_of::<f64>();
+        let per_platform = size_of::<Platform>() as f64 + days * (SCORES * size_of::<f64>()) as f64;
         let per_day = size_of::<StepMetrics>() + SECTOR_SCORES * size_of::<f64>();
         Memory {
             users: users * per_user as f64,
             holdings: users * f64::from(scenario.population.holdings_per_user) * per_slot as f64,
             network: network_entries(scenario) * per_entry as f64 + users * size_of::<u32>() as f64,
-            platforms: platforms * (size_of::<Platform>() as f64 + days * per_platform_day as f64)
-                + days * per_day as f64,
+            platforms: platforms * per_platform + days * per_day as f64,
+            entrants: entrants * per_platform,
         }
     }
 
     fn total(&self) -> f64 {
-        self.users + self.holdings + self.network + self.platforms
+        self.users + self.holdings + self.network + self.platforms + self.entrants
     }
 
     /// The key that sets the largest part of the memory.
@@ -254,6 +259,7 @@ impl Memory {
             (self.holdings, "population.holdings_per_user"),
             (self.network, "network.mean_degree"),
             (self.platforms, "platforms.count"),
+            (self.entrants, "platforms.entry_rate"),
         ];
         parts
             .iter()
@@ -262,9 +268,13 @@ impl Memory {
     }
 }
 
-/// Bytes as GiB with two decimals.
-fn gib(bytes: u64) -> String {
-    format!("{:.2} GiB", bytes as f64 / f64::from(1u32 << 30))
+/// Bytes in the largest binary unit (KiB to GiB) that leaves at least 1, with two decimals.
+fn size(bytes: u64) -> String {
+    let units = [(1u64 << 30, "GiB"), (1 << 20, "MiB"), (1 << 10, "KiB")];
+    match units.into_iter().find(|&(unit, _)| bytes >= unit) {
+        Some((unit, name)) => format!("{:.2} {name}", bytes as f64 / unit as f64),
+        None => format!("{bytes} bytes"),
+    }
 }
 
 /// The estimated memory of one run of `scenario`, in bytes, as checked against
@@ -304,6 +314,18 @@ mod tests {
             error.contains("`network.mean_degree`") && error.contains("2000000000"),
             "{error}"
         );
+        let error = scenario(&["platforms.entry_rate=100000", "horizon_days=36500"])
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("`platforms.entry_rate`"), "{error}");
+    }
+
+    #[test]
+    fn sizes_are_written_in_a_unit_that_shows_them() {
+        assert_eq!(size(MAX_SCENARIO_FILE_BYTES), "4.00 MiB");
+        assert_eq!(size(MAX_EDGE_LIST_FILE_BYTES), "4.00 GiB");
+        assert_eq!(size(1536), "1.50 KiB");
+        assert_eq!(size(10), "10 bytes");
     }
 
     #[test]

@@ -278,6 +278,10 @@ impl Sweep {
                 .to_string(),
         };
         let base = load(&scenario_path, &file.set).map_err(|e| match e {
+            Error::Io { path, source } if path == scenario_path => invalid(
+                "scenario",
+                format!("cannot read the scenario `{}`: {source}", scenario_path.display()),
+            ),
             Error::Invalid { ref location, .. } if location.file != "--set" => e,
             e => relocate(e, at("set"), "set", None),
         })?;
@@ -286,6 +290,12 @@ impl Sweep {
             reference(&file, &base.scenario, &strategies).map_err(|message| invalid("reference", message))?;
         let outcomes = outcome_names();
         for (i, outcome) in file.outcomes.iter().enumerate() {
+            if file.outcomes[..i].contains(outcome) {
+                return Err(invalid(
+                    &format!("outcomes[{i}]"),
+                    format!("`{outcome}` is listed twice"),
+                ));
+            }
             if !outcomes.contains(outcome) {
                 return Err(invalid(
                     &format!("outcomes[{i}]"),
@@ -432,6 +442,17 @@ fn check(file: &SweepFile) -> std::result::Result<(), (String, String)> {
             return problem(
                 &format!("parameter[{i}].key"),
                 format!("`{}` is varied by an earlier parameter", parameter.key),
+            );
+        }
+        let last = parameter.key.rsplit('.').next().unwrap_or_default();
+        if ["name", "description", "reference_strategy"].contains(&last) {
+            return problem(
+                &format!("parameter[{i}].key"),
+                format!(
+                    "`{}` labels the scenario without changing any run, so every point would repeat \
+                     the same runs; the sweep's own `strategies` and `reference` choose strategies",
+                    parameter.key
+                ),
             );
         }
         check_parameter(parameter, grid)
