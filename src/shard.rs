@@ -56,9 +56,10 @@ impl FromStr for ShardSpec {
 }
 
 impl ShardSpec {
-    /// The shard, reading `auto` from this process's environment.
+    /// The shard, reading `auto` from this process's environment (a value that is not UTF-8 is
+    /// read lossily, so it is reported as not a number rather than as unset).
     pub fn resolve_from_env(&self) -> Result<Shard> {
-        self.resolve(|name| std::env::var(name).ok())
+        self.resolve(|name| std::env::var_os(name).map(|value| value.to_string_lossy().into_owned()))
     }
 
     /// The shard, reading `auto` from the environment through `var`.
@@ -95,7 +96,11 @@ fn from_environment(var: impl Fn(&str) -> Option<String>) -> std::result::Result
         );
         let step = number("SLURM_ARRAY_TASK_STEP")?.unwrap_or(1).max(1);
         // Only a contiguous range (with a step) numbers its tasks without gaps.
-        if max < min || (max - min) % step != 0 || (max - min) / step + 1 != count || id < min || (id - min) % step != 0
+        if max < min
+            || (max - min) % step != 0
+            || ((max - min) / step).checked_add(1) != Some(count)
+            || id < min
+            || (id - min) % step != 0
         {
             return Err(format!(
                 "the job array must be one range such as `--array=1-{count}`; got tasks {min} to {max} in steps of {step} \
@@ -108,7 +113,10 @@ fn from_environment(var: impl Fn(&str) -> Option<String>) -> std::result::Result
         let count = number("JOB_COMPLETIONS")?.ok_or(
             "`JOB_COMPLETION_INDEX` is set but `JOB_COMPLETIONS` is not: set it in the Job's pod template to `spec.completions`",
         )?;
-        return Shard::new(index + 1, count);
+        let index = index
+            .checked_add(1)
+            .ok_or_else(|| format!("`JOB_COMPLETION_INDEX` must be below `JOB_COMPLETIONS` ({count}), got {index}"))?;
+        return Shard::new(index, count);
     }
     Err("neither `SLURM_ARRAY_TASK_ID` (a SLURM job array) nor `JOB_COMPLETION_INDEX` (a Kubernetes indexed job) is set; \
          give the shard as `--shard i/n`"
@@ -175,6 +183,16 @@ mod tests {
         assert_eq!(shard, Ok(Shard { index: 1, count: 5 }));
         let error = auto(&[("JOB_COMPLETION_INDEX", "0")]).unwrap_err();
         assert!(error.contains("JOB_COMPLETIONS"), "{error}");
+        let last = u64::MAX.to_string();
+        let error = auto(&[("JOB_COMPLETION_INDEX", &last), ("JOB_COMPLETIONS", "5")]).unwrap_err();
+        assert!(error.contains("must be below"), "{error}");
+        let whole_range = auto(&[
+            ("SLURM_ARRAY_TASK_ID", "0"),
+            ("SLURM_ARRAY_TASK_MIN", "0"),
+            ("SLURM_ARRAY_TASK_MAX", &last),
+            ("SLURM_ARRAY_TASK_COUNT", "0"),
+        ]);
+        assert!(whole_range.unwrap_err().contains("one range"));
     }
 
     #[test]

@@ -279,6 +279,17 @@ fn warn_shards_from_a_slurm_array_starting_at_one_merge_into_warn() {
         &stderr,
         &["--shard auto", "SLURM_ARRAY_TASK_ID", "JOB_COMPLETION_INDEX"],
     );
+
+    // A variable that is set but not UTF-8 is not mistaken for an unset one.
+    use std::os::unix::ffi::OsStrExt;
+    let output = Command::new(env!("CARGO_BIN_EXE_trustsim"))
+        .args(strs(&args))
+        .env("JOB_COMPLETION_INDEX", std::ffi::OsStr::from_bytes(b"\xff"))
+        .current_dir(dir)
+        .output()
+        .expect("trustsim starts");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_mentions(&stderr, &["`JOB_COMPLETION_INDEX` must be a whole number"]);
 }
 
 #[test]
