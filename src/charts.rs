@@ -6,6 +6,7 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
+use crate::axis::axis;
 use plotters::coord::Shift;
 use plotters::data::float::pretty_print_float;
 use plotters::drawing::{DrawingArea, DrawingAreaErrorKind, IntoDrawingArea};
@@ -318,7 +319,7 @@ fn draw_panel<DB: DrawingBackend>(
         .margin(20)
         .x_label_area_size(70)
         .y_label_area_size(110)
-        .build_cartesian_2d(days.clone(), values.clone())?;
+        .build_cartesian_2d(days.clone(), axis(values.clone()))?;
     chart
         .configure_mesh()
         .x_desc(x_label)

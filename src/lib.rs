@@ -3,6 +3,7 @@ pub mod animate;
 pub mod animation;
 pub mod animation_html;
 mod apply;
+mod axis;
 pub mod bench;
 pub mod charts;
 pub mod commands;

@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use plotters::coord::types::RangedCoordf64;
+use crate::axis::{axis, Axis};
 use plotters::coord::Shift;
 use plotters::data::float::pretty_print_float;
 use plotters::drawing::{DrawingArea, DrawingAreaErrorKind};
@@ -290,7 +290,7 @@ impl Drawing for SweepFigure {
 }
 
 type Drawn<DB> = Result<(), DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
-type Chart<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+type Chart<'a, DB> = ChartContext<'a, DB, Cartesian2d<Axis, Axis>>;
 
 fn draw_panel<DB: DrawingBackend>(panel: &SweepPanel, area: &DrawingArea<DB, Shift>) -> Drawn<DB> {
     let (x_range, y_range, manual_x, manual_y) = match &panel.plot {
@@ -321,7 +321,7 @@ fn draw_panel<DB: DrawingBackend>(panel: &SweepPanel, area: &DrawingArea<DB, Shi
         .margin(20)
         .x_label_area_size(if manual_x { 110 } else { 70 })
         .y_label_area_size(110)
-        .build_cartesian_2d(x_range, y_range)?;
+        .build_cartesian_2d(axis(x_range), axis(y_range))?;
     let mut mesh = chart.configure_mesh();
     mesh.x_desc(&panel.x_label)
         .y_desc(&panel.y_label)
