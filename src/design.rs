@@ -67,7 +67,7 @@ pub fn morris_delta(levels: usize) -> f64 {
 /// (one uniform bit per parameter), then the order (a Fisher–Yates permutation).
 pub fn morris(trajectories: usize, dimensions: usize, levels: usize, rng: &mut ChaCha8Rng) -> Vec<UnitPoint> {
     assert!(
-        levels >= 2 && levels % 2 == 0,
+        levels >= 2 && levels.is_multiple_of(2),
         "Morris levels must be even and at least 2, got {levels}"
     );
     let delta = morris_delta(levels);

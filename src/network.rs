@@ -106,7 +106,7 @@ impl Network {
     /// `[0, 1]`; the scenario validation guarantees this.
     pub fn watts_strogatz(nodes: u32, mean_degree: u32, rewire_probability: f64, rng: &mut impl Rng) -> Network {
         assert!(
-            mean_degree >= 2 && mean_degree % 2 == 0 && mean_degree < nodes,
+            mean_degree >= 2 && mean_degree.is_multiple_of(2) && mean_degree < nodes,
             "Watts-Strogatz needs an even mean degree in 2..{nodes}, got {mean_degree}"
         );
         assert!(

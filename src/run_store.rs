@@ -2,6 +2,9 @@
 //! a directory `.<output name>.runs` beside the output, named after the run's id. Each file is
 //! written under a temporary name, synced and renamed, so a file under its final name is a
 //! finished run (its done marker) even if the process is killed; `--resume` skips those runs.
+//! While a command uses the store it holds an exclusive lock on `.<output name>.runs.lock`
+//! (released by the operating system if the process dies), so a second command writing to the
+//! same output is refused instead of deleting the first one's runs.
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -58,6 +61,8 @@ pub fn run_file_name(id: &str) -> String {
 #[derive(Debug)]
 pub struct RunStore {
     dir: PathBuf,
+    /// The locked lock file, held while the store is in use.
+    lock: (PathBuf, fs::File),
     /// Runs saved by this process, for the simulated crash of [`crash_after_runs`].
     saved: AtomicUsize,
     crash_after: Option<usize>,
@@ -86,9 +91,32 @@ impl RunStore {
         parent.join(format!(".{name}.runs"))
     }
 
-    /// Opens the store in `dir`: empty unless `resume`, when finished runs are kept (and files
-    /// left half-written by a killed process are removed).
+    /// Opens the store in `dir`, locked: empty unless `resume`, when finished runs are kept (and
+    /// files left half-written by a killed process are removed).
     pub fn open(dir: PathBuf, resume: bool) -> Result<RunStore> {
+        let mut lock_path = dir.clone().into_os_string();
+        lock_path.push(".lock");
+        let lock_path = PathBuf::from(lock_path);
+        let lock = fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .map_err(|e| Error::io(&lock_path, e))?;
+        match lock.try_lock() {
+            Ok(()) => {}
+            Err(fs::TryLockError::WouldBlock) => {
+                return Err(Error::Usage {
+                    option: "--out".to_string(),
+                    message: format!(
+                        "another trustsim command is writing to this output (it holds `{}`); wait for it to \
+                         finish or choose another directory",
+                        lock_path.display()
+                    ),
+                })
+            }
+            Err(fs::TryLockError::Error(e)) => return Err(Error::io(&lock_path, e)),
+        }
         if !resume && dir.exists() {
             fs::remove_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
         }
@@ -101,6 +129,7 @@ impl RunStore {
         }
         Ok(RunStore {
             dir,
+            lock: (lock_path, lock),
             saved: AtomicUsize::new(0),
             crash_after: crash_after_runs(),
         })
@@ -172,9 +201,10 @@ impl RunStore {
         Ok(())
     }
 
-    /// Removes the store (best effort: the output it served is complete).
+    /// Removes the store and its lock file (best effort: the output it served is complete).
     pub fn remove(self) {
         let _ = fs::remove_dir_all(&self.dir);
+        let _ = fs::remove_file(&self.lock.0);
     }
 }
 
@@ -196,5 +226,19 @@ mod tests {
             .collect();
         left.sort();
         assert_eq!(left, ["0.b.1.json", "a.2.json"]);
+    }
+
+    #[test]
+    fn a_store_in_use_is_refused_to_a_second_command_and_freed_after() {
+        let dir = tempfile::tempdir().unwrap();
+        let runs = dir.path().join(".out.runs");
+        let store = RunStore::open(runs.clone(), false).unwrap();
+        fs::write(store.dir().join("a.1.json"), "{}").unwrap();
+        let error = RunStore::open(runs.clone(), false).unwrap_err().to_string();
+        assert!(error.contains("another trustsim command is writing"), "{error}");
+        assert!(store.dir().join("a.1.json").exists(), "the first store's runs are kept");
+        store.remove();
+        assert!(!dir.path().join(".out.runs.lock").exists());
+        RunStore::open(runs, true).unwrap();
     }
 }

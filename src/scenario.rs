@@ -565,7 +565,7 @@ impl Scenario {
         let z = self.network.mean_degree;
         match self.network.kind {
             NetworkKind::WattsStrogatz | NetworkKind::BarabasiAlbert => {
-                if z < 2.0 || z.fract() != 0.0 || (z as u32) % 2 != 0 || z >= f64::from(users) {
+                if z < 2.0 || z.fract() != 0.0 || !(z as u32).is_multiple_of(2) || z >= f64::from(users) {
                     return Err(Problem::new(
                         "network.mean_degree",
                         format!(
