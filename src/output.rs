@@ -4,7 +4,7 @@
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, BufWriter, Write};
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use sha2::{Digest, Sha256};
@@ -41,6 +41,7 @@ impl OutputDir {
     /// [`OutputDir::finish`]. Should that name be taken (another output for the same destination
     /// in this process, or the leftover of a killed process), `.<name>.partial-<pid>.<n>` is used.
     pub fn create(destination: &Path) -> Result<OutputDir> {
+        let destination = &settled(destination)?;
         let name = destination_name(destination)?;
         let refuse = |message: &str| {
             Err(Error::io(
@@ -61,7 +62,6 @@ impl OutputDir {
             );
         }
         let parent = parent_of(destination);
-        fs::create_dir_all(&parent).map_err(|e| Error::io(&parent, e))?;
         let base = parent.join(format!(".{name}.partial-{}", std::process::id()));
         let mut staging = base.clone();
         loop {
@@ -360,6 +360,25 @@ fn destination_name(destination: &Path) -> Result<String> {
                 ),
             )
         })
+}
+
+/// `path` with its parent directory created and, when the parent goes into a directory and back
+/// out (`o1/..`), resolved: such a parent stops resolving once `o1` is moved aside, as replacing
+/// an output `o1` does, which would strand the new output in its staging directory.
+pub(crate) fn settled(path: &Path) -> Result<PathBuf> {
+    let parent = parent_of(path);
+    fs::create_dir_all(&parent).map_err(|e| Error::io(&parent, e))?;
+    let mut entered = false;
+    let leaves_again = parent.components().any(|c| {
+        entered |= matches!(c, Component::Normal(_));
+        entered && c == Component::ParentDir
+    });
+    if !leaves_again {
+        return Ok(path.to_path_buf());
+    }
+    let name = destination_name(path)?;
+    let parent = parent.canonicalize().map_err(|e| Error::io(&parent, e))?;
+    Ok(parent.join(name))
 }
 
 /// The directory holding `destination` (`.` for a bare name).

@@ -94,6 +94,7 @@ impl RunStore {
     /// Opens the store in `dir`, locked: empty unless `resume`, when finished runs are kept (and
     /// files left half-written by a killed process are removed).
     pub fn open(dir: PathBuf, resume: bool) -> Result<RunStore> {
+        let dir = crate::output::settled(&dir)?;
         let mut lock_path = dir.clone().into_os_string();
         lock_path.push(".lock");
         let lock_path = PathBuf::from(lock_path);

@@ -328,6 +328,39 @@ fn out_onto_a_directory_that_is_not_an_output_keeps_it_and_an_earlier_output_is_
 }
 
 #[test]
+fn an_output_named_through_itself_is_replaced_in_place_and_missing_parents_are_made() {
+    let first = Test::new()
+        .arg("run")
+        .arg(shipped_path())
+        .args(["--out", "out", "--quiet"])
+        .args(SMALL)
+        .run()
+        .success();
+    // `out/..` stops resolving while `out` is set aside: the new output must not be stranded.
+    Test::new()
+        .arg("run")
+        .arg(shipped_path())
+        .arg("--out")
+        .arg(first.path("out/../out"))
+        .args(["--quiet", "--seed", "2"])
+        .args(SMALL)
+        .run()
+        .success();
+    assert!(first.text("out/manifest.json").contains("\"seed\": 2"));
+    assert_eq!(first.entries("."), ["out".to_string()].into());
+
+    let compared = Test::new()
+        .arg("compare")
+        .arg(shipped_path())
+        .args(["--seeds", "1", "--out", "new/deeper/c", "--quiet"])
+        .args(SMALL)
+        .run()
+        .success();
+    assert!(compared.path("new/deeper/c/comparison.csv").is_file());
+    assert_eq!(compared.entries("new/deeper"), ["c".to_string()].into());
+}
+
+#[test]
 fn threads_are_capped() {
     let output = Test::new()
         .arg("compare")
