@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use crate::commands::edge_list;
 use crate::ensemble::thread_pool;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::loader::load;
 use crate::world::World;
 
@@ -18,7 +18,7 @@ pub struct BenchOptions {
     pub scenario: PathBuf,
     /// `dotted.key=value` overrides.
     pub overrides: Vec<String>,
-    /// Days to simulate [default: the scenario's horizon].
+    /// Days to simulate, 1 to the scenario's horizon [default: the horizon].
     pub days: Option<u32>,
     /// Worker threads within the run [default: one per core].
     pub threads: Option<usize>,
@@ -52,6 +52,16 @@ pub fn bench(options: &BenchOptions) -> Result<BenchReport> {
     let loaded = load(&options.scenario, &options.overrides)?;
     let scenario = &loaded.scenario;
     let days = options.days.unwrap_or(scenario.horizon_days);
+    if !(1..=scenario.horizon_days).contains(&days) {
+        return Err(Error::Usage {
+            option: "--days".to_string(),
+            message: format!(
+                "must be from 1 to the scenario's horizon_days ({}), got {days}; to simulate longer, \
+                 `--set horizon_days=N` (validated with the scenario)",
+                scenario.horizon_days
+            ),
+        });
+    }
     let edges = edge_list(&loaded);
     let pool = thread_pool(options.threads)?;
     pool.install(|| {

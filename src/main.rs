@@ -164,7 +164,7 @@ enum Command {
         /// Override a parameter, e.g. `--set population.users=1000000` (repeatable).
         #[arg(long = "set", value_name = "KEY=VALUE")]
         overrides: Vec<String>,
-        /// Days to simulate [default: the scenario's horizon].
+        /// Days to simulate, at most the scenario's horizon [default: the horizon].
         #[arg(long)]
         days: Option<u32>,
         /// Worker threads within the run, 1 to 1024 [default: one per core].

@@ -79,6 +79,9 @@ impl World {
             });
         }
         platform.reserves_cents += f.deposits_cents - f.paid_cents;
+        if !platform.state.is_closed() {
+            self.open_claims_cents += f.claims_cents - platform.claims_cents;
+        }
         platform.claims_cents = f.claims_cents;
         platform.peak_claims_cents = platform.peak_claims_cents.max(f.claims_cents);
         platform.pending_cents = f.pending_cents;
@@ -320,6 +323,9 @@ impl World {
             compensation_budget_cents: budget,
             loss_cents: loss,
         });
+        if !platform.state.is_closed() {
+            self.open_claims_cents -= platform.claims_cents;
+        }
         platform.state = state;
         platform.closed_day = Some(self.day);
         platform.payable_cents = 0;

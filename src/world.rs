@@ -95,6 +95,10 @@ pub struct World {
     pub ledger: Ledger,
     /// Running totals.
     pub totals: Totals,
+    /// Claims on open platforms, kept up to date where claims or states change (book_flows,
+    /// close, entry) so that a market share costs no sum over all platforms; the money check
+    /// compares it with the sum every day.
+    pub(crate) open_claims_cents: i64,
     /// Today's flows.
     pub today: Today,
     /// The observation's tally of the users as they stand.
@@ -193,6 +197,7 @@ impl World {
             day: 0,
             network,
             users,
+            open_claims_cents: open_claims(&platforms),
             platforms,
             regulators,
             policy: Policy::default(),
@@ -266,11 +271,7 @@ impl World {
 
     /// Total claims on open platforms, in cents.
     pub fn total_claims(&self) -> i64 {
-        self.platforms
-            .iter()
-            .filter(|p| !p.state.is_closed())
-            .map(|p| p.claims_cents)
-            .sum()
+        self.open_claims_cents
     }
 
     /// The platform's share of all claims.
@@ -368,6 +369,13 @@ impl World {
         self.check_range(held)?;
         let expected = self.ledger.expected_holdings();
         let fail = |message: String| Err(Error::Invariant { day: self.day, message });
+        if self.open_claims_cents != open_claims(&self.platforms) {
+            return fail(format!(
+                "claims on open platforms are tracked as {} cents but sum to {}",
+                self.open_claims_cents,
+                open_claims(&self.platforms)
+            ));
+        }
         if held != expected {
             return fail(format!(
                 "money held is {held} cents but inflows less outflows are {expected} cents"
@@ -460,6 +468,7 @@ impl World {
             let mut platform = Platform::new(id, kind, regulator, self.day, &self.scenario.platforms);
             platform.disclosure = platform.disclosure.max(self.policy.disclosure_minimum);
             platform.fundraising_banned = self.policy.fundraising_banned.get(regulator).copied().unwrap_or(false);
+            self.open_claims_cents += platform.claims_cents;
             self.platforms.push(platform);
         }
         if arrivals > 0 && self.policy.caps.is_some() {
@@ -527,4 +536,13 @@ fn draw_regulator(scenario: &Scenario, u: f64) -> usize {
 /// then reports).
 fn saturate(cents: i128) -> i64 {
     i64::try_from(cents).unwrap_or(if cents < 0 { i64::MIN } else { i64::MAX })
+}
+
+/// Claims on the open platforms of `platforms`, summed.
+fn open_claims(platforms: &[Platform]) -> i64 {
+    platforms
+        .iter()
+        .filter(|p| !p.state.is_closed())
+        .map(|p| p.claims_cents)
+        .sum()
 }

@@ -411,3 +411,28 @@ fn out_onto_an_existing_file_keeps_the_file() {
     );
     assert_eq!(output.text("notes.txt"), "precious");
 }
+
+#[test]
+fn bench_times_a_small_world_and_keeps_days_within_the_horizon() {
+    let output = Test::new()
+        .arg("bench")
+        .arg(shipped_path())
+        .args(SMALL)
+        .args(["--days", "10", "--threads", "1"])
+        .run()
+        .success();
+    assert_mentions(&output.stdout, &["2000 users", "for 10 days", "ms per day"]);
+    for days in ["0", "61"] {
+        let output = Test::new()
+            .arg("bench")
+            .arg(shipped_path())
+            .args(SMALL)
+            .args(["--days", days])
+            .run();
+        assert_eq!(output.code, Some(1), "{output}");
+        assert_mentions(
+            &output.stderr,
+            &["error: --days: must be from 1 to the scenario's horizon_days (60)"],
+        );
+    }
+}
