@@ -4,8 +4,9 @@
 //! identical.
 
 use serde_json::{Map, Value};
-use std::path::{Component, Path};
+use std::path::{Component, Path, PathBuf};
 
+use crate::commands::file_sha256;
 use crate::error::{Error, Result};
 use crate::output::MANIFEST;
 
@@ -61,6 +62,41 @@ pub(crate) fn file_names(manifest: &Map<String, Value>, dir: &Path) -> Result<Ve
         }
     }
     Ok(files.keys().cloned().collect())
+}
+
+/// The edge list `edges` that the resolved scenario stored in `dir` reads, if any, checked against
+/// the sha256 its manifest recorded: a missing file is an error saying where to copy it, a
+/// changed one an error, so that nothing re-runs on another network.
+pub(crate) fn recorded_edge_list(
+    edges: Option<PathBuf>,
+    manifest: &Map<String, Value>,
+    dir: &Path,
+) -> Result<Option<PathBuf>> {
+    let Some(edges) = edges else {
+        return Ok(None);
+    };
+    let Some(recorded) = manifest.get("edge_list_sha256").and_then(Value::as_str) else {
+        return Err(damaged(
+            dir,
+            "the scenario reads an edge list but `edge_list_sha256` is missing".to_string(),
+        ));
+    };
+    if !edges.is_file() {
+        return Err(Error::Damaged {
+            message: format!(
+                "the edge list the run read is not there; copy it (sha256 {recorded}) into {}, where it is also looked for by name",
+                dir.display()
+            ),
+            path: edges,
+        });
+    }
+    if file_sha256(&edges)? != recorded {
+        return Err(Error::Damaged {
+            path: edges,
+            message: "the edge list has changed since the run (its sha256 differs from the manifest's)".to_string(),
+        });
+    }
+    Ok(Some(edges))
 }
 
 /// An [`Error::Damaged`] for the manifest in `dir`.

@@ -13,6 +13,7 @@ use crate::animation::{record, Animation, DEFAULT_SAMPLE};
 use crate::error::{Error, Result};
 use crate::html::write_page;
 use crate::loader::load;
+use crate::manifest::recorded_edge_list;
 use crate::output::{sha256_hex, MANIFEST};
 use crate::report_html::render;
 use crate::scenario::Scenario;
@@ -76,7 +77,8 @@ pub fn report(directory: &Path) -> Result<PathBuf> {
     let output = CompareOutput::read(directory)?;
     let strategy = output.scenario.strategy_index(&output.reference).unwrap_or(0);
     let seed = output.seeds.first().copied().unwrap_or(1);
-    let edges = edge_list(directory, &output.scenario);
+    let manifest = output.manifest.as_object().cloned().unwrap_or_default();
+    let edges = recorded_edge_list(edge_list(directory, &output.scenario), &manifest, directory)?;
     let animation: Animation = record(
         &output.scenario,
         strategy,

@@ -5,12 +5,12 @@
 use serde_json::{Map, Value};
 use std::path::{Path, PathBuf};
 
-use crate::commands::{self, edge_list, file_sha256, RunOptions};
+use crate::commands::{self, edge_list, RunOptions};
 use crate::compare::{compare, CompareOptions};
 use crate::ensemble::EnsembleOptions;
 use crate::error::{Error, Result};
 use crate::loader::load;
-use crate::manifest::{file_names, read_manifest, seed, seed_count};
+use crate::manifest::{file_names, read_manifest, recorded_edge_list, seed, seed_count};
 use crate::output::{sha256_hex, MANIFEST};
 use crate::provenance::{self, Execution};
 use crate::shard::{Shard, ShardSpec};
@@ -44,29 +44,7 @@ pub fn verify(dir: &Path, threads: Option<usize>) -> Result<VerifyReport> {
     let manifest = read_manifest(dir)?;
     let scenario = dir.join("scenario.toml");
     let loaded = load(&scenario, &[])?;
-    if let Some(edges) = edge_list(&loaded) {
-        let Some(recorded) = manifest.get("edge_list_sha256").and_then(Value::as_str) else {
-            return Err(Error::Damaged {
-                path: dir.join(MANIFEST),
-                message: "the scenario reads an edge list but `edge_list_sha256` is missing".to_string(),
-            });
-        };
-        if !edges.is_file() {
-            return Err(Error::Damaged {
-                path: edges,
-                message: format!(
-                    "the edge list the run read is not there; copy it (sha256 {recorded}) into {}, where verify also looks for it by name",
-                    dir.display()
-                ),
-            });
-        }
-        if file_sha256(&edges)? != recorded {
-            return Err(Error::Damaged {
-                path: edges,
-                message: "the edge list has changed since the run (its sha256 differs from the manifest's)".to_string(),
-            });
-        }
-    }
+    recorded_edge_list(edge_list(&loaded), &manifest, dir)?;
     let scratch = scratch_dir()?;
     let rerun = scratch.join("out");
     let result = file_names(&manifest, dir).and_then(|old| {

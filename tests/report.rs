@@ -215,3 +215,36 @@ fn an_entrant_failing_first_is_the_focus_and_its_holders_the_squares() {
         first.platform
     )));
 }
+
+#[test]
+fn a_report_refuses_an_edge_list_changed_or_missing_since_the_comparison() {
+    let edges: String = (0..300).map(|i| format!("{i},{}\n", (i + 1) % 300)).collect();
+    let output = Test::new()
+        .file(
+            "e.toml",
+            "schema_version = 1\nhorizon_days = 30\n[population]\nusers = 300\n\
+             [network]\nkind = \"edge_list\"\nedge_list = \"edges.csv\"\n",
+        )
+        .file("edges.csv", &edges)
+        .args(["compare", "e.toml", "--seeds", "1", "--out", "c", "--quiet"])
+        .run()
+        .success();
+    let report = |dir: &std::path::Path| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_trustsim"))
+            .args(["report", "c"])
+            .current_dir(dir)
+            .output()
+            .expect("trustsim starts")
+    };
+    std::fs::write(output.path("edges.csv"), "0,1\n").unwrap();
+    let changed = report(&output.path("."));
+    assert_eq!(changed.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&changed.stderr).contains("the edge list has changed since the run"));
+    assert!(!output.path("c/report.html").exists());
+    std::fs::remove_file(output.path("edges.csv")).unwrap();
+    let missing = String::from_utf8_lossy(&report(&output.path(".")).stderr).into_owned();
+    assert!(missing.contains("copy it (sha256 "), "{missing}");
+    std::fs::write(output.path("c/edges.csv"), &edges).unwrap();
+    assert_eq!(report(&output.path(".")).status.code(), Some(0));
+    assert!(output.path("c/report.html").is_file());
+}
