@@ -200,7 +200,10 @@ pub fn parameters_markdown() -> String {
         &mut out,
         "name",
         "\"\"",
-        "a file name: not `.` or `..`, no `/` or `\\`",
+        &format!(
+            "a file name of 1 to {} bytes: not `.` or `..`, no `/`, `\\` or control characters",
+            crate::scenario::MAX_NAME_BYTES
+        ),
         "-",
         "Short name, used to name output directories (empty or \"default\": the file's stem).",
     );

@@ -16,6 +16,10 @@ pub const SCHEMA_VERSION: u32 = 1;
 /// Default of the top-level `horizon_days`.
 pub const HORIZON_DAYS_DEFAULT: u32 = 365;
 
+/// Longest scenario `name`, in bytes: it names output directories, and their staging names add
+/// about 40 bytes within a file system's usual 255.
+pub const MAX_NAME_BYTES: usize = 100;
+
 /// Allowed `horizon_days`.
 pub const HORIZON_DAYS: RangeInclusive<u32> = 1..=36_500;
 
@@ -473,12 +477,20 @@ impl Scenario {
                 ),
             ));
         }
-        // The name makes default output paths (`output/<name>-…`), so it must stay one file name.
-        if self.name == "." || self.name == ".." || self.name.contains(['/', '\\', '\0']) {
+        // The name makes default output paths (`output/<name>-…` and hidden staging names
+        // beside them), so it must stay one short, printable file name.
+        if self.name.is_empty()
+            || self.name == "."
+            || self.name == ".."
+            || self.name.len() > MAX_NAME_BYTES
+            || self.name.contains(['/', '\\'])
+            || self.name.chars().any(char::is_control)
+        {
             return Err(Problem::new(
                 "name",
                 format!(
-                    "must be a file name (not `.` or `..`, without `/` or `\\`), got `{}`",
+                    "must be a file name of 1 to {MAX_NAME_BYTES} bytes (not `.` or `..`, without `/`, `\\` or \
+                     control characters; it defaults to the scenario file's name), got {:?}",
                     self.name
                 ),
             ));

@@ -376,9 +376,10 @@ fn threads_are_capped() {
 
 #[test]
 fn a_scenario_name_cannot_lead_outputs_out_of_the_output_directory() {
-    for name in ["../../escaped", "/tmp/abs", ".."] {
-        let error = rejects(HEADER, &["--set", &format!("name={name}")]);
-        assert_mentions(&error, &["`name`", "must be a file name"]);
+    let long = "a".repeat(101);
+    for name in ["../../escaped", "/tmp/abs", "..", "two\nlines", "", long.as_str()] {
+        let error = rejects(HEADER, &["--set", &format!("name={name:?}")]);
+        assert_mentions(&error, &["`name`", "must be a file name of 1 to 100 bytes"]);
     }
 }
 
