@@ -423,6 +423,9 @@ fn check(file: &SweepFile) -> std::result::Result<(), (String, String)> {
             format!("must be {SWEEP_SCHEMA_VERSION}, got {}", file.schema_version),
         );
     }
+    if file.scenario.trim().is_empty() {
+        return problem("scenario", "must name the scenario file to sweep".to_string());
+    }
     if !(1..=100_000).contains(&file.seeds) {
         return problem(
             "seeds",

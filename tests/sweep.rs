@@ -229,6 +229,15 @@ fn sweep_file_errors_name_the_file_line_and_key() {
         &error,
         &["`parameter[1].key`", "`reference_strategy` labels the scenario"],
     );
+    let unnamed = sweep_file(&format!("{design}{range}"));
+    let unnamed = unnamed.replace(
+        &unnamed[unnamed.find("scenario = ").unwrap()..unnamed.find("\nset").unwrap()],
+        "scenario = \"\"",
+    );
+    assert_mentions(
+        &rejects_file(&unnamed),
+        &["s.toml:2: `scenario`: must name the scenario file"],
+    );
     let missing = sweep_file(&format!("{design}{range}")).replace("platform_collapse.toml", "absent.toml");
     let error = rejects_file(&missing);
     assert_mentions(
