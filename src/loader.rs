@@ -104,19 +104,30 @@ pub fn parse(text: &str, file: &str, overrides: &[String], path: &Path) -> Resul
     for argument in overrides {
         overridden.push(apply_override(&mut merged, argument)?);
     }
+    // A problem is the command line's when an override set its key, a table holding it, or a
+    // key within it; otherwise it is the file's, and any overrides in effect are named with it,
+    // since a rule between two keys can break by an override of the other one.
     let locate = |problem: Problem| -> Error {
-        let from_command_line = overridden
-            .iter()
-            .any(|k| problem.key == *k || problem.key.starts_with(&format!("{k}.")));
-        let location = if from_command_line {
-            Location::new("--set", None)
+        let from_command_line = overridden.iter().any(|k| {
+            problem.key == *k
+                || problem.key.starts_with(&format!("{k}."))
+                || k.starts_with(&format!("{}.", problem.key))
+        });
+        let (location, message) = if from_command_line {
+            (Location::new("--set", None), problem.message)
+        } else if overrides.is_empty() {
+            (Location::new(file, find_line(text, &problem.key)), problem.message)
         } else {
-            Location::new(file, find_line(text, &problem.key))
+            let given: Vec<String> = overrides.iter().map(|o| format!("`{o}`")).collect();
+            (
+                Location::new(file, find_line(text, &problem.key)),
+                format!("{} (with --set {})", problem.message, given.join(", ")),
+            )
         };
         Error::Invalid {
             location,
             key: problem.key,
-            message: problem.message,
+            message,
         }
     };
     // Events and strategies are read one by one so that an error names the key within them.

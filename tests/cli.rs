@@ -197,6 +197,23 @@ fn out_of_range_override_names_set() {
     assert_mentions(&error, &["--set", "trust.loss_rate", "0 to 1"]);
 }
 
+#[test]
+fn an_override_within_a_table_or_of_another_key_is_named_as_the_cause() {
+    let error = rejects(HEADER, &["--set", "platforms.share.sound=0.5"]);
+    assert_mentions(&error, &["error: --set: `platforms.share`", "must sum to 1"]);
+    let error = rejects(
+        &format!("{HEADER}holdings_per_user = 3\n"),
+        &["--set", "platforms.count=2"],
+    );
+    assert_mentions(
+        &error,
+        &[
+            "bad.toml:5: `population.holdings_per_user`",
+            "(with --set `platforms.count=2`)",
+        ],
+    );
+}
+
 const EDGE_SCENARIO: &str =
     "schema_version = 1\nhorizon_days = 60\n[population]\nusers = 2000\n[network]\nkind = \"edge_list\"\nedge_list = \"edges.csv\"\n";
 
