@@ -52,6 +52,32 @@ pub fn edge_list_file(scenario_file: &Path, named: &str) -> PathBuf {
     path
 }
 
+/// Checks that the edge list the scenario file `path` names `named` (see [`edge_list_file`]) is
+/// a file that exists: a missing one is an error at `network.edge_list`, saying where else it is
+/// looked for, and a directory or a named pipe (which would block reading) is refused.
+fn unreadable_edge_list(path: &Path, named: &str) -> Result<(), Problem> {
+    let file = edge_list_file(path, named);
+    let reason = match std::fs::metadata(&file) {
+        Ok(metadata) if metadata.is_file() => return Ok(()),
+        Ok(_) => "it is not a regular file".to_string(),
+        Err(e) => e.to_string(),
+    };
+    let beside = Path::new(named)
+        .file_name()
+        .map(|name| {
+            format!(
+                "; a file `{}` beside the scenario file is also looked for",
+                name.to_string_lossy()
+            )
+        })
+        .filter(|_| Path::new(named).is_absolute())
+        .unwrap_or_default();
+    Err(Problem::new(
+        "network.edge_list",
+        format!("cannot read `{}` ({reason}){beside}", file.display()),
+    ))
+}
+
 /// Reads, overrides and validates the scenario in `path`. `overrides` are `dotted.key=value`
 /// strings; the value is read as TOML (`3`, `0.5`, `true`, `"text"`) or else as a bare string.
 pub fn load(path: &Path, overrides: &[String]) -> Result<LoadedScenario> {
@@ -158,6 +184,9 @@ pub fn parse(text: &str, file: &str, overrides: &[String], path: &Path) -> Resul
         scenario.strategy = strategies;
     }
     scenario.validate().map_err(locate)?;
+    if scenario.network.kind == crate::scenario::NetworkKind::EdgeList {
+        unreadable_edge_list(path, &scenario.network.edge_list).map_err(locate)?;
+    }
     Ok(scenario)
 }
 

@@ -9,6 +9,7 @@ use std::path::{Component, Path, PathBuf};
 use crate::commands::file_sha256;
 use crate::error::{Error, Result};
 use crate::output::MANIFEST;
+use crate::scenario::Scenario;
 
 /// A directory's manifest as a JSON object.
 pub(crate) fn read_manifest(dir: &Path) -> Result<Map<String, Value>> {
@@ -46,6 +47,27 @@ pub(crate) fn seed_count(manifest: &Map<String, Value>, dir: &Path) -> Result<u6
     Ok(count)
 }
 
+/// Whether a `compare` manifest (in `dir`) wrote the daily series: `series` must be true or
+/// false.
+pub(crate) fn series(manifest: &Map<String, Value>, dir: &Path) -> Result<bool> {
+    manifest
+        .get("series")
+        .and_then(Value::as_bool)
+        .ok_or_else(|| damaged(dir, "`series` is missing or not true or false".to_string()))
+}
+
+/// The strategy a `run` or `warn` manifest (in `dir`) names, which must be one of `scenario`'s.
+pub(crate) fn strategy(manifest: &Map<String, Value>, dir: &Path, scenario: &Scenario) -> Result<String> {
+    let name = manifest
+        .get("strategy")
+        .and_then(Value::as_str)
+        .ok_or_else(|| damaged(dir, "`strategy` is missing or not a strategy's name".to_string()))?;
+    scenario
+        .strategy_index(name)
+        .map_err(|message| damaged(dir, format!("`strategy`: {message}")))?;
+    Ok(name.to_string())
+}
+
 /// The output files a manifest (in `dir`) lists under `files`: each must be a relative path
 /// inside the directory (no root, no `..`), so that comparing them never reads elsewhere.
 pub(crate) fn file_names(manifest: &Map<String, Value>, dir: &Path) -> Result<Vec<String>> {
@@ -64,9 +86,9 @@ pub(crate) fn file_names(manifest: &Map<String, Value>, dir: &Path) -> Result<Ve
     Ok(files.keys().cloned().collect())
 }
 
-/// The edge list `edges` that the resolved scenario stored in `dir` reads, if any, checked against
-/// the sha256 its manifest recorded: a missing file is an error saying where to copy it, a
-/// changed one an error, so that nothing re-runs on another network.
+/// The edge list `edges` that the resolved scenario stored in `dir` reads, if any (loading the
+/// scenario has checked that it exists), checked against the sha256 its manifest recorded, so
+/// that nothing re-runs on another network.
 pub(crate) fn recorded_edge_list(
     edges: Option<PathBuf>,
     manifest: &Map<String, Value>,
@@ -81,15 +103,6 @@ pub(crate) fn recorded_edge_list(
             "the scenario reads an edge list but `edge_list_sha256` is missing".to_string(),
         ));
     };
-    if !edges.is_file() {
-        return Err(Error::Damaged {
-            message: format!(
-                "the edge list the run read is not there; copy it (sha256 {recorded}) into {}, where it is also looked for by name",
-                dir.display()
-            ),
-            path: edges,
-        });
-    }
     if file_sha256(&edges)? != recorded {
         return Err(Error::Damaged {
             path: edges,

@@ -11,7 +11,7 @@ use crate::commands::Origin;
 use crate::compare::{write_comparison, CompareReport};
 use crate::ensemble::{EnsembleOptions, RUNS_DIR};
 use crate::error::{Error, Result};
-use crate::manifest::{read_manifest, seed_count};
+use crate::manifest::{read_manifest, seed_count, series};
 use crate::output::sha256_hex;
 use crate::provenance::Execution;
 use crate::provenance::EXECUTION;
@@ -153,8 +153,7 @@ fn merge_ensemble(
     check_complete(&ensemble.run_ids(&strategies), runs)?;
     let load_run = |name: &str, seed: u64| RunRecord::read(&runs[&run_id(name, seed)][0]);
     if command == "compare" {
-        let series = first.get("series").and_then(Value::as_bool).unwrap_or(false);
-        write_comparison(&ensemble, &load_run, series).map(MergeReport::Compare)
+        write_comparison(&ensemble, &load_run, series(first, first_dir)?).map(MergeReport::Compare)
     } else {
         write_evaluation(&ensemble, strategies[0], &load_run).map(MergeReport::Warn)
     }

@@ -201,7 +201,7 @@ pub fn parameters_markdown() -> String {
         "name",
         "\"\"",
         &format!(
-            "a file name of 1 to {} bytes: not `.` or `..`, no `/`, `\\` or control characters",
+            "a file name of at most {} bytes: not `.` or `..`, no `/`, `\\` or control characters",
             crate::scenario::MAX_NAME_BYTES
         ),
         "-",

@@ -479,8 +479,7 @@ impl Scenario {
         }
         // The name makes default output paths (`output/<name>-…` and hidden staging names
         // beside them), so it must stay one short, printable file name.
-        if self.name.is_empty()
-            || self.name == "."
+        if self.name == "."
             || self.name == ".."
             || self.name.len() > MAX_NAME_BYTES
             || self.name.contains(['/', '\\'])
@@ -489,7 +488,7 @@ impl Scenario {
             return Err(Problem::new(
                 "name",
                 format!(
-                    "must be a file name of 1 to {MAX_NAME_BYTES} bytes (not `.` or `..`, without `/`, `\\` or \
+                    "must be a file name of at most {MAX_NAME_BYTES} bytes (not `.` or `..`, without `/`, `\\` or \
                      control characters; it defaults to the scenario file's name), got {:?}",
                     self.name
                 ),

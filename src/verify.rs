@@ -10,9 +10,10 @@ use crate::compare::{compare, CompareOptions};
 use crate::ensemble::EnsembleOptions;
 use crate::error::{Error, Result};
 use crate::loader::load;
-use crate::manifest::{file_names, read_manifest, recorded_edge_list, seed, seed_count};
+use crate::manifest::{file_names, read_manifest, recorded_edge_list, seed, seed_count, series, strategy};
 use crate::output::{sha256_hex, MANIFEST};
 use crate::provenance::{self, Execution};
+use crate::scenario::Scenario;
 use crate::shard::{Shard, ShardSpec};
 use crate::sweep::{run_sweep, SweepOptions, SweepOrigin};
 use crate::sweep_spec::Sweep;
@@ -48,7 +49,7 @@ pub fn verify(dir: &Path, threads: Option<usize>) -> Result<VerifyReport> {
     let scratch = scratch_dir()?;
     let rerun = scratch.join("out");
     let result = file_names(&manifest, dir).and_then(|old| {
-        rerun_into(&manifest, dir, &rerun, threads)?;
+        rerun_into(&manifest, &loaded.scenario, dir, &rerun, threads)?;
         let new = file_names(&read_manifest(&rerun)?, &rerun)?;
         let mut names: Vec<String> = old.into_iter().chain(new).collect();
         names.sort();
@@ -93,7 +94,13 @@ fn build_difference(manifest: &Map<String, Value>) -> Option<String> {
 
 /// Runs the command of the manifest of `dir` again, from the resolved scenario stored there,
 /// writing to `out`.
-fn rerun_into(manifest: &Map<String, Value>, dir: &Path, out: &Path, threads: Option<usize>) -> Result<()> {
+fn rerun_into(
+    manifest: &Map<String, Value>,
+    stored: &Scenario,
+    dir: &Path,
+    out: &Path,
+    threads: Option<usize>,
+) -> Result<()> {
     let scenario = dir.join("scenario.toml");
     let text = |key: &str| manifest.get(key).and_then(Value::as_str).map(String::from);
     let shard = manifest
@@ -128,17 +135,17 @@ fn rerun_into(manifest: &Map<String, Value>, dir: &Path, out: &Path, threads: Op
             seed: seed(manifest, dir)?,
             overrides: Vec::new(),
             out: Some(out.to_path_buf()),
-            strategy: text("strategy"),
+            strategy: Some(strategy(manifest, dir, stored)?),
         })
         .map(drop),
         Some("compare") => compare(&CompareOptions {
             ensemble: ensemble()?,
-            series: manifest.get("series").and_then(Value::as_bool).unwrap_or(false),
+            series: series(manifest, dir)?,
         })
         .map(drop),
         Some("warn") => warn(&WarnOptions {
             ensemble: ensemble()?,
-            strategy: text("strategy"),
+            strategy: Some(strategy(manifest, dir, stored)?),
         })
         .map(drop),
         Some("sweep") => {

@@ -243,7 +243,10 @@ fn a_report_refuses_an_edge_list_changed_or_missing_since_the_comparison() {
     assert!(!output.path("c/report.html").exists());
     std::fs::remove_file(output.path("edges.csv")).unwrap();
     let missing = String::from_utf8_lossy(&report(&output.path(".")).stderr).into_owned();
-    assert!(missing.contains("copy it (sha256 "), "{missing}");
+    assert!(
+        missing.contains("beside the scenario file is also looked for"),
+        "{missing}"
+    );
     std::fs::write(output.path("c/edges.csv"), &edges).unwrap();
     assert_eq!(report(&output.path(".")).status.code(), Some(0));
     assert!(output.path("c/report.html").is_file());

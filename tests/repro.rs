@@ -116,8 +116,13 @@ fn verify_finds_a_run_identical_without_its_scenario_file_and_names_a_tampered_r
     );
 
     // A manifest edited to say something trustsim never writes is refused, never defaulted.
-    let edits: [(&str, serde_json::Value, &str); 3] = [
+    let edits: [(&str, serde_json::Value, &str); 4] = [
         ("seed", serde_json::json!("three"), "`seed` is missing"),
+        (
+            "strategy",
+            serde_json::json!("nope"),
+            "`strategy`: no strategy is called `nope`",
+        ),
         ("files", serde_json::json!({"/etc/hostname": "0"}), "`/etc/hostname`"),
         ("command", serde_json::json!("rm"), "`command` is `rm`"),
     ];
@@ -166,7 +171,12 @@ fn an_output_moved_with_its_edge_list_copied_in_still_verifies() {
     assert_eq!(code, Some(1), "{stdout}{stderr}");
     assert_mentions(
         &stderr,
-        &[&named.display().to_string(), "is not there; copy it (sha256 "],
+        &[
+            "out/scenario.toml:",
+            "`network.edge_list`",
+            &named.display().to_string(),
+            "a file `edges.csv` beside the scenario file is also looked for",
+        ],
     );
 
     // Copied into the output directory, it is found there by name and checked by its sha256.
