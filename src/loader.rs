@@ -175,6 +175,16 @@ pub fn parse(text: &str, file: &str, overrides: &[String], path: &Path) -> Resul
             }
             _ => message,
         };
+        // serde names the Rust types it expected; say how the value is written instead.
+        let message = message
+            .replace(
+                "internally tagged enum Dist",
+                &format!("a distribution: {}", crate::reference::DIST_FORMS),
+            )
+            .replace(
+                "struct ByType",
+                &format!("a per-type table {}", crate::reference::BY_TYPE_FORM),
+            );
         locate(Problem::new(key, message))
     })?;
     if let Some(events) = events {

@@ -147,6 +147,14 @@ const EVENT_KINDS: &[(&str, &str, &[ParamDoc])] = &[
     ),
 ];
 
+/// How a distribution of a user attribute is written, every form.
+pub const DIST_FORMS: &str = "`{ dist = \"fixed\", value = .. }`, `{ dist = \"uniform\", low = .., high = .. }`, \
+     `{ dist = \"beta\", alpha = .., beta = .. }`, `{ dist = \"normal\", mean = .., sd = .. }` and \
+     `{ dist = \"log_normal\", mu = .., sigma = .. }`";
+
+/// How a per-type value is written.
+pub const BY_TYPE_FORM: &str = "`{ sound = .., fragile = .., fraudulent = .. }`";
+
 /// The parameter reference as Markdown: the top-level keys, one section per table
 /// (`[population]`, ..., `[[regulator]]`) and one per event kind (`kind = "rumour"`, ...), each
 /// a table with columns key | default | allowed | unit | meaning. Defaults and ranges written
@@ -169,10 +177,11 @@ pub fn parameters_markdown() -> String {
          ## Writing values\n\
          \n\
          - **Distributions** of user attributes are written as an inline table naming the \
-         distribution, e.g. `literacy = { dist = \"beta\", alpha = 2, beta = 5 }`. The forms are \
-         `{ dist = \"fixed\", value = .. }`, `{ dist = \"uniform\", low = .., high = .. }`, \
-         `{ dist = \"beta\", alpha = .., beta = .. }`, `{ dist = \"normal\", mean = .., sd = .. }` \
-         and `{ dist = \"log_normal\", mu = .., sigma = .. }` (exp of a normal with mean `mu` and \
+         distribution, e.g. `literacy = { dist = \"beta\", alpha = 2, beta = 5 }`. The forms are ",
+    );
+    out.push_str(DIST_FORMS);
+    out.push_str(
+        " (exp of a normal with mean `mu` and \
          standard deviation `sigma`). Draws are clipped to the parameter's allowed range. In the \
          tables below, `beta(2.0, 5.0)` means alpha 2, beta 5 and `uniform(0.2, 0.6)` means low \
          0.2, high 0.6.\n\

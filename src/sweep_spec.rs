@@ -560,6 +560,12 @@ fn check_parameter(parameter: &Parameter, grid: bool) -> std::result::Result<(),
             if values.is_empty() {
                 return problem("values", "must list at least one value");
             }
+            if let Some(twice) = values.iter().enumerate().find(|&(i, v)| values[..i].contains(v)) {
+                return Err((
+                    "values".to_string(),
+                    format!("lists `{}` twice, which would run the same points twice", twice.1),
+                ));
+            }
             if parameter.levels.is_some() {
                 return problem("levels", "goes with `min` and `max`, not with `values`");
             }
@@ -570,6 +576,12 @@ fn check_parameter(parameter: &Parameter, grid: bool) -> std::result::Result<(),
                 return Err((
                     "max".to_string(),
                     format!("must be greater than `min` ({min}), got {max}"),
+                ));
+            }
+            if !(max - min).is_finite() {
+                return Err((
+                    "max".to_string(),
+                    format!("the range {min} to {max} is too wide to map points onto (its width overflows)"),
                 ));
             }
             match (grid, parameter.levels) {

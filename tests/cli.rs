@@ -198,6 +198,27 @@ fn out_of_range_override_names_set() {
 }
 
 #[test]
+fn a_value_of_the_wrong_form_is_told_how_to_write_it() {
+    let error = rejects(&format!("{HEADER}literacy = 0.5\n"), &[]);
+    assert_mentions(
+        &error,
+        &[
+            "bad.toml:5: `population.literacy`",
+            "a distribution: `{ dist = \"fixed\", value = .. }`",
+        ],
+    );
+    let error = rejects(&format!("{HEADER}[platforms]\npromised_return = 0.1\n"), &[]);
+    assert_mentions(
+        &error,
+        &[
+            "`platforms.promised_return`",
+            "a per-type table `{ sound = .., fragile = .., fraudulent = .. }`",
+        ],
+    );
+    assert!(!error.contains("struct ByType"), "{error}");
+}
+
+#[test]
 fn an_override_within_a_table_or_of_another_key_is_named_as_the_cause() {
     let error = rejects(HEADER, &["--set", "platforms.share.sound=0.5"]);
     assert_mentions(&error, &["error: --set: `platforms.share`", "must sum to 1"]);

@@ -229,6 +229,13 @@ fn sweep_file_errors_name_the_file_line_and_key() {
         &error,
         &["`parameter[1].key`", "`reference_strategy` labels the scenario"],
     );
+    let error =
+        rejects("[design]\nkind = \"grid\"\n[[parameter]]\nkey = \"trust.loss_rate\"\nvalues = [0.1, 0.2, 0.1]\n");
+    assert_mentions(&error, &["`parameter[0].values`", "lists `0.1` twice"]);
+    let error = rejects(&format!(
+        "{design}[[parameter]]\nkey = \"trust.loss_rate\"\nmin = -1e308\nmax = 1e308\n"
+    ));
+    assert_mentions(&error, &["`parameter[0].max`", "too wide"]);
     let unnamed = sweep_file(&format!("{design}{range}"));
     let unnamed = unnamed.replace(
         &unnamed[unnamed.find("scenario = ").unwrap()..unnamed.find("\nset").unwrap()],
