@@ -185,6 +185,15 @@ pub fn parse(text: &str, file: &str, overrides: &[String], path: &Path) -> Resul
                 "struct ByType",
                 &format!("a per-type table {}", crate::reference::BY_TYPE_FORM),
             );
+        let message = if message.starts_with("unknown field") && crate::reference::is_distribution(&key) {
+            format!(
+                "{message}; a distribution takes the keys of its `dist`: to change the distribution, give the whole \
+                 table, one of {}",
+                crate::reference::DIST_FORMS
+            )
+        } else {
+            message
+        };
         locate(Problem::new(key, message))
     })?;
     if let Some(events) = events {

@@ -416,11 +416,20 @@ pub fn allowed(key: &str) -> Option<String> {
     if key == "horizon_days" {
         return Some(format!("{} to {}", HORIZON_DAYS.start(), HORIZON_DAYS.end()));
     }
+    documented(key).map(|parameter| render_range(parameter.range))
+}
+
+/// Whether the dotted `key` of a table's parameter holds a distribution (`population.literacy`).
+pub fn is_distribution(key: &str) -> bool {
+    documented(key).is_some_and(|parameter| parameter.default.trim_start().starts_with("Dist::"))
+}
+
+/// The declaration of the table parameter at the dotted `key`, if it is one.
+fn documented(key: &str) -> Option<&'static ParamDoc> {
     let (table, field) = key.split_once('.')?;
     let table = table.split('[').next()?;
     let (_, parameters) = TABLES.iter().find(|(name, _)| *name == table)?;
-    let parameter = parameters.iter().find(|p| p.name == field)?;
-    Some(render_range(parameter.range))
+    parameters.iter().find(|p| p.name == field)
 }
 
 /// An allowed range as written in the source, for readers: `0.0..=1.0` → `0.0 to 1.0`,

@@ -216,6 +216,14 @@ fn a_value_of_the_wrong_form_is_told_how_to_write_it() {
         ],
     );
     assert!(!error.contains("struct ByType"), "{error}");
+    let error = rejects(HEADER, &["--set", "population.literacy.value=0.3"]);
+    assert_mentions(
+        &error,
+        &[
+            "--set: `population.literacy`: unknown field `value`",
+            "to change the distribution, give the whole table",
+        ],
+    );
 }
 
 #[test]
