@@ -116,6 +116,9 @@ impl RunStore {
                     ),
                 })
             }
+            // A file system without locks (Lustre mounted `noflock`, say) runs unguarded, as
+            // before locking, rather than not at all.
+            Err(fs::TryLockError::Error(e)) if e.kind() == std::io::ErrorKind::Unsupported => {}
             Err(fs::TryLockError::Error(e)) => return Err(Error::io(&lock_path, e)),
         }
         if !resume && dir.exists() {
