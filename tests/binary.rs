@@ -114,6 +114,15 @@ impl Output {
         self
     }
 
+    /// Asserts the run failed without a panic (where it may leave output, unlike [`Output::error`]).
+    pub(crate) fn failure(self) -> Output {
+        assert!(
+            self.code != Some(0) && !self.stderr.contains("panicked"),
+            "expected a clean failure\n{self}"
+        );
+        self
+    }
+
     /// Asserts the run failed cleanly with a single `error:` line and left no output behind
     /// under `out` (the `--out` argument given); returns that line.
     pub(crate) fn error(&self, out: &str) -> String {

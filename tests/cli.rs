@@ -362,11 +362,8 @@ fn out_onto_a_directory_that_is_not_an_output_keeps_it_and_an_earlier_output_is_
         .arg(shipped_path())
         .args(["--out", "thesis", "--quiet"])
         .args(SMALL)
-        .run();
-    assert!(
-        output.code != Some(0) && !output.stderr.contains("panicked"),
-        "{output}"
-    );
+        .run()
+        .failure();
     assert_mentions(&output.stderr, &["thesis", "not a trustsim output"]);
     assert_eq!(output.text("thesis/chapter1.txt"), "precious");
 
@@ -428,11 +425,8 @@ fn threads_are_capped() {
         .arg("compare")
         .arg(shipped_path())
         .args(["--threads", "2000", "--quiet"])
-        .run();
-    assert!(
-        output.code != Some(0) && !output.stderr.contains("panicked"),
-        "{output}"
-    );
+        .run()
+        .failure();
     assert_mentions(&output.stderr, &["--threads", "2000", "1..=1024"]);
 }
 
@@ -450,11 +444,8 @@ fn animate_onto_a_file_that_is_not_a_page_keeps_the_file() {
     let output = Test::new()
         .file("s.toml", HEADER)
         .args(["animate", "s.toml", "--out", "s.toml", "--quiet"])
-        .run();
-    assert!(
-        output.code != Some(0) && !output.stderr.contains("panicked"),
-        "{output}"
-    );
+        .run()
+        .failure();
     assert_mentions(&output.stderr, &["s.toml", "not an HTML page"]);
     assert_eq!(output.text("s.toml"), HEADER);
 }
@@ -467,11 +458,8 @@ fn out_onto_an_existing_file_keeps_the_file() {
         .arg(shipped_path())
         .args(["--out", "notes.txt", "--quiet"])
         .args(SMALL)
-        .run();
-    assert!(
-        output.code != Some(0) && !output.stderr.contains("panicked"),
-        "{output}"
-    );
+        .run()
+        .failure();
     assert_eq!(output.text("notes.txt"), "precious");
 }
 
