@@ -45,7 +45,7 @@ pub fn compare(options: &CompareOptions) -> Result<CompareReport> {
             table: Vec::new(),
         });
     }
-    let report = write_comparison(&ensemble, &|name, seed| store.load(&run_id(name, seed)), options.series)?;
+    let report = write_comparison(&ensemble, &|name, seed| store.path(&run_id(name, seed)), options.series)?;
     store.remove();
     Ok(report)
 }

@@ -15,7 +15,7 @@ use crate::output::{sha256_hex, OutputDir};
 use crate::provenance::{Execution, EXECUTION};
 use crate::run::simulate_for;
 use crate::run_record::{run_id, RunRecord};
-use crate::run_store::{run_file_name, run_key, RunStore, StoredRun};
+use crate::run_store::{run_key, RunStore, StoredRun};
 use crate::scenario::Scenario;
 use crate::shard::{Shard, ShardSpec};
 
@@ -55,8 +55,8 @@ pub(crate) struct Ensemble<'a> {
     pub seeds: Vec<u64>,
 }
 
-/// The runs an ensemble has finished, by strategy name and seed.
-pub(crate) type LoadRun<'a> = dyn Fn(&str, u64) -> Result<RunRecord> + 'a;
+/// Where an ensemble's finished run of a strategy name and seed is kept.
+pub(crate) type LoadRun<'a> = dyn Fn(&str, u64) -> PathBuf + 'a;
 
 impl EnsembleOptions {
     /// Loads the scenario for `command`. The manifest records the scenario's `origin` if given
@@ -154,15 +154,17 @@ impl<'a> Ensemble<'a> {
         Ok(store)
     }
 
-    /// The runs of strategy `name` over every seed, read through `load_run`, after checking that
-    /// each is that run of this ensemble (same scenario and build, a whole series).
+    /// The runs of strategy `name` over every seed, read from where `load_run` says they are kept,
+    /// after checking that each is that run of this ensemble (same scenario and build, a whole
+    /// series); a damaged one is an error naming its file.
     pub fn load_runs(&self, load_run: &LoadRun, name: &str) -> Result<Vec<RunRecord>> {
         let key = self.scenario_key()?;
         let days = self.scenario.horizon_days as usize + 1;
         self.seeds
             .iter()
             .map(|&seed| {
-                let record = load_run(name, seed)?;
+                let path = load_run(name, seed);
+                let record = RunRecord::read(&path)?;
                 let problem = if record.strategy != name || record.seed != seed {
                     Some(format!("holds run `{}`, not `{}`", record.run, run_id(name, seed)))
                 } else if record.scenario_key != key {
@@ -173,10 +175,7 @@ impl<'a> Ensemble<'a> {
                     None
                 };
                 match problem {
-                    Some(message) => Err(Error::Damaged {
-                        path: PathBuf::from(run_file_name(&run_id(name, seed))),
-                        message,
-                    }),
+                    Some(message) => Err(Error::Damaged { path, message }),
                     None => Ok(record),
                 }
             })

@@ -15,10 +15,9 @@ use crate::manifest::{read_manifest, seed_count, series};
 use crate::output::sha256_hex;
 use crate::provenance::Execution;
 use crate::provenance::EXECUTION;
-use crate::run_record::{run_id, RunRecord};
-use crate::run_store::{run_file_name, StoredRun};
+use crate::run_record::run_id;
+use crate::run_store::run_file_name;
 use crate::sweep::{write_sweep, SweepOrigin, SweepReport};
-use crate::sweep_run::SweepRun;
 use crate::sweep_spec::Sweep;
 use crate::warn::{write_evaluation, WarnReport};
 
@@ -42,8 +41,11 @@ pub enum MergeReport {
     Sweep(SweepReport),
 }
 
-/// Manifest keys that differ between the shards of one ensemble.
-const PER_SHARD: [&str; 4] = [EXECUTION, "files", "shard", "runs"];
+/// Manifest keys that differ between the shards of one ensemble: what each shard ran and how,
+/// and the paths the scenario and sweep files were given by (`scenario/x.toml` in one shard and
+/// `/home/me/scenario/x.toml` in another are the same file when their sha256, also recorded,
+/// agree). The merged output records the first shard's paths.
+const PER_SHARD: [&str; 6] = [EXECUTION, "files", "shard", "runs", "scenario_file", "sweep_file"];
 
 /// At most this many run ids are named in an error.
 const NAMED: usize = 10;
@@ -151,7 +153,7 @@ fn merge_ensemble(
             .map_err(|message| Error::Shards { message })?]
     };
     check_complete(&ensemble.run_ids(&strategies), runs)?;
-    let load_run = |name: &str, seed: u64| RunRecord::read(&runs[&run_id(name, seed)][0]);
+    let load_run = |name: &str, seed: u64| runs[&run_id(name, seed)][0].clone();
     if command == "compare" {
         write_comparison(&ensemble, &load_run, series(first, first_dir)?).map(MergeReport::Compare)
     } else {
@@ -172,7 +174,7 @@ fn merge_sweep(
     let sweep = Sweep::load_stored(first_dir)?;
     let ids: Vec<String> = sweep.jobs().iter().map(|job| sweep.run_id(job)).collect();
     check_complete(&ids, runs)?;
-    let load_run = |id: &str| SweepRun::read(&runs[id][0]);
+    let load_run = |id: &str| runs[id][0].clone();
     write_sweep(
         &sweep,
         &SweepOrigin::recorded(first),

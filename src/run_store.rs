@@ -183,11 +183,6 @@ impl RunStore {
         Ok(())
     }
 
-    /// Reads run `id`.
-    pub fn load<R: StoredRun>(&self, id: &str) -> Result<R> {
-        R::read(&self.path(id))
-    }
-
     /// Removes every finished run but those of `ids` (a shard keeps only its own runs, even if
     /// an interrupted execution for another shard left some in the same store).
     pub fn retain(&self, ids: &[String]) -> Result<()> {

@@ -12,7 +12,7 @@ use crate::error::{Error, Result};
 use crate::output::{sha256_hex, OutputDir};
 use crate::provenance::{Execution, EXECUTION};
 use crate::run::simulate_for;
-use crate::run_store::{run_file_name, run_key, RunStore};
+use crate::run_store::{run_key, RunStore, StoredRun};
 use crate::shard::ShardSpec;
 use crate::sweep_charts;
 use crate::sweep_run::SweepRun;
@@ -138,7 +138,7 @@ pub(crate) fn run_sweep(
                 runs: owned.len(),
             }
         }
-        None => write_sweep(sweep, origin, &|id| store.load(id), &destination, (&execution, threads))?,
+        None => write_sweep(sweep, origin, &|id| store.path(id), &destination, (&execution, threads))?,
     };
     store.remove();
     Ok(report)
@@ -157,13 +157,13 @@ fn scenario_key(sweep: &Sweep) -> Result<String> {
     ]))
 }
 
-/// Reads every run of `sweep` through `load_run` (by run id), after checking that each is that
-/// run of this sweep, and writes the sweep's tables, charts and manifest (with `execution`) to
+/// Reads every run of `sweep` from where `load_run` says it is kept (by run id), after checking
+/// that each is that run of this sweep (a damaged one is an error naming its file), and writes the sweep's tables, charts and manifest (with `execution`) to
 /// `destination`; `execution` is this process's and its worker threads.
 pub(crate) fn write_sweep(
     sweep: &Sweep,
     origin: &SweepOrigin,
-    load_run: &dyn Fn(&str) -> Result<SweepRun>,
+    load_run: &dyn Fn(&str) -> PathBuf,
     destination: &Path,
     execution: (&Execution, usize),
 ) -> Result<SweepReport> {
@@ -173,15 +173,16 @@ pub(crate) fn write_sweep(
         .iter()
         .map(|job| {
             let id = sweep.run_id(job);
-            let record = load_run(&id)?;
+            let path = load_run(&id);
+            let record = SweepRun::read(&path)?;
             let problem = if record.run != id {
                 format!("holds run `{}`, not `{id}`", record.run)
             } else if record.scenario_key != key {
                 "was run with another sweep, scenario or build".to_string()
             } else {
-                return record.outcome().map_err(|message| damaged(&id, message));
+                return record.outcome().map_err(|message| Error::Damaged { path, message });
             };
-            Err(damaged(&id, problem))
+            Err(Error::Damaged { path, message: problem })
         })
         .collect::<Result<Vec<_>>>()?;
     let results = SweepResults {
@@ -221,14 +222,6 @@ pub(crate) fn write_sweep(
         points: sweep.points.len(),
         runs: results.jobs.len(),
     })
-}
-
-/// A damaged run record, named by its file.
-fn damaged(id: &str, message: String) -> Error {
-    Error::Damaged {
-        path: PathBuf::from(run_file_name(id)),
-        message,
-    }
 }
 
 /// Writes the resolved base scenario, the resolved sweep and the manifest (the sweep's

@@ -64,7 +64,7 @@ pub fn warn(options: &WarnOptions) -> Result<WarnReport> {
             scores: Vec::new(),
         });
     }
-    let report = write_evaluation(&ensemble, strategy, &|name, seed| store.load(&run_id(name, seed)))?;
+    let report = write_evaluation(&ensemble, strategy, &|name, seed| store.path(&run_id(name, seed)))?;
     store.remove();
     Ok(report)
 }

@@ -197,6 +197,12 @@ fn three_shards_merged_are_the_comparison_in_one_process() {
     for i in 1..=3 {
         let mut args = small_compare(&format!("shard{i}"));
         args.extend(["--shard".to_string(), format!("{i}/3")]);
+        if i == 3 {
+            // The same file by another path (as from another working directory) is the same
+            // scenario: its sha256 agrees.
+            let other = root().join("scenarios/../scenarios/platform_collapse.toml");
+            args[1] = other.to_str().unwrap().to_string();
+        }
         succeeds(dir, &strs(&args), &[]);
         assert!(!dir.join(format!("shard{i}")).join("comparison.csv").exists());
     }
@@ -325,8 +331,18 @@ fn an_interrupted_comparison_resumes_to_the_same_bytes() {
     assert_eq!(code, Some(1));
     assert_mentions(&stderr, &[".out.runs", "another scenario", "without `--resume`"]);
 
+    // A finished run's file holding another run is named with its store's directory.
     let mut resume = small_compare("out");
     resume.push("--resume".to_string());
+    let finished: Vec<String> = entries(&store).into_iter().filter(|n| n.ends_with(".json")).collect();
+    let (kept, overwritten) = (store.join(&finished[0]), store.join(&finished[1]));
+    let original = std::fs::read(&overwritten).unwrap();
+    std::fs::copy(&kept, &overwritten).unwrap();
+    let (code, _, stderr) = trustsim(dir, &strs(&resume), &[]);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert_mentions(&stderr, &[&format!(".out.runs/{}", finished[1]), "holds run"]);
+    std::fs::write(&overwritten, original).unwrap();
+
     succeeds(dir, &strs(&resume), &[]);
     assert_same_outputs(&dir.join("whole"), &dir.join("out"));
     assert!(!store.exists(), "the store is removed once the output is complete");
