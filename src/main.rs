@@ -1,6 +1,8 @@
 //! The `trustsim` command line: parses flags into typed options and calls the library.
 
 use clap::{Args, Parser, Subcommand};
+use std::fmt::Write as _;
+use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -229,17 +231,44 @@ impl From<EnsembleArgs> for EnsembleOptions {
     }
 }
 
+/// Adds a line to what the command prints (writing to a `String` cannot fail).
+macro_rules! say {
+    ($out:expr, $($arg:tt)*) => {{
+        let _ = writeln!($out, $($arg)*);
+    }};
+}
+
 fn main() -> ExitCode {
-    match run(Cli::parse()) {
+    let mut said = String::new();
+    let result = run(Cli::parse(), &mut said);
+    // What the command says is printed once it is done, so that a full disk or a closed pipe on
+    // standard output is an error like any other, not a panic of `println!`.
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(said.as_bytes()).and_then(|()| stdout.flush()) {
+        Ok(()) => {}
+        // The reader stopped reading (`trustsim params | head`): nothing more to say to it.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+        Err(e) => {
+            report(&format!("cannot write to standard output: {e}"));
+            return ExitCode::FAILURE;
+        }
+    }
+    match result {
         Ok(code) => code,
         Err(error) => {
-            eprintln!("error: {error:#}");
+            report(&format!("{error:#}"));
             ExitCode::FAILURE
         }
     }
 }
 
-fn run(cli: Cli) -> Result<ExitCode, trustsim::Error> {
+/// Prints `error: message` on standard error (as best it can: if even that fails, the exit code
+/// still says so).
+fn report(message: &str) {
+    let _ = writeln!(std::io::stderr(), "error: {message}");
+}
+
+fn run(cli: Cli, said: &mut String) -> Result<ExitCode, trustsim::Error> {
     match cli.command {
         Command::Run {
             scenario,
@@ -258,7 +287,8 @@ fn run(cli: Cli) -> Result<ExitCode, trustsim::Error> {
             })?;
             if !quiet {
                 let o = &report.outcome;
-                println!(
+                say!(
+                    said,
                     "wrote {}\nnet investor loss {:.0} yuan ({:.2} per user); trust {:.3} before the shock, trough {:.3} on day {}; {} platforms failed",
                     report.directory.display(),
                     o.net_loss_yuan,
@@ -282,12 +312,12 @@ fn run(cli: Cli) -> Result<ExitCode, trustsim::Error> {
                 series,
             })?;
             if !quiet {
-                print!("{}", headline(&report));
+                said.push_str(&headline(&report));
             }
             if with_report {
                 let page = trustsim::report::report(&report.directory)?;
                 if !quiet {
-                    println!("wrote {}", page.display());
+                    say!(said, "wrote {}", page.display());
                 }
             }
             Ok(ExitCode::SUCCESS)
@@ -295,7 +325,7 @@ fn run(cli: Cli) -> Result<ExitCode, trustsim::Error> {
         Command::Report { directory, quiet } => {
             let page = trustsim::report::report(&directory)?;
             if !quiet {
-                println!("wrote {}", page.display());
+                say!(said, "wrote {}", page.display());
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -306,23 +336,29 @@ fn run(cli: Cli) -> Result<ExitCode, trustsim::Error> {
                 strategy,
             })?;
             if !quiet {
-                print!("{}", summary(&report));
+                said.push_str(&summary(&report));
             }
             Ok(ExitCode::SUCCESS)
         }
         Command::Verify { dir, threads } => {
             let report = verify(&dir, threads.map(usize::from))?;
             if let Some(note) = &report.other_build {
-                println!("note: {note}");
+                say!(said, "note: {note}");
             }
             for difference in &report.differences {
-                println!("differs: {}: {}", difference.file, difference.detail);
+                say!(said, "differs: {}: {}", difference.file, difference.detail);
             }
             if report.differences.is_empty() {
-                println!("identical: all {} output files of {}", report.files, dir.display());
+                say!(
+                    said,
+                    "identical: all {} output files of {}",
+                    report.files,
+                    dir.display()
+                );
                 Ok(ExitCode::SUCCESS)
             } else {
-                println!(
+                say!(
+                    said,
                     "different: {} of {} output files of {}",
                     report.differences.len(),
                     report.files,
@@ -335,9 +371,9 @@ fn run(cli: Cli) -> Result<ExitCode, trustsim::Error> {
             let report = merge(&MergeOptions { shards, out })?;
             if !quiet {
                 match report {
-                    MergeReport::Compare(report) => print!("{}", headline(&report)),
-                    MergeReport::Warn(report) => print!("{}", summary(&report)),
-                    MergeReport::Sweep(report) => print!("{}", sweep::summary(&report)),
+                    MergeReport::Compare(report) => said.push_str(&headline(&report)),
+                    MergeReport::Warn(report) => said.push_str(&summary(&report)),
+                    MergeReport::Sweep(report) => said.push_str(&sweep::summary(&report)),
                 }
             }
             Ok(ExitCode::SUCCESS)
@@ -360,7 +396,7 @@ fn run(cli: Cli) -> Result<ExitCode, trustsim::Error> {
                 out,
             })?;
             if !quiet {
-                println!("wrote {}", path.display());
+                say!(said, "wrote {}", path.display());
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -380,7 +416,7 @@ fn run(cli: Cli) -> Result<ExitCode, trustsim::Error> {
                 resume: scale_out.resume,
             })?;
             if !quiet {
-                print!("{}", sweep::summary(&report));
+                said.push_str(&sweep::summary(&report));
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -389,10 +425,10 @@ fn run(cli: Cli) -> Result<ExitCode, trustsim::Error> {
             let mut failed = false;
             for (path, result) in scenarios.iter().zip(results) {
                 match result {
-                    Ok(()) => println!("ok: {}", path.display()),
+                    Ok(()) => say!(said, "ok: {}", path.display()),
                     Err(error) => {
                         failed = true;
-                        eprintln!("error: {error:#}");
+                        report(&format!("{error:#}"));
                     }
                 }
             }
@@ -405,20 +441,18 @@ fn run(cli: Cli) -> Result<ExitCode, trustsim::Error> {
             threads,
             seed,
         } => {
-            print!(
-                "{}",
-                bench(&BenchOptions {
-                    scenario,
-                    overrides,
-                    days,
-                    threads: threads.map(usize::from),
-                    seed,
-                })?
-            );
+            let text = bench(&BenchOptions {
+                scenario,
+                overrides,
+                days,
+                threads: threads.map(usize::from),
+                seed,
+            })?;
+            said.push_str(&text.to_string());
             Ok(ExitCode::SUCCESS)
         }
         Command::Params => {
-            print!("{}", trustsim::reference::parameters_markdown());
+            said.push_str(&trustsim::reference::parameters_markdown());
             Ok(ExitCode::SUCCESS)
         }
     }

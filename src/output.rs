@@ -52,13 +52,17 @@ impl OutputDir {
         if fs::symlink_metadata(destination).is_ok_and(|m| !m.is_dir()) {
             return refuse("exists and is not a directory; choose another --out");
         }
-        // An earlier output is replaced; any other directory with something in it is left alone.
-        let foreign = fs::read_dir(destination).is_ok_and(|mut entries| entries.next().is_some())
-            && !destination.join("manifest.json").is_file();
+        // An earlier output is replaced; any other directory with something in it, or one that
+        // cannot be listed, is left alone.
+        let foreign = match fs::read_dir(destination) {
+            Ok(mut entries) => entries.next().is_some() && !crate::manifest::is_output(destination),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => false,
+            Err(e) => return Err(Error::io(destination, e)),
+        };
         if foreign {
             return refuse(
-                "exists, is not empty and is not a trustsim output (it has no manifest.json), so it is not \
-                 replaced; choose another --out",
+                "exists, is not empty and is not a trustsim output (it has no manifest.json written by \
+                 trustsim), so it is not replaced; choose another --out",
             );
         }
         let parent = parent_of(destination);

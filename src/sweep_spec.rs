@@ -458,6 +458,17 @@ fn check(file: &SweepFile) -> std::result::Result<(), (String, String)> {
                 ),
             );
         }
+        if parameter.key.split(['.', '[']).next() == Some("strategy") {
+            return problem(
+                &format!("parameter[{i}].key"),
+                format!(
+                    "`{}` would change the scenario's strategies from point to point, but every point \
+                     runs the same strategies (those of the base scenario, chosen by the sweep's \
+                     `strategies`); sweep an intervention's setting through `set` in separate sweeps",
+                    parameter.key
+                ),
+            );
+        }
         check_parameter(parameter, grid)
             .or_else(|(key, message)| problem(&format!("parameter[{i}].{key}"), message))?;
     }

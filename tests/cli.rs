@@ -366,6 +366,18 @@ fn out_onto_a_directory_that_is_not_an_output_keeps_it_and_an_earlier_output_is_
         .failure();
     assert_mentions(&output.stderr, &["thesis", "not a trustsim output"]);
     assert_eq!(output.text("thesis/chapter1.txt"), "precious");
+    // Another program's manifest.json does not make a directory a trustsim output.
+    let output = Test::new()
+        .file("webapp/manifest.json", r#"{"name": "webapp"}"#)
+        .file("webapp/index.html", "precious")
+        .arg("run")
+        .arg(shipped_path())
+        .args(["--out", "webapp", "--quiet"])
+        .args(SMALL)
+        .run()
+        .failure();
+    assert_mentions(&output.stderr, &["webapp", "not a trustsim output"]);
+    assert_eq!(output.text("webapp/index.html"), "precious");
 
     let first = Test::new()
         .arg("run")
@@ -486,4 +498,32 @@ fn bench_times_a_small_world_and_keeps_days_within_the_horizon() {
             &["error: --days: must be from 1 to the scenario's horizon_days (60)"],
         );
     }
+}
+
+#[test]
+fn a_full_or_closed_standard_output_is_an_error_or_an_end_not_a_panic() {
+    use std::process::{Command, Stdio};
+    let full = std::fs::OpenOptions::new().write(true).open("/dev/full").expect("Linux has /dev/full");
+    let output = Command::new(env!("CARGO_BIN_EXE_trustsim"))
+        .arg("params")
+        .stdout(full)
+        .output()
+        .expect("trustsim starts");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert_mentions(&stderr, &["error: cannot write to standard output"]);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+
+    // A reader that has gone: the pipe is closed before trustsim writes its 28 kB.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_trustsim"))
+        .arg("params")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("trustsim starts");
+    drop(child.stdout.take());
+    let output = child.wait_with_output().expect("trustsim ends");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert!(stderr.is_empty(), "{stderr}");
 }

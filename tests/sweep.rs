@@ -229,6 +229,17 @@ fn sweep_file_errors_name_the_file_line_and_key() {
         &error,
         &["`parameter[1].key`", "`reference_strategy` labels the scenario"],
     );
+    // Runs are matched to strategies by position, so no point may change the strategies.
+    let error = rejects(&format!(
+        "{design}{range}[[parameter]]\nkey = \"strategy\"\nvalues = [[{{ name = \"a\" }}]]\n"
+    ));
+    assert_mentions(
+        &error,
+        &[
+            "`parameter[1].key`",
+            "`strategy` would change the scenario's strategies",
+        ],
+    );
     let error =
         rejects("[design]\nkind = \"grid\"\n[[parameter]]\nkey = \"trust.loss_rate\"\nvalues = [0.1, 0.2, 0.1]\n");
     assert_mentions(&error, &["`parameter[0].values`", "lists `0.1` twice"]);
