@@ -4,7 +4,9 @@
 //! finished run (its done marker) even if the process is killed; `--resume` skips those runs.
 //! While a command uses the store it holds an exclusive lock on `.<output name>.runs.lock`
 //! (released by the operating system if the process dies), so a second command writing to the
-//! same output is refused instead of deleting the first one's runs.
+//! same output is refused instead of deleting the first one's runs. A record file is the sha256
+//! of its JSON on the first line, then the JSON, so that a record damaged or edited after it was
+//! saved is refused rather than aggregated.
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -27,14 +29,26 @@ pub trait StoredRun: Serialize + DeserializeOwned {
     /// Checks that the record is consistent in itself, saying what is wrong if not.
     fn check(&self) -> std::result::Result<(), String>;
 
-    /// Reads the record in `path`, checking that it is whole and consistent.
+    /// Reads the record in `path`, checking that it is whole, unchanged since it was saved and
+    /// consistent.
     fn read(path: &Path) -> Result<Self> {
         let bytes = fs::read(path).map_err(|e| Error::io(path, e))?;
         let damaged = |message: String| Error::Damaged {
             path: path.to_path_buf(),
             message,
         };
-        let record: Self = serde_json::from_slice(&bytes).map_err(|e| damaged(format!("not a {}: {e}", Self::KIND)))?;
+        let (digest, json) = match bytes.iter().position(|&b| b == b'\n') {
+            Some(end) => (&bytes[..end], &bytes[end + 1..]),
+            None => (&bytes[..0], &bytes[..]),
+        };
+        if digest != sha256_hex(json).as_bytes() {
+            return Err(damaged(format!(
+                "not a {} as trustsim saved it: its first line is not the sha256 of the rest; run \
+                 without `--resume` (or run the shard again) to start over",
+                Self::KIND
+            )));
+        }
+        let record: Self = serde_json::from_slice(json).map_err(|e| damaged(format!("not a {}: {e}", Self::KIND)))?;
         record.check().map_err(damaged)?;
         Ok(record)
     }
@@ -170,9 +184,10 @@ impl RunStore {
     pub fn save<R: StoredRun>(&self, record: &R) -> Result<()> {
         let path = self.path(record.id());
         let temporary = path.with_extension("json.tmp");
-        let text = serde_json::to_vec(record).expect("a run record always serializes");
+        let json = serde_json::to_vec(record).expect("a run record always serializes");
         let mut file = fs::File::create(&temporary).map_err(|e| Error::io(&temporary, e))?;
-        file.write_all(&text)
+        file.write_all(format!("{}\n", sha256_hex(&json)).as_bytes())
+            .and_then(|()| file.write_all(&json))
             .and_then(|()| file.sync_all())
             .map_err(|e| Error::io(&temporary, e))?;
         fs::rename(&temporary, &path).map_err(|e| Error::io(&path, e))?;

@@ -145,16 +145,27 @@ pub(crate) fn run_sweep(
 }
 
 /// The key every run record of `sweep` carries: sha256 of the version, git commit, resolved
-/// sweep, resolved base scenario and edge list.
+/// sweep, resolved base scenario and every edge list a point reads (each file once, in the
+/// order the points first name them), so that runs resumed after an edge list changed are
+/// refused.
 fn scenario_key(sweep: &Sweep) -> Result<String> {
-    let edges = edge_list(&sweep.base);
     let resolved = resolved_text(&sweep.base)?;
-    let edges = edges.as_deref().map(file_sha256).transpose()?.unwrap_or_default();
-    Ok(run_key(&[
-        &sha256_hex(sweep.resolved_text().as_bytes()),
-        &sha256_hex(resolved.as_bytes()),
-        &edges,
-    ]))
+    let mut files: Vec<std::path::PathBuf> = Vec::new();
+    for file in std::iter::once(&sweep.base)
+        .chain(&sweep.scenarios)
+        .filter_map(edge_list)
+    {
+        if !files.contains(&file) {
+            files.push(file);
+        }
+    }
+    let edges = files.iter().map(|file| file_sha256(file)).collect::<Result<Vec<_>>>()?;
+    let mut parts = vec![
+        sha256_hex(sweep.resolved_text().as_bytes()),
+        sha256_hex(resolved.as_bytes()),
+    ];
+    parts.extend(edges);
+    Ok(run_key(&parts.iter().map(String::as_str).collect::<Vec<_>>()))
 }
 
 /// Reads every run of `sweep` from where `load_run` says it is kept (by run id), after checking

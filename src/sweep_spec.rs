@@ -458,13 +458,16 @@ fn check(file: &SweepFile) -> std::result::Result<(), (String, String)> {
                 ),
             );
         }
-        if parameter.key.split(['.', '[']).next() == Some("strategy") {
+        // The list, or one whole strategy (with its name): a strategy's settings may vary.
+        let key = parameter.key.as_str();
+        if key == "strategy" || (key.starts_with("strategy[") && !key.contains('.')) {
             return problem(
                 &format!("parameter[{i}].key"),
                 format!(
                     "`{}` would change the scenario's strategies from point to point, but every point \
                      runs the same strategies (those of the base scenario, chosen by the sweep's \
-                     `strategies`); sweep an intervention's setting through `set` in separate sweeps",
+                     `strategies`); vary one setting of a strategy instead, such as \
+                     `strategy[1].intervention[0].coverage`",
                     parameter.key
                 ),
             );

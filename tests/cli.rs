@@ -503,7 +503,10 @@ fn bench_times_a_small_world_and_keeps_days_within_the_horizon() {
 #[test]
 fn a_full_or_closed_standard_output_is_an_error_or_an_end_not_a_panic() {
     use std::process::{Command, Stdio};
-    let full = std::fs::OpenOptions::new().write(true).open("/dev/full").expect("Linux has /dev/full");
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .expect("Linux has /dev/full");
     let output = Command::new(env!("CARGO_BIN_EXE_trustsim"))
         .arg("params")
         .stdout(full)

@@ -341,6 +341,18 @@ fn an_interrupted_comparison_resumes_to_the_same_bytes() {
     let (code, _, stderr) = trustsim(dir, &strs(&resume), &[]);
     assert_eq!(code, Some(1), "{stderr}");
     assert_mentions(&stderr, &[&format!(".out.runs/{}", finished[1]), "holds run"]);
+    // A run file edited after it was saved no longer matches its sha256 line.
+    let edited = String::from_utf8(original.clone())
+        .unwrap()
+        .replacen("net_loss_yuan", "zzz_loss_yuan", 1);
+    assert_ne!(edited.as_bytes(), &original[..], "the record names its outcome columns");
+    std::fs::write(&overwritten, edited).unwrap();
+    let (code, _, stderr) = trustsim(dir, &strs(&resume), &[]);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert_mentions(
+        &stderr,
+        &[&format!(".out.runs/{}", finished[1]), "not the sha256 of the rest"],
+    );
     std::fs::write(&overwritten, original).unwrap();
 
     succeeds(dir, &strs(&resume), &[]);
@@ -427,4 +439,34 @@ fn an_interrupted_sweep_resumes_to_the_same_bytes() {
     succeeds(dir, &small_sweep("out", &["--resume"]), &[]);
     assert_same_outputs(&dir.join("whole"), &dir.join("out"));
     assert!(!store.exists(), "the store is removed once the output is complete");
+}
+
+#[test]
+fn a_sweep_resumed_after_a_points_edge_list_changed_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let dir = dir.path();
+    std::fs::write(
+        dir.join("e.toml"),
+        "schema_version = 1\nhorizon_days = 20\n[population]\nusers = 300\n[network]\nkind = \"edge_list\"\nedge_list = \"ea.csv\"\n",
+    )
+    .unwrap();
+    let ring = |step: usize| -> String { (0..300).map(|i| format!("{i},{}\n", (i + step) % 300)).collect() };
+    std::fs::write(dir.join("ea.csv"), ring(1)).unwrap();
+    std::fs::write(dir.join("eb.csv"), ring(7)).unwrap();
+    std::fs::write(
+        dir.join("s.toml"),
+        "schema_version = 1\nscenario = \"e.toml\"\nseeds = 2\noutcomes = [\"trough_trust\"]\n[design]\nkind = \"grid\"\n\
+         [[parameter]]\nkey = \"network.edge_list\"\nvalues = [\"eb.csv\", \"ea.csv\"]\n",
+    )
+    .unwrap();
+    let args = ["sweep", "s.toml", "--quiet", "--out", "out", "--threads", "1"];
+    let (code, _, _) = trustsim(dir, &args, &[("TRUSTSIM_CRASH_AFTER_RUNS", "2")]);
+    assert_eq!(code, Some(75), "the simulated crash");
+    // The base scenario reads ea.csv too, so change the file only the second point reads.
+    std::fs::write(dir.join("eb.csv"), ring(5)).unwrap();
+    let mut resume = args.to_vec();
+    resume.push("--resume");
+    let (code, _, stderr) = trustsim(dir, &resume, &[]);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert_mentions(&stderr, &[".out.runs", "another scenario", "without `--resume`"]);
 }
