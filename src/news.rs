@@ -90,9 +90,10 @@ impl News {
         self.items.retain(|item| item.intensity >= FORGOTTEN);
     }
 
-    /// ν: the sector's reach-weighted negative-news intensity.
+    /// ν: the sector's reach-weighted negative-news intensity (0 without news: summed from +0,
+    /// as `Iterator::sum` of no `f64`s is −0, which the series would print as `-0.0`).
     pub fn sector_intensity(&self) -> f64 {
-        self.items.iter().map(|item| item.intensity * item.reach).sum()
+        self.items.iter().fold(0.0, |total, item| total + item.intensity * item.reach)
     }
 
     /// Adds each item's intensity to its platform's entry of `by_platform`.
@@ -103,5 +104,16 @@ impl News {
                 by_platform[p as usize] += item.intensity;
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_news_is_positive_zero_intensity() {
+        let news = News::new(&crate::scenario::Scenario::default().news);
+        assert_eq!(news.sector_intensity().to_bits(), 0.0f64.to_bits());
     }
 }

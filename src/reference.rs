@@ -190,8 +190,8 @@ pub fn parameters_markdown() -> String {
          keeps its default (`promised_return = { fraudulent = 0.24 }`). The allowed range applies \
          to each of them.\n\
          - **Platforms** hit by an event are `largest`, `largest_sound`, `largest_fragile`, \
-         `largest_fraudulent` (the operating platform with the most deposits owed, of that type, \
-         on the day of the event) or `#N` (platform number N, counting from 0 in creation order).\n\
+         `largest_fraudulent` (the open platform — operating, distressed or suspended — with the most \
+         deposits owed, of that type, on the day of the event) or `#N` (platform number N, counting from 0 in creation order).\n\
          \n",
     );
 
