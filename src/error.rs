@@ -62,9 +62,9 @@ pub enum Error {
         message: String,
     },
     /// A `--set key=value` argument is malformed.
-    #[error("--set `{argument}`: {message}")]
+    #[error("--set `{}`: {message}", printable(argument))]
     Override {
-        /// The argument as given.
+        /// The argument as given (shown with control characters escaped).
         argument: String,
         /// What is wrong.
         message: String,
@@ -139,3 +139,17 @@ impl Error {
 
 /// Result with the crate's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// `text` with its control characters (a newline, say) escaped as `\n`, `\u{1b}`, so that an
+/// error stays on one line.
+fn printable(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}

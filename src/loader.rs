@@ -303,6 +303,11 @@ fn apply_override(table: &mut toml::Value, argument: &str) -> Result<String> {
             "`{key}` is not a dotted key such as `trust.loss_rate` or `event[0].day`"
         ))
     })?;
+    if raw.contains(['\n', '\r']) {
+        return Err(fail(
+            "the value spans more than one line; give one `key=value` per `--set`".to_string(),
+        ));
+    }
     let value = format!("value = {raw}")
         .parse::<toml::Table>()
         .ok()

@@ -57,8 +57,9 @@ enum Command {
         /// Also write every run's per-day series (series.csv).
         #[arg(long)]
         series: bool,
-        /// Also write report.html: the results as one self-contained page (see `trustsim report`).
-        #[arg(long)]
+        /// Also write report.html: the results as one self-contained page (see `trustsim report`);
+        /// not with `--shard`, whose output holds runs, not results (report the merged output).
+        #[arg(long, conflicts_with = "shard")]
         report: bool,
     },
     /// Evaluate the early-warning scores of one strategy over many seeds: ROC curves over every

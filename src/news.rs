@@ -93,7 +93,9 @@ impl News {
     /// ν: the sector's reach-weighted negative-news intensity (0 without news: summed from +0,
     /// as `Iterator::sum` of no `f64`s is −0, which the series would print as `-0.0`).
     pub fn sector_intensity(&self) -> f64 {
-        self.items.iter().fold(0.0, |total, item| total + item.intensity * item.reach)
+        self.items
+            .iter()
+            .fold(0.0, |total, item| total + item.intensity * item.reach)
     }
 
     /// Adds each item's intensity to its platform's entry of `by_platform`.

@@ -189,6 +189,9 @@ fn unknown_override_key_names_set() {
 fn override_without_equals_is_rejected() {
     let error = rejects(HEADER, &["--set", "trust.loss_rate"]);
     assert_mentions(&error, &["--set", "trust.loss_rate", "key=value"]);
+    // A second line would have been dropped unread.
+    let error = rejects(HEADER, &["--set", "trust.loss_rate=0.2\nhorizon_days=3"]);
+    assert_mentions(&error, &["--set", "more than one line", "one `key=value` per `--set`"]);
 }
 
 #[test]
@@ -529,4 +532,20 @@ fn a_full_or_closed_standard_output_is_an_error_or_an_end_not_a_panic() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(0), "{stderr}");
     assert!(stderr.is_empty(), "{stderr}");
+}
+
+#[test]
+fn a_shard_cannot_also_write_a_report() {
+    let output = Test::new()
+        .arg("compare")
+        .arg(shipped_path())
+        .args(["--seeds", "2", "--shard", "1/2", "--report", "--out", "shard"])
+        .args(SMALL)
+        .run();
+    assert_eq!(output.code, Some(2), "{output}");
+    assert_mentions(&output.stderr, &["'--shard <i/n|auto>' cannot be used with '--report'"]);
+    assert!(
+        output.entries("").iter().all(|name| !name.contains("shard")),
+        "nothing written"
+    );
 }
