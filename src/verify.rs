@@ -56,7 +56,10 @@ pub fn verify(dir: &Path, threads: Option<usize>) -> Result<VerifyReport> {
         names.dedup();
         let differences = names
             .iter()
-            .filter_map(|name| difference(name, &dir.join(name), &rerun.join(name)))
+            .filter_map(|name| {
+                difference(name, &dir.join(name), &rerun.join(name))
+                    .or_else(|| changed_since_written(&manifest, name, &dir.join(name)))
+            })
             .collect();
         Ok(VerifyReport {
             files: names.len(),
@@ -168,6 +171,20 @@ fn rerun_into(
             ),
         }),
     }
+}
+
+/// How the output file `name` (at `path`) differs from what `manifest` recorded of it when it
+/// was written, if it does: a file edited afterwards (`scenario.toml`'s description, say) could
+/// otherwise re-run into itself and verify as identical.
+fn changed_since_written(manifest: &Map<String, Value>, name: &str, path: &Path) -> Option<Difference> {
+    let recorded = manifest.get("files")?.get(name)?.as_str()?;
+    let now = crate::commands::file_sha256(path).ok()?;
+    (now != recorded).then(|| Difference {
+        file: name.to_string(),
+        detail: format!(
+            "its sha256 is {now}, not the {recorded} its manifest recorded: it was changed after it was written"
+        ),
+    })
 }
 
 /// How `old` and `new` differ, if they do.

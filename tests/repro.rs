@@ -115,6 +115,28 @@ fn verify_finds_a_run_identical_without_its_scenario_file_and_names_a_tampered_r
         ],
     );
 
+    // A stored scenario edited after the run re-runs into itself, but no longer matches the
+    // sha256 its manifest recorded.
+    copy_dir(&dir.path().join("out"), &dir.path().join("redescribed"));
+    let stored = dir.path().join("redescribed").join("scenario.toml");
+    let text = std::fs::read_to_string(&stored).unwrap();
+    assert!(text.contains("description = "), "{text}");
+    std::fs::write(
+        &stored,
+        text.replacen("description = \"", "description = \"Edited: ", 1),
+    )
+    .unwrap();
+    let (code, stdout, _) = trustsim(dir.path(), &["verify", "redescribed"], &[]);
+    assert_eq!(code, Some(1), "{stdout}");
+    assert_mentions(
+        &stdout,
+        &[
+            "differs: scenario.toml: its sha256 is ",
+            "its manifest recorded: it was changed after it was written",
+            "different: 1 of 4 output files",
+        ],
+    );
+
     // A manifest edited to say something trustsim never writes is refused, never defaulted.
     let edits: [(&str, serde_json::Value, &str); 4] = [
         ("seed", serde_json::json!("three"), "`seed` is missing"),
