@@ -133,7 +133,12 @@ pub fn parse(text: &str, file: &str, overrides: &[String], path: &Path) -> Resul
     // A problem is the command line's when an override set its key, a table holding it, or a
     // key within it; otherwise it is the file's, and any overrides in effect are named with it,
     // since a rule between two keys can break by an override of the other one.
-    let locate = |problem: Problem| -> Error {
+    let locate = |mut problem: Problem| -> Error {
+        // serde's words for a number or table where a name belongs.
+        problem.message = problem.message.replace(
+            "invalid type: unit variant, expected string only",
+            "must be one of its names, in quotes (a string), not a number or a table",
+        );
         let from_command_line = overridden.iter().any(|k| {
             problem.key == *k
                 || problem.key.starts_with(&format!("{k}."))
@@ -308,11 +313,19 @@ fn apply_override(table: &mut toml::Value, argument: &str) -> Result<String> {
             "the value spans more than one line; give one `key=value` per `--set`".to_string(),
         ));
     }
-    let value = format!("value = {raw}")
+    let parsed = format!("value = {raw}")
         .parse::<toml::Table>()
         .ok()
-        .and_then(|mut t| t.remove("value"))
-        .unwrap_or_else(|| toml::Value::String(raw.trim().to_string()));
+        .and_then(|mut t| t.remove("value"));
+    // A number TOML cannot hold would otherwise become the text "1e400" and fail as a string.
+    if parsed.is_none() && raw.trim().parse::<f64>().is_ok_and(|number| !number.is_nan()) {
+        return Err(fail(format!(
+            "`{}` is too large a number: whole numbers may be at most {} and others about 1.8e308",
+            raw.trim(),
+            i64::MAX
+        )));
+    }
+    let value = parsed.unwrap_or_else(|| toml::Value::String(raw.trim().to_string()));
     let (last, parents) = path.split_last().expect("segments are never empty");
     let mut current = &mut *table;
     let mut walked = String::new();

@@ -395,11 +395,11 @@ fn parse(text: &str, name: &str) -> Result<SweepFile> {
         let path = e.path().to_string();
         let message = e.into_inner().message().trim_end().to_string();
         // An unknown key in a tagged table (the design) is reported at the table: name the key.
-        let unknown = message
-            .strip_prefix("unknown field `")
-            .and_then(|rest| rest.split('`').next())
-            .filter(|field| !path.ends_with(&format!(".{field}")) && path != *field);
-        let key = match (path.as_str(), unknown) {
+        let named = |prefix: &str| message.strip_prefix(prefix).and_then(|rest| rest.split('`').next());
+        let unknown = named("unknown field `").filter(|field| !path.ends_with(&format!(".{field}")) && path != *field);
+        // A missing key is reported at the table that lacks it: name the key.
+        let field = unknown.or_else(|| named("missing field `"));
+        let key = match (path.as_str(), field) {
             (".", Some(field)) => field.to_string(),
             (_, Some(field)) => format!("{path}.{field}"),
             (".", None) => String::new(),

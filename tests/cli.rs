@@ -198,6 +198,14 @@ fn override_without_equals_is_rejected() {
 fn out_of_range_override_names_set() {
     let error = rejects(HEADER, &["--set", "trust.loss_rate=1.5"]);
     assert_mentions(&error, &["--set", "trust.loss_rate", "0 to 1"]);
+    // Numbers TOML cannot hold are said to be too large, not to be text.
+    for number in ["1e400", "99999999999999999999"] {
+        let error = rejects(HEADER, &["--set", &format!("population.users={number}")]);
+        assert_mentions(&error, &["--set", &format!("`{number}` is too large a number")]);
+    }
+    // A number where a name belongs: serde's "unit variant" is told in the scenario's words.
+    let error = rejects(&format!("{HEADER}[network]\nkind = 3\n"), &[]);
+    assert_mentions(&error, &["`network.kind`: must be one of its names, in quotes"]);
 }
 
 #[test]

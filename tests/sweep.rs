@@ -220,6 +220,8 @@ fn sweep_file_errors_name_the_file_line_and_key() {
     assert_mentions(&error, &["s.toml:7: `parameter[0]`", "los_rate"]);
     let error = rejects_file(&sweep_file(&format!("{design}{range}")).replace("horizon_days=45", "horizon_days=-1"));
     assert_mentions(&error, &["s.toml:3: `set`: `horizon_days`"]);
+    let error = rejects(design);
+    assert_mentions(&error, &["`parameter`: missing field `parameter`"]);
     let error = rejects(&format!("outcomes = [\"victims\", \"victims\"]\n{design}{range}"));
     assert_mentions(&error, &["s.toml:4: `outcomes[1]`: `victims` is listed twice"]);
     let error = rejects(&format!(
