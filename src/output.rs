@@ -527,14 +527,16 @@ mod tests {
     fn finish_replaces_an_existing_destination_completely() {
         let root = tempfile::tempdir().unwrap();
         let destination = root.path().join("run");
+        // As every command's manifest does, it names the version that wrote it.
+        let manifest = || serde_json::Map::from_iter([("trustsim_version".to_string(), serde_json::json!("test"))]);
         let mut first = OutputDir::create(&destination).unwrap();
         first.write_text("old.txt", "old").unwrap();
         first.write_text("shared.txt", "old").unwrap();
-        first.finish(serde_json::Map::new()).unwrap();
+        first.finish(manifest()).unwrap();
 
         let mut second = OutputDir::create(&destination).unwrap();
         second.write_text("shared.txt", "new").unwrap();
-        second.finish(serde_json::Map::new()).unwrap();
+        second.finish(manifest()).unwrap();
         assert_eq!(entries(&destination), ["manifest.json", "shared.txt"]);
         assert_eq!(fs::read_to_string(destination.join("shared.txt")).unwrap(), "new");
         assert_eq!(entries(root.path()), ["run"]);
