@@ -277,7 +277,11 @@ impl Sweep {
                 .display()
                 .to_string(),
         };
-        let base = load(&scenario_path, &file.set).map_err(|e| match e {
+        // A stored sweep's overrides name relative edge lists as written, relative to the original
+        // scenario's directory, not to the output directory the stored scenario is in.
+        let relative_to = base.map(|_| Path::new(&file.scenario).parent().unwrap_or(Path::new("")));
+        let set: Vec<String> = file.set.iter().map(|o| anchored(o, relative_to)).collect();
+        let base = load(&scenario_path, &set).map_err(|e| match e {
             Error::Io { path, source } if path == scenario_path => invalid(
                 "scenario",
                 format!("cannot read the scenario `{}`: {source}", scenario_path.display()),
@@ -309,8 +313,8 @@ impl Sweep {
         let points = points(&file, &base.scenario);
         let mut scenarios = Vec::with_capacity(points.len());
         for (p, point) in points.iter().enumerate() {
-            let mut overrides = file.set.clone();
-            overrides.extend(point_overrides(&file, point));
+            let mut overrides = set.clone();
+            overrides.extend(point_overrides(&file, point).iter().map(|o| anchored(o, relative_to)));
             // The base loads, so whatever fails here is the point's doing.
             let loaded = load(&scenario_path, &overrides).map_err(|e| {
                 let key = parameter_of(&file, &e).map_or("parameter".to_string(), |i| format!("parameter[{i}]"));
@@ -724,6 +728,29 @@ fn points(file: &SweepFile, base: &Scenario) -> Vec<Point> {
         } => from_unit(morris(trajectories, dimensions, levels, &mut rng(seed))),
         Design::Saltelli { base_samples, seed, .. } => from_unit(saltelli(base_samples, dimensions, &mut rng(seed))),
     }
+}
+
+/// The override `argument` with a relative `network.edge_list` made relative to `dir` instead
+/// (when given) of the scenario file's directory; any other override as it is.
+fn anchored(argument: &str, dir: Option<&Path>) -> String {
+    let (Some(dir), Some((key, raw))) = (dir, argument.split_once('=')) else {
+        return argument.to_string();
+    };
+    if key.trim() != "network.edge_list" {
+        return argument.to_string();
+    }
+    let named = match format!("value = {raw}").parse::<toml::Table>() {
+        Ok(table) => match table.get("value") {
+            Some(toml::Value::String(named)) => named.clone(),
+            _ => return argument.to_string(),
+        },
+        Err(_) => raw.trim().to_string(),
+    };
+    if named.is_empty() || Path::new(&named).is_absolute() {
+        return argument.to_string();
+    }
+    let path = toml::Value::String(dir.join(named).display().to_string());
+    format!("network.edge_list={path}")
 }
 
 /// A point's overrides, `key=value` per parameter.
