@@ -14,6 +14,9 @@ use crate::scenario::Scenario;
 /// A directory's manifest as a JSON object.
 pub(crate) fn read_manifest(dir: &Path) -> Result<Map<String, Value>> {
     let path = dir.join(MANIFEST);
+    if std::fs::metadata(&path).is_ok_and(|m| !m.is_file()) {
+        return Err(damaged(dir, "is not a regular file".to_string()));
+    }
     let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
     match serde_json::from_slice(&bytes) {
         Ok(Value::Object(manifest)) => Ok(manifest),
@@ -78,18 +81,28 @@ pub(crate) fn strategy(manifest: &Map<String, Value>, dir: &Path, scenario: &Sce
     Ok(name.to_string())
 }
 
-/// The output files a manifest (in `dir`) lists under `files`: each must be a relative path
-/// inside the directory (no root, no `..`), so that comparing them never reads elsewhere.
+/// The output files a manifest (in `dir`) lists under `files`: at least one, each a relative path
+/// inside the directory (no root, no `..`), so that comparing them never reads elsewhere, and
+/// each that exists a regular file (reading a named pipe would wait for ever).
 pub(crate) fn file_names(manifest: &Map<String, Value>, dir: &Path) -> Result<Vec<String>> {
     let Some(files) = manifest.get("files").and_then(Value::as_object) else {
         return Err(damaged(dir, "`files` is missing or not an object".to_string()));
     };
+    if files.is_empty() {
+        return Err(damaged(dir, "`files` lists no file; every output has some".to_string()));
+    }
     for name in files.keys() {
         let inside = !name.is_empty() && Path::new(name).components().all(|c| matches!(c, Component::Normal(_)));
         if !inside {
             return Err(damaged(
                 dir,
                 format!("`files` names `{name}`, which is not a path inside the output directory"),
+            ));
+        }
+        if std::fs::symlink_metadata(dir.join(name)).is_ok_and(|m| !m.is_file()) {
+            return Err(damaged(
+                dir,
+                format!("`files` names `{name}`, which is not a regular file in the output directory"),
             ));
         }
     }

@@ -13,7 +13,7 @@ use crate::animation::{record, Animation, DEFAULT_SAMPLE};
 use crate::error::{Error, Result};
 use crate::html::write_page;
 use crate::loader::load;
-use crate::manifest::recorded_edge_list;
+use crate::manifest::{file_names, read_manifest, recorded_edge_list, seed_count};
 use crate::output::{sha256_hex, MANIFEST};
 use crate::report_html::render;
 use crate::scenario::Scenario;
@@ -108,11 +108,9 @@ impl CompareOutput {
             });
         }
         let manifest_path = required(directory, MANIFEST)?;
-        let manifest: serde_json::Value =
-            serde_json::from_slice(&read(&manifest_path)?).map_err(|e| Error::Damaged {
-                path: manifest_path.clone(),
-                message: format!("not valid JSON: {e}"),
-            })?;
+        // Read as strictly as `verify` reads it: what it lists is what the page vouches for.
+        let recorded = read_manifest(directory)?;
+        let manifest = serde_json::Value::Object(recorded.clone());
         if manifest["command"] != "compare" {
             return Err(Error::Damaged {
                 path: manifest_path,
@@ -128,10 +126,8 @@ impl CompareOutput {
             .as_str()
             .map(str::to_string)
             .unwrap_or_else(|| strategies[0].clone());
-        let seeds = manifest["seeds"]
-            .as_array()
-            .map(|seeds| seeds.iter().filter_map(|s| s.as_u64()).collect())
-            .unwrap_or_default();
+        file_names(&recorded, directory)?;
+        let seeds = (1..=seed_count(&recorded, directory)?).collect();
         let comparison = read_csv(&required(directory, "comparison.csv")?)?;
         let ranges = outcome_ranges(&required(directory, "outcomes.csv")?)?;
         let (final_day, horizon) = final_day(&required(directory, "summary.csv")?)?;

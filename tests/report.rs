@@ -250,4 +250,38 @@ fn a_report_refuses_an_edge_list_changed_or_missing_since_the_comparison() {
     std::fs::write(output.path("c/edges.csv"), &edges).unwrap();
     assert_eq!(report(&output.path(".")).status.code(), Some(0));
     assert!(output.path("c/report.html").is_file());
+
+    // The manifest is read as strictly as `verify` reads it: its files are inside the directory,
+    // and a named pipe among them is refused rather than read for ever.
+    let manifest_path = output.path("c/manifest.json");
+    let original = std::fs::read(&manifest_path).unwrap();
+    let mut manifest: serde_json::Value = serde_json::from_slice(&original).unwrap();
+    manifest["files"]["../../etc/passwd"] = serde_json::json!("0");
+    std::fs::write(&manifest_path, serde_json::to_vec(&manifest).unwrap()).unwrap();
+    let outside = String::from_utf8_lossy(&report(&output.path(".")).stderr).into_owned();
+    assert!(
+        outside.contains("`../../etc/passwd`, which is not a path inside"),
+        "{outside}"
+    );
+    let status = std::process::Command::new("mkfifo")
+        .arg(output.path("c/pipe.csv"))
+        .status()
+        .expect("mkfifo runs");
+    assert!(status.success());
+    let mut manifest: serde_json::Value = serde_json::from_slice(&original).unwrap();
+    manifest["files"]["pipe.csv"] = serde_json::json!("0");
+    std::fs::write(&manifest_path, serde_json::to_vec(&manifest).unwrap()).unwrap();
+    for command in ["report", "verify"] {
+        let refused = std::process::Command::new(env!("CARGO_BIN_EXE_trustsim"))
+            .args([command, "c"])
+            .current_dir(output.path("."))
+            .output()
+            .expect("trustsim starts");
+        let stderr = String::from_utf8_lossy(&refused.stderr);
+        assert_eq!(refused.status.code(), Some(1), "{command}: {stderr}");
+        assert!(
+            stderr.contains("`pipe.csv`, which is not a regular file"),
+            "{command}: {stderr}"
+        );
+    }
 }
