@@ -327,6 +327,7 @@ impl Sweep {
             })?;
             scenarios.push(loaded);
         }
+        check_edge_lists(&file, &points, &scenarios).map_err(|(key, message)| invalid(&key, message))?;
         Ok(Sweep {
             path: path.to_path_buf(),
             source,
@@ -728,6 +729,36 @@ fn points(file: &SweepFile, base: &Scenario) -> Vec<Point> {
         } => from_unit(morris(trajectories, dimensions, levels, &mut rng(seed))),
         Design::Saltelli { base_samples, seed, .. } => from_unit(saltelli(base_samples, dimensions, &mut rng(seed))),
     }
+}
+
+/// Reads every point's edge list once (each file for each population size), so that a malformed
+/// one is found before any run: the error names the point and the parameter that chose the file
+/// or the size, else `set`.
+fn check_edge_lists(
+    file: &SweepFile,
+    points: &[Point],
+    scenarios: &[LoadedScenario],
+) -> std::result::Result<(), (String, String)> {
+    let mut read: Vec<(std::path::PathBuf, u32)> = Vec::new();
+    for (p, (point, loaded)) in points.iter().zip(scenarios).enumerate() {
+        let Some(edges) = crate::commands::edge_list(loaded) else {
+            continue;
+        };
+        let users = loaded.scenario.population.users;
+        if read.contains(&(edges.clone(), users)) {
+            continue;
+        }
+        if let Err(error) = crate::network::Network::load_edge_list(&edges, users) {
+            let key = file
+                .parameter
+                .iter()
+                .position(|p| ["network.edge_list", "network.kind", "population.users"].contains(&p.key.as_str()))
+                .map_or("set".to_string(), |i| format!("parameter[{i}]"));
+            return Err((key, format!("at point {p} ({}): {error}", describe(file, point))));
+        }
+        read.push((edges, users));
+    }
+    Ok(())
 }
 
 /// The override `argument` with a relative `network.edge_list` made relative to `dir` instead

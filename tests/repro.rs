@@ -497,4 +497,21 @@ fn a_sweep_over_edge_lists_refuses_a_resume_after_one_changed_and_verifies() {
     succeeds(dir, &args, &[]);
     let stdout = succeeds(dir, &["verify", "out"], &[]);
     assert!(stdout.starts_with("identical"), "{stdout}");
+
+    // A point's malformed edge list is found before any run, naming the point.
+    std::fs::write(dir.join("ec.csv"), "0\t1\n").unwrap();
+    let sweep = std::fs::read_to_string(dir.join("s.toml")).unwrap();
+    std::fs::write(
+        dir.join("s.toml"),
+        sweep.replace("\"ea.csv\"]", "\"ea.csv\", \"ec.csv\"]"),
+    )
+    .unwrap();
+    let args = ["sweep", "s.toml", "--quiet", "--out", "bad"];
+    let (code, _, stderr) = trustsim(dir, &args, &[]);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert_mentions(&stderr, &["s.toml:", "`parameter[0]`", "at point 2", "ec.csv:1"]);
+    assert!(
+        !dir.join(".bad.runs").exists() && !dir.join("bad").exists(),
+        "nothing run"
+    );
 }
