@@ -137,7 +137,7 @@ pub fn parse(text: &str, file: &str, overrides: &[String], path: &Path) -> Resul
         // serde's words for a number or table where a name belongs.
         problem.message = problem.message.replace(
             "invalid type: unit variant, expected string only",
-            "must be one of its names, in quotes (a string), not a number or a table",
+            "must be one of its names (a string: in quotes in a file), not a number or a table",
         );
         let from_command_line = overridden.iter().any(|k| {
             problem.key == *k

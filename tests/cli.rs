@@ -205,7 +205,10 @@ fn out_of_range_override_names_set() {
     }
     // A number where a name belongs: serde's "unit variant" is told in the scenario's words.
     let error = rejects(&format!("{HEADER}[network]\nkind = 3\n"), &[]);
-    assert_mentions(&error, &["`network.kind`: must be one of its names, in quotes"]);
+    assert_mentions(
+        &error,
+        &["`network.kind`: must be one of its names (a string: in quotes in a file)"],
+    );
 }
 
 #[test]
