@@ -293,6 +293,15 @@ fn segments(key: &str) -> Option<Vec<Segment>> {
     Some(out)
 }
 
+/// The value of an override `key=value` read as TOML (`3`, `0.5`, `true`, `"text"`), or `None`
+/// when it is not TOML (a bare word, read as a string).
+pub(crate) fn toml_value(raw: &str) -> Option<toml::Value> {
+    format!("value = {raw}")
+        .parse::<toml::Table>()
+        .ok()
+        .and_then(|mut t| t.remove("value"))
+}
+
 /// Applies one `key=value` override, returning the key.
 fn apply_override(table: &mut toml::Value, argument: &str) -> Result<String> {
     let fail = |message: String| Error::Override {
@@ -313,10 +322,7 @@ fn apply_override(table: &mut toml::Value, argument: &str) -> Result<String> {
             "the value spans more than one line; give one `key=value` per `--set`".to_string(),
         ));
     }
-    let parsed = format!("value = {raw}")
-        .parse::<toml::Table>()
-        .ok()
-        .and_then(|mut t| t.remove("value"));
+    let parsed = toml_value(raw);
     // A number TOML cannot hold would otherwise become the text "1e400" and fail as a string.
     if parsed.is_none() && raw.trim().parse::<f64>().is_ok_and(|number| !number.is_nan()) {
         return Err(fail(format!(

@@ -28,11 +28,10 @@ pub(crate) fn read_manifest(dir: &Path) -> Result<Map<String, Value>> {
 /// Whether `dir` holds a trustsim output: its `manifest.json` is a regular file holding a JSON
 /// object with the `trustsim_version` and `files` that every output's manifest has.
 pub(crate) fn is_output(dir: &Path) -> bool {
-    dir.join(MANIFEST).is_file()
-        && read_manifest(dir).is_ok_and(|manifest| {
-            manifest.get("trustsim_version").is_some_and(Value::is_string)
-                && manifest.get("files").is_some_and(Value::is_object)
-        })
+    read_manifest(dir).is_ok_and(|manifest| {
+        manifest.get("trustsim_version").is_some_and(Value::is_string)
+            && manifest.get("files").is_some_and(Value::is_object)
+    })
 }
 
 /// The seed of a `run`'s manifest (in `dir`).

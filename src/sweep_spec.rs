@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use crate::comparison::numeric_fields;
 use crate::design::{full_grid, latin_hypercube, morris, saltelli, UnitPoint};
 use crate::error::{Error, Location, Result};
-use crate::loader::{find_line, line_of, load, value_at, LoadedScenario};
+use crate::loader::{find_line, line_of, load, toml_value, value_at, LoadedScenario};
 use crate::outcome::Outcome;
 use crate::scenario::Scenario;
 use crate::sweep_run::sweep_run_id;
@@ -770,12 +770,10 @@ fn anchored(argument: &str, dir: Option<&Path>) -> String {
     if key.trim() != "network.edge_list" {
         return argument.to_string();
     }
-    let named = match format!("value = {raw}").parse::<toml::Table>() {
-        Ok(table) => match table.get("value") {
-            Some(toml::Value::String(named)) => named.clone(),
-            _ => return argument.to_string(),
-        },
-        Err(_) => raw.trim().to_string(),
+    let named = match toml_value(raw) {
+        Some(toml::Value::String(named)) => named,
+        Some(_) => return argument.to_string(),
+        None => raw.trim().to_string(),
     };
     if named.is_empty() || Path::new(&named).is_absolute() {
         return argument.to_string();

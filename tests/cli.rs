@@ -370,28 +370,31 @@ fn resolved_edge_list_scenario_reproduces_the_run() {
 
 #[test]
 fn out_onto_a_directory_that_is_not_an_output_keeps_it_and_an_earlier_output_is_replaced() {
-    let output = Test::new()
-        .file("thesis/chapter1.txt", "precious")
-        .arg("run")
-        .arg(shipped_path())
-        .args(["--out", "thesis", "--quiet"])
-        .args(SMALL)
-        .run()
-        .failure();
-    assert_mentions(&output.stderr, &["thesis", "not a trustsim output"]);
-    assert_eq!(output.text("thesis/chapter1.txt"), "precious");
-    // Another program's manifest.json does not make a directory a trustsim output.
-    let output = Test::new()
-        .file("webapp/manifest.json", r#"{"name": "webapp"}"#)
-        .file("webapp/index.html", "precious")
-        .arg("run")
-        .arg(shipped_path())
-        .args(["--out", "webapp", "--quiet"])
-        .args(SMALL)
-        .run()
-        .failure();
-    assert_mentions(&output.stderr, &["webapp", "not a trustsim output"]);
-    assert_eq!(output.text("webapp/index.html"), "precious");
+    // Another program's manifest.json does not make a directory a trustsim output either.
+    let foreign = [
+        ("thesis", vec![("chapter1.txt", "precious")]),
+        (
+            "webapp",
+            vec![("manifest.json", r#"{"name": "webapp"}"#), ("index.html", "precious")],
+        ),
+    ];
+    for (dir, files) in foreign {
+        let mut test = Test::new();
+        for (name, text) in &files {
+            test = test.file(&format!("{dir}/{name}"), text);
+        }
+        let output = test
+            .arg("run")
+            .arg(shipped_path())
+            .args(["--out", dir, "--quiet"])
+            .args(SMALL)
+            .run()
+            .failure();
+        assert_mentions(&output.stderr, &[dir, "not a trustsim output"]);
+        for (name, text) in &files {
+            assert_eq!(output.text(&format!("{dir}/{name}")), *text);
+        }
+    }
 
     let first = Test::new()
         .arg("run")
