@@ -3,11 +3,11 @@
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 use std::path::Path;
-use trustsim::loader::load;
-use trustsim::run::simulate;
-use trustsim::world::World;
+use trustsim::experiment::run::simulate;
+use trustsim::model::world::World;
+use trustsim::scenario::loader::load;
 
-fn scenario(users: u32) -> trustsim::scenario::Scenario {
+fn scenario(users: u32) -> trustsim::scenario::schema::Scenario {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/platform_collapse.toml");
     load(&path, &[format!("population.users={users}")])
         .expect("shipped scenario")

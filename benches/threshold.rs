@@ -7,14 +7,14 @@
 use criterion::{criterion_group, criterion_main, Criterion};
 use rayon::prelude::*;
 use std::path::Path;
-use trustsim::network::Network;
-use trustsim::users::UserState;
-use trustsim::world::World;
+use trustsim::model::network::Network;
+use trustsim::model::users::UserState;
+use trustsim::model::world::World;
 
 const USERS: u32 = 1_000_000;
 const PHI: f64 = 0.18;
 
-fn scenario() -> trustsim::scenario::Scenario {
+fn scenario() -> trustsim::scenario::schema::Scenario {
     let text = format!(
         r#"schema_version = 1
 horizon_days = 36500
@@ -35,7 +35,8 @@ kind = "seed_withdrawers"
 count = 1000
 "#
     );
-    trustsim::loader::parse(&text, "threshold.toml", &[], Path::new("threshold.toml")).expect("valid scenario")
+    trustsim::scenario::loader::parse(&text, "threshold.toml", &[], Path::new("threshold.toml"))
+        .expect("valid scenario")
 }
 
 /// One synchronous pull sweep over users `first..first + next.len()`: a user adopts when at

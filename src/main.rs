@@ -6,16 +6,16 @@ use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use trustsim::animate::{animate, AnimateOptions};
-use trustsim::bench::{bench, BenchOptions};
-use trustsim::commands::{self, RunOptions};
-use trustsim::compare::{compare, headline, CompareOptions};
-use trustsim::ensemble::EnsembleOptions;
-use trustsim::merge::{merge, MergeOptions, MergeReport};
-use trustsim::shard::ShardSpec;
-use trustsim::sweep::{self, SweepOptions};
-use trustsim::verify::verify;
-use trustsim::warn::{summary, warn, WarnOptions};
+use trustsim::commands::animate::{animate, AnimateOptions};
+use trustsim::commands::bench::{bench, BenchOptions};
+use trustsim::commands::compare::{compare, headline, CompareOptions};
+use trustsim::commands::merge::{merge, MergeOptions, MergeReport};
+use trustsim::commands::sweep::{self, SweepOptions};
+use trustsim::commands::verify::verify;
+use trustsim::commands::warn::{summary, warn, WarnOptions};
+use trustsim::commands::{self, run::RunOptions};
+use trustsim::experiment::ensemble::EnsembleOptions;
+use trustsim::experiment::shard::ShardSpec;
 
 /// Fast, reproducible agent-based simulation of trust contagion in internet finance.
 #[derive(Debug, Parser)]
@@ -107,7 +107,7 @@ enum Command {
         seed: u64,
         /// Users shown: a breadth-first sample of the network around an investor of the first
         /// platform to fail.
-        #[arg(long, default_value_t = trustsim::animation::DEFAULT_SAMPLE,
+        #[arg(long, default_value_t = trustsim::output::animation::DEFAULT_SAMPLE,
               value_parser = clap::value_parser!(u16).range(1..=5000))]
         users: u16,
         /// Override a parameter, e.g. `--set population.users=50000` (repeatable).
@@ -279,7 +279,7 @@ fn run(cli: Cli, said: &mut String) -> Result<ExitCode, trustsim::Error> {
             strategy,
             quiet,
         } => {
-            let report = commands::run(&RunOptions {
+            let report = commands::run::run(&RunOptions {
                 scenario,
                 seed,
                 overrides,
@@ -316,7 +316,7 @@ fn run(cli: Cli, said: &mut String) -> Result<ExitCode, trustsim::Error> {
                 said.push_str(&headline(&report));
             }
             if with_report {
-                let page = trustsim::report::report(&report.directory)?;
+                let page = trustsim::output::report::report(&report.directory)?;
                 if !quiet {
                     say!(said, "wrote {}", page.display());
                 }
@@ -324,7 +324,7 @@ fn run(cli: Cli, said: &mut String) -> Result<ExitCode, trustsim::Error> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Report { directory, quiet } => {
-            let page = trustsim::report::report(&directory)?;
+            let page = trustsim::output::report::report(&directory)?;
             if !quiet {
                 say!(said, "wrote {}", page.display());
             }
@@ -422,7 +422,7 @@ fn run(cli: Cli, said: &mut String) -> Result<ExitCode, trustsim::Error> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Validate { scenarios, overrides } => {
-            let results = commands::validate(&scenarios, &overrides);
+            let results = commands::run::validate(&scenarios, &overrides);
             let mut failed = false;
             for (path, result) in scenarios.iter().zip(results) {
                 match result {
@@ -453,7 +453,7 @@ fn run(cli: Cli, said: &mut String) -> Result<ExitCode, trustsim::Error> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Params => {
-            said.push_str(&trustsim::reference::parameters_markdown());
+            said.push_str(&trustsim::scenario::reference::parameters_markdown());
             Ok(ExitCode::SUCCESS)
         }
     }

@@ -5,8 +5,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use trustsim::comparison::csv_fields;
-use trustsim::run::simulate_many;
+use trustsim::analysis::comparison::csv_fields;
+use trustsim::experiment::run::simulate_many;
 
 use crate::common::{root, shipped, shipped_scenarios};
 

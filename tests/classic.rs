@@ -2,14 +2,14 @@
 //! averaging, with finance switched off.
 
 use rand::seq::index::sample;
-use trustsim::network::Network;
-use trustsim::rng::{stream, Stream};
-use trustsim::users::UserState;
-use trustsim::world::World;
+use trustsim::model::network::Network;
+use trustsim::model::users::UserState;
+use trustsim::model::world::World;
+use trustsim::random::rng::{stream, Stream};
 
 use crate::common::inline;
 
-fn watts(mean_degree: f64, users: u32) -> trustsim::scenario::Scenario {
+fn watts(mean_degree: f64, users: u32) -> trustsim::scenario::schema::Scenario {
     inline(&format!(
         r#"
 horizon_days = 80
@@ -85,7 +85,7 @@ fn watts_global_cascades_occur_inside_the_window_and_not_at_mean_degree_ten() {
     for (z, expect_some) in [(2.0, true), (3.0, true), (4.0, true), (5.0, true), (10.0, false)] {
         let scenario = watts(z, 10_000);
         let seeds: Vec<u64> = (1..=runs).collect();
-        let results = trustsim::run::simulate_many(&scenario, None, &seeds).unwrap();
+        let results = trustsim::experiment::run::simulate_many(&scenario, None, &seeds).unwrap();
         let global = results
             .iter()
             .filter(|r| r.series.last().unwrap().users_withdrawing > 5_000)

@@ -1,10 +1,10 @@
 //! Helpers shared by the integration tests.
 
 use std::path::{Path, PathBuf};
-use trustsim::loader::parse;
-use trustsim::run::{simulate_many, RunResult};
-use trustsim::scenario::Scenario;
-use trustsim::world::World;
+use trustsim::experiment::run::{simulate_many, RunResult};
+use trustsim::model::world::World;
+use trustsim::scenario::loader::parse;
+use trustsim::scenario::schema::Scenario;
 
 /// The repository root.
 pub fn root() -> PathBuf {

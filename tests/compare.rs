@@ -3,8 +3,8 @@
 //! strategy that differs from the reference by exactly zero, and strategy errors that name the
 //! file, line and key.
 
-use trustsim::comparison::{compare_outcomes, numeric_fields};
-use trustsim::run::simulate_for;
+use trustsim::analysis::comparison::{compare_outcomes, numeric_fields};
+use trustsim::experiment::run::simulate_for;
 
 use crate::binary::*;
 use crate::common::{inline, root};
@@ -148,7 +148,7 @@ fn compare_writes_every_output_identically_with_one_and_two_threads() {
 }
 
 /// Two strategies: `a` adds nothing; `b` opens a compensation fund on `fund_day`.
-fn two_strategies(fund_day: u32) -> trustsim::scenario::Scenario {
+fn two_strategies(fund_day: u32) -> trustsim::scenario::schema::Scenario {
     inline(&format!(
         "horizon_days = 60\n[population]\nusers = 1500\n\
          [[event]]\nday = 10\nkind = \"run_away\"\nplatform = \"largest_fraudulent\"\n\

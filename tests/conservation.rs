@@ -2,8 +2,8 @@
 //! the users' day tallies for observation agrees with a recount of the users.
 
 use crate::common::{shipped, shipped_scenarios};
-use trustsim::tally::UserTally;
-use trustsim::world::World;
+use trustsim::model::tally::UserTally;
+use trustsim::model::world::World;
 
 /// The tally gathered during the users' day equals a fresh count of the users as they stand
 /// (sums of trust up to the order in which they were added).

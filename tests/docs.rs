@@ -6,7 +6,7 @@ use crate::common::root;
 fn the_parameter_reference_matches_the_source() {
     let stored = std::fs::read_to_string(root().join("docs/PARAMETERS.md")).unwrap();
     assert!(
-        stored == trustsim::reference::parameters_markdown(),
+        stored == trustsim::scenario::reference::parameters_markdown(),
         "docs/PARAMETERS.md is stale: regenerate it with `cargo run --release -- params > docs/PARAMETERS.md`"
     );
 }

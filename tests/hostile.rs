@@ -6,15 +6,15 @@ use std::path::Path;
 
 use crate::binary::{assert_mentions, rejects, Test, HEADER};
 use crate::common::root;
-use trustsim::limits::{
+use trustsim::scenario::limits::{
     MAX_EDGE_LIST_FILE_BYTES, MAX_EVENTS, MAX_HOLDING_SLOTS, MAX_INTERVENTIONS, MAX_REGULATORS,
     MAX_SCENARIO_FILE_BYTES, MAX_STRATEGIES,
 };
-use trustsim::loader::parse;
+use trustsim::scenario::loader::parse;
 
 /// Reads a fuzzer input as the fuzz target does: the scenario text, then `--set` overrides,
 /// separated by NUL bytes.
-fn load_fuzz_input(bytes: &[u8]) -> trustsim::Result<trustsim::scenario::Scenario> {
+fn load_fuzz_input(bytes: &[u8]) -> trustsim::Result<trustsim::scenario::schema::Scenario> {
     let mut parts = bytes.split(|&b| b == 0);
     let text = String::from_utf8_lossy(parts.next().unwrap_or_default());
     let overrides: Vec<String> = parts.map(|p| String::from_utf8_lossy(p).into_owned()).collect();

@@ -2,10 +2,10 @@
 //! each compares paired seeds (common random numbers) with enough seeds for a sound test.
 
 use crate::common::{mean, paired_t, runs, shipped};
-use trustsim::platform::PlatformState;
-use trustsim::run::RunResult;
-use trustsim::scenario::PlatformType;
-use trustsim::world::World;
+use trustsim::experiment::run::RunResult;
+use trustsim::model::platform::PlatformState;
+use trustsim::model::world::World;
+use trustsim::scenario::schema::PlatformType;
 
 const SEEDS: u64 = 12;
 
@@ -16,7 +16,7 @@ fn column(results: &[RunResult], f: impl Fn(&RunResult) -> f64) -> Vec<f64> {
 fn sum_days(
     result: &RunResult,
     days: std::ops::RangeInclusive<u32>,
-    f: impl Fn(&trustsim::metrics::StepMetrics) -> f64,
+    f: impl Fn(&trustsim::model::metrics::StepMetrics) -> f64,
 ) -> f64 {
     result.series.iter().filter(|r| days.contains(&r.day)).map(f).sum()
 }
@@ -98,7 +98,7 @@ fn rumour_failures(intervention: Option<&str>) -> Vec<f64> {
                 None => format!("event=[{rumour}]"),
             };
             let scenario = shipped("baseline", &["population.users=10000", "horizon_days=200", &events]);
-            let run = trustsim::run::simulate(&scenario, None, seed).unwrap();
+            let run = trustsim::experiment::run::simulate(&scenario, None, seed).unwrap();
             let state = run.platforms[target as usize].state;
             f64::from(u8::from(
                 state == PlatformState::Collapsed || state == PlatformState::WoundDown,

@@ -12,10 +12,10 @@ use proptest::test_runner::{Config, FileFailurePersistence, RngSeed};
 use std::ops::RangeInclusive;
 
 use crate::common::root;
-use trustsim::event::Action;
-use trustsim::metrics::{observe, StepMetrics};
-use trustsim::scenario::Scenario;
-use trustsim::world::World;
+use trustsim::model::metrics::{observe, StepMetrics};
+use trustsim::model::world::World;
+use trustsim::scenario::event::Action;
+use trustsim::scenario::schema::Scenario;
 
 /// The shipped scenarios the cases start from.
 const SCENARIOS: [&str; 7] = [
@@ -102,7 +102,7 @@ impl Case {
         let mut text = base + &self.extra_events;
         let mut overrides = self.overrides.clone();
         let parse = |text: &str, overrides: &[String]| {
-            trustsim::loader::parse(text, self.scenario, overrides, &path)
+            trustsim::scenario::loader::parse(text, self.scenario, overrides, &path)
                 .unwrap_or_else(|e| panic!("the generator drew an invalid scenario: {e}"))
         };
         if let Some(second) = &self.second_regulator {

@@ -18,8 +18,8 @@ name = "west"
 jurisdiction_share = 0.5
 "#,
     );
-    let world = trustsim::world::World::build(&scenario, None, 1).unwrap();
-    for kind in trustsim::scenario::PlatformType::ALL {
+    let world = trustsim::model::world::World::build(&scenario, None, 1).unwrap();
+    for kind in trustsim::scenario::schema::PlatformType::ALL {
         let of_kind: Vec<_> = world.platforms.iter().filter(|p| p.kind == kind).collect();
         let east = of_kind.iter().filter(|p| p.regulator == 0).count();
         assert_eq!(

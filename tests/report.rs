@@ -1,9 +1,9 @@
 //! The report (`trustsim report`, `compare --report`) and the animation (`trustsim animate`):
 //! self-contained pages, the comparison's numbers in them, text escaped, deterministic bytes.
 
-use trustsim::animation::record;
-use trustsim::report_html::number;
-use trustsim::run::simulate_for;
+use trustsim::experiment::run::simulate_for;
+use trustsim::output::animation::record;
+use trustsim::output::report_page::number;
 
 use crate::binary::{Test, SMALL};
 use crate::common::{root, shipped};
@@ -209,7 +209,7 @@ fn an_entrant_failing_first_is_the_focus_and_its_holders_the_squares() {
     assert_eq!(animation.focus_platform, Some(first.platform));
     // That one ran away before anyone invested in it: no squares, and the caption says so.
     assert!(animation.held_focus.iter().all(|&held| !held));
-    let page = trustsim::animation_html::fragment(&animation);
+    let page = trustsim::output::animation_page::fragment(&animation);
     assert!(page.contains(&format!(
         "Platform {}, the first to fail, had no investors",
         first.platform

@@ -273,7 +273,7 @@ fn the_shipped_sweeps_load_and_every_point_validates() {
     for entry in std::fs::read_dir(&dir).unwrap() {
         let path = entry.unwrap().path();
         if path.extension().is_some_and(|e| e == "toml") {
-            let sweep = trustsim::sweep_spec::Sweep::load(&path).unwrap_or_else(|e| panic!("{e}"));
+            let sweep = trustsim::experiment::sweep::spec::Sweep::load(&path).unwrap_or_else(|e| panic!("{e}"));
             assert!(!sweep.jobs().is_empty());
             checked += 1;
         }

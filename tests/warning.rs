@@ -1,12 +1,12 @@
 //! Early warning in the shipped crisis: the complaint and outflow indicators foretell failures
 //! with a positive lead, and `trustsim warn` writes its evaluation.
 
-use trustsim::response::score_names;
-use trustsim::warning_report::merged;
+use trustsim::model::warnings_day::score_names;
+use trustsim::output::warning_tables::merged;
 
 use crate::binary::*;
-use crate::common::{root, runs, shipped};
 use crate::compare::COMPARE_FILES;
+use crate::common::{root, runs, shipped};
 
 #[test]
 fn complaints_and_outflows_foretell_failures_in_the_platform_collapse() {

@@ -6,19 +6,19 @@
 
 use libfuzzer_sys::fuzz_target;
 use std::path::Path;
-use trustsim::scenario::{NetworkKind, Scenario};
-use trustsim::world::World;
+use trustsim::scenario::schema::{NetworkKind, Scenario};
+use trustsim::model::world::World;
 
 fuzz_target!(|data: &[u8]| {
     let mut parts = data.split(|&b| b == 0);
     let text = String::from_utf8_lossy(parts.next().unwrap_or_default());
     let overrides: Vec<String> = parts.map(|p| String::from_utf8_lossy(p).into_owned()).collect();
     let path = Path::new("fuzz.toml");
-    let Ok(scenario) = trustsim::loader::parse(&text, "fuzz.toml", &overrides, path) else {
+    let Ok(scenario) = trustsim::scenario::loader::parse(&text, "fuzz.toml", &overrides, path) else {
         return;
     };
     let resolved = toml::to_string(&scenario).expect("a valid scenario serializes");
-    let again = trustsim::loader::parse(&resolved, "resolved.toml", &[], path)
+    let again = trustsim::scenario::loader::parse(&resolved, "resolved.toml", &[], path)
         .unwrap_or_else(|e| panic!("the resolved scenario does not load again: {e}\n{resolved}"));
     assert_eq!(again, scenario, "the resolved scenario loads as another");
     if small(&scenario) {

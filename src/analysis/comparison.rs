@@ -1,0 +1,182 @@
+//! The statistics of a strategy comparison, from the runs of every strategy over the same
+//! seeds: per-day summaries of every metric, and a table of each outcome measure's mean and its
+//! paired difference against the reference strategy.
+
+use serde::{Deserialize, Serialize};
+
+use crate::analysis::stats::{paired, quantile, summarize};
+use crate::experiment::run_record::RunRecord;
+
+/// A row's fields as the CSV writer writes them: (column name, text), in column order.
+pub fn csv_fields<T: Serialize>(row: &T) -> Vec<(String, String)> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    writer.serialize(row).expect("flat rows serialize to CSV");
+    let bytes = writer.into_inner().expect("writing to memory cannot fail");
+    let mut reader = csv::Reader::from_reader(bytes.as_slice());
+    let header = reader.headers().expect("a header was written").clone();
+    let record = reader
+        .records()
+        .next()
+        .expect("one record was written")
+        .expect("what was written reads back");
+    header
+        .iter()
+        .zip(record.iter())
+        .map(|(name, value)| (name.to_string(), value.to_string()))
+        .collect()
+}
+
+/// A row's numeric fields as numbers (`true`/`false` as 1/0), skipping `skip` and any text.
+pub fn numeric_fields<T: Serialize>(row: &T, skip: &str) -> Vec<(String, f64)> {
+    numeric(csv_fields(row), skip)
+}
+
+/// Numeric (column, text) fields as numbers (`true`/`false` as 1/0), skipping column `skip` and
+/// any text.
+pub fn numeric(fields: Vec<(String, String)>, skip: &str) -> Vec<(String, f64)> {
+    fields
+        .into_iter()
+        .filter(|(name, _)| name != skip)
+        .filter_map(|(name, text)| {
+            let value = match text.as_str() {
+                "true" => Some(1.0),
+                "false" => Some(0.0),
+                _ => text.parse().ok(),
+            };
+            value.map(|v| (name, v))
+        })
+        .collect()
+}
+
+/// One row of `summary.csv`: a metric on one day under one strategy, over seeds.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SummaryRow {
+    /// Strategy name.
+    pub strategy: String,
+    /// Day.
+    pub day: u32,
+    /// Metric (a column of a run's `series.csv`).
+    pub metric: String,
+    /// Number of seeds.
+    pub n: usize,
+    /// Mean over seeds.
+    pub mean: f64,
+    /// Sample standard deviation over seeds.
+    pub sd: f64,
+    /// Lower end of the 95% confidence interval of the mean (Student t).
+    pub ci_low: f64,
+    /// Upper end of the 95% confidence interval of the mean.
+    pub ci_high: f64,
+    /// 10th percentile over seeds.
+    pub p10: f64,
+    /// Median over seeds.
+    pub p50: f64,
+    /// 90th percentile over seeds.
+    pub p90: f64,
+}
+
+/// Per day and metric of strategy `name`: mean, sd, CI and percentiles over seeds. `runs` are
+/// the strategy's runs, one per seed, each with a series of the same length.
+pub fn summarize_series(name: &str, runs: &[RunRecord]) -> Vec<SummaryRow> {
+    let mut rows = Vec::new();
+    // per_run[seed][day][metric]
+    let per_run: Vec<Vec<Vec<(String, f64)>>> = runs
+        .iter()
+        .map(|run| {
+            (0..run.series.len())
+                .map(|day| numeric(run.series_fields(day), "day"))
+                .collect()
+        })
+        .collect();
+    let Some(first) = per_run.first() else {
+        return rows;
+    };
+    for (day, metrics) in first.iter().enumerate() {
+        for (m, (metric, _)) in metrics.iter().enumerate() {
+            let mut values: Vec<f64> = per_run.iter().map(|run| run[day][m].1).collect();
+            let summary = summarize(&values);
+            values.sort_by(f64::total_cmp);
+            rows.push(SummaryRow {
+                strategy: name.to_string(),
+                day: day as u32,
+                metric: metric.clone(),
+                n: summary.n,
+                mean: summary.mean,
+                sd: summary.sd,
+                ci_low: summary.ci_low,
+                ci_high: summary.ci_high,
+                p10: quantile(&values, 0.1),
+                p50: quantile(&values, 0.5),
+                p90: quantile(&values, 0.9),
+            });
+        }
+    }
+    rows
+}
+
+/// One row of `comparison.csv`: an outcome measure under one strategy, and its paired
+/// difference against the reference strategy over the same seeds.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ComparisonRow {
+    /// Strategy name.
+    pub strategy: String,
+    /// Outcome measure (a column of `outcomes.csv`).
+    pub outcome: String,
+    /// Number of seeds.
+    pub n: usize,
+    /// Mean over seeds.
+    pub mean: f64,
+    /// Lower end of the 95% confidence interval of the mean (Student t).
+    pub ci_low: f64,
+    /// Upper end of the 95% confidence interval of the mean.
+    pub ci_high: f64,
+    /// The reference strategy.
+    pub reference: String,
+    /// Mean paired difference, strategy minus reference, over the same seeds.
+    pub diff: f64,
+    /// Lower end of the 95% confidence interval of the difference.
+    pub diff_ci_low: f64,
+    /// Upper end of the 95% confidence interval of the difference.
+    pub diff_ci_high: f64,
+    /// The difference relative to the reference's mean (NaN when that mean is 0).
+    pub relative_change: f64,
+    /// Two-sided paired t-test p-value of no difference (1 when every difference is 0).
+    pub p_value: f64,
+}
+
+/// Per strategy and outcome measure: the mean with its CI, and the paired comparison against
+/// strategy `reference`. `outcomes[strategy][seed]` holds a run's measures as (name, value);
+/// runs of every strategy must be in the same seed order.
+pub fn compare_outcomes(
+    strategies: &[String],
+    reference: usize,
+    outcomes: &[Vec<Vec<(String, f64)>>],
+) -> Vec<ComparisonRow> {
+    let column = |s: usize, m: usize| -> Vec<f64> { outcomes[s].iter().map(|run| run[m].1).collect() };
+    let Some(measures) = outcomes.first().and_then(|runs| runs.first()) else {
+        return Vec::new();
+    };
+    let mut rows = Vec::new();
+    for (s, name) in strategies.iter().enumerate() {
+        for (m, (measure, _)) in measures.iter().enumerate() {
+            let values = column(s, m);
+            let summary = summarize(&values);
+            let difference = paired(&values, &column(reference, m));
+            rows.push(ComparisonRow {
+                strategy: name.clone(),
+                outcome: measure.clone(),
+                n: summary.n,
+                mean: summary.mean,
+                ci_low: summary.ci_low,
+                ci_high: summary.ci_high,
+                reference: strategies[reference].clone(),
+                diff: difference.mean_diff,
+                diff_ci_low: difference.ci_low,
+                diff_ci_high: difference.ci_high,
+                relative_change: difference.relative_change,
+                p_value: difference.p_value,
+            });
+        }
+    }
+    rows
+}

@@ -1,0 +1,234 @@
+//! `trustsim verify`: re-runs what an output directory's manifest describes (its command,
+//! seeds, strategy and shard, from the resolved scenario (and sweep) stored beside it, so the
+//! original files need not exist) into a scratch directory, and compares every output file byte for byte.
+
+use serde_json::{Map, Value};
+use std::path::{Path, PathBuf};
+
+use crate::commands::compare::{compare, CompareOptions};
+use crate::commands::run::{self, edge_list, RunOptions};
+use crate::commands::sweep::{run_sweep, SweepOptions, SweepOrigin};
+use crate::commands::warn::{warn, WarnOptions};
+use crate::error::{Error, Result};
+use crate::experiment::ensemble::EnsembleOptions;
+use crate::experiment::shard::{Shard, ShardSpec};
+use crate::experiment::sweep::spec::Sweep;
+use crate::output::directory::{sha256_hex, MANIFEST};
+use crate::output::manifest::{file_names, read_manifest, recorded_edge_list, seed, seed_count, series, strategy};
+use crate::output::provenance::{self, Execution};
+use crate::scenario::loader::load;
+use crate::scenario::schema::Scenario;
+
+/// An output file that came out differently.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Difference {
+    /// The file, relative to the output directory.
+    pub file: String,
+    /// How it differs: for a CSV file the first differing line, old and new.
+    pub detail: String,
+}
+
+/// What `trustsim verify` found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VerifyReport {
+    /// Output files compared.
+    pub files: usize,
+    /// Those that differ, in file-name order; empty when the outputs are identical.
+    pub differences: Vec<Difference>,
+    /// How the build that made the output differs from this one (version, git commit, rustc,
+    /// target), if it does: differences may then come from the build rather than the inputs.
+    pub other_build: Option<String>,
+}
+
+/// Re-runs the output in `dir` with `threads` workers and compares every output file.
+pub fn verify(dir: &Path, threads: Option<usize>) -> Result<VerifyReport> {
+    let manifest = read_manifest(dir)?;
+    let scenario = dir.join("scenario.toml");
+    let loaded = load(&scenario, &[])?;
+    recorded_edge_list(edge_list(&loaded), &manifest, dir)?;
+    let scratch = scratch_dir()?;
+    let rerun = scratch.join("out");
+    let result = file_names(&manifest, dir).and_then(|old| {
+        rerun_into(&manifest, &loaded.scenario, dir, &rerun, threads)?;
+        let new = file_names(&read_manifest(&rerun)?, &rerun)?;
+        let mut names: Vec<String> = old.into_iter().chain(new).collect();
+        names.sort();
+        names.dedup();
+        let differences = names
+            .iter()
+            .filter_map(|name| {
+                difference(name, &dir.join(name), &rerun.join(name))
+                    .or_else(|| changed_since_written(&manifest, name, &dir.join(name)))
+            })
+            .collect();
+        Ok(VerifyReport {
+            files: names.len(),
+            differences,
+            other_build: build_difference(&manifest),
+        })
+    });
+    let _ = std::fs::remove_dir_all(&scratch);
+    result
+}
+
+/// How the build recorded in `manifest` differs from this one, in words, if it does.
+fn build_difference(manifest: &Map<String, Value>) -> Option<String> {
+    let text = |value: Option<&Value>| value.and_then(Value::as_str).unwrap_or("unknown").to_string();
+    let current = provenance::build();
+    let recorded = manifest.get("build");
+    let mut parts = Vec::new();
+    let version = text(manifest.get("trustsim_version"));
+    if version != env!("CARGO_PKG_VERSION") {
+        parts.push(format!("version {version} (this is {})", env!("CARGO_PKG_VERSION")));
+    }
+    for key in ["git_commit", "rustc", "target"] {
+        let (then, now) = (text(recorded.and_then(|b| b.get(key))), text(current.get(key)));
+        if then != now {
+            parts.push(format!("{key} {then} (this is {now})"));
+        }
+    }
+    (!parts.is_empty()).then(|| {
+        format!(
+            "the output was made by another build: {}; a difference may come from the build rather than the inputs",
+            parts.join(", ")
+        )
+    })
+}
+
+/// Runs the command of the manifest of `dir` again, from the resolved scenario stored there,
+/// writing to `out`.
+fn rerun_into(
+    manifest: &Map<String, Value>,
+    stored: &Scenario,
+    dir: &Path,
+    out: &Path,
+    threads: Option<usize>,
+) -> Result<()> {
+    let scenario = dir.join("scenario.toml");
+    let text = |key: &str| manifest.get(key).and_then(Value::as_str).map(String::from);
+    let shard = manifest
+        .get("shard")
+        .map(|shard| {
+            let number = |key: &str| shard.get(key).and_then(Value::as_u64);
+            let (Some(index), Some(count)) = (number("index"), number("count")) else {
+                return Err("needs a whole-number `index` and `count`".to_string());
+            };
+            Shard::new(index, count).map(ShardSpec::Fixed)
+        })
+        .transpose()
+        .map_err(|message| Error::Damaged {
+            path: dir.join(MANIFEST),
+            message: format!("`shard` {message}"),
+        })?;
+    let ensemble = || -> Result<EnsembleOptions> {
+        Ok(EnsembleOptions {
+            scenario: scenario.clone(),
+            seeds: seed_count(manifest, dir)?,
+            threads,
+            overrides: Vec::new(),
+            out: Some(out.to_path_buf()),
+            quiet: true,
+            shard,
+            resume: false,
+        })
+    };
+    match text("command").as_deref() {
+        Some("run") => run::run(&RunOptions {
+            scenario: scenario.clone(),
+            seed: seed(manifest, dir)?,
+            overrides: Vec::new(),
+            out: Some(out.to_path_buf()),
+            strategy: Some(strategy(manifest, dir, stored)?),
+        })
+        .map(drop),
+        Some("compare") => compare(&CompareOptions {
+            ensemble: ensemble()?,
+            series: series(manifest, dir)?,
+        })
+        .map(drop),
+        Some("warn") => warn(&WarnOptions {
+            ensemble: ensemble()?,
+            strategy: Some(strategy(manifest, dir, stored)?),
+        })
+        .map(drop),
+        Some("sweep") => {
+            let options = SweepOptions {
+                sweep: dir.join("sweep.toml"),
+                threads,
+                out: Some(out.to_path_buf()),
+                quiet: true,
+                shard,
+                resume: false,
+            };
+            let sweep = Sweep::load_stored(dir)?;
+            run_sweep(&sweep, &SweepOrigin::recorded(manifest), &options, Execution::start()).map(drop)
+        }
+        other => Err(Error::Damaged {
+            path: dir.join(MANIFEST),
+            message: format!(
+                "`command` is {}, not `run`, `compare`, `warn` or `sweep`",
+                other.map_or("missing".to_string(), |c| format!("`{c}`"))
+            ),
+        }),
+    }
+}
+
+/// How the output file `name` (at `path`) differs from what `manifest` recorded of it when it
+/// was written, if it does: a file edited afterwards (`scenario.toml`'s description, say) could
+/// otherwise re-run into itself and verify as identical.
+fn changed_since_written(manifest: &Map<String, Value>, name: &str, path: &Path) -> Option<Difference> {
+    let recorded = manifest.get("files")?.get(name)?.as_str()?;
+    let now = crate::commands::run::file_sha256(path).ok()?;
+    (now != recorded).then(|| Difference {
+        file: name.to_string(),
+        detail: format!(
+            "its sha256 is {now}, not the {recorded} its manifest recorded: it was changed after it was written"
+        ),
+    })
+}
+
+/// How `old` and `new` differ, if they do.
+fn difference(name: &str, old: &Path, new: &Path) -> Option<Difference> {
+    let detail = match (std::fs::read(old), std::fs::read(new)) {
+        (Ok(a), Ok(b)) if a == b => return None,
+        (Err(_), _) => "missing from the directory verified".to_string(),
+        (_, Err(_)) => "not written by the re-run".to_string(),
+        (Ok(a), Ok(b)) if name.ends_with(".csv") => first_differing_line(&a, &b),
+        (Ok(a), Ok(b)) => format!("sha256 {} before, {} now", sha256_hex(&a), sha256_hex(&b)),
+    };
+    Some(Difference {
+        file: name.to_string(),
+        detail,
+    })
+}
+
+/// The first line (1-based, the header being line 1) where two texts differ, with both versions.
+fn first_differing_line(old: &[u8], new: &[u8]) -> String {
+    let (old, new) = (String::from_utf8_lossy(old), String::from_utf8_lossy(new));
+    let mut old_lines = old.lines();
+    let mut new_lines = new.lines();
+    let mut line = 1;
+    loop {
+        match (old_lines.next(), new_lines.next()) {
+            (Some(a), Some(b)) if a == b => line += 1,
+            (a, b) => {
+                let show = |l: Option<&str>| l.map_or("(no line)".to_string(), |l| format!("`{l}`"));
+                return format!("line {line} differs:\n    old: {}\n    new: {}", show(a), show(b));
+            }
+        }
+    }
+}
+
+/// A fresh scratch directory under the system's temporary directory.
+fn scratch_dir() -> Result<PathBuf> {
+    let base = std::env::temp_dir();
+    for n in 0.. {
+        let dir = base.join(format!("trustsim-verify-{}-{n}", std::process::id()));
+        match std::fs::create_dir(&dir) {
+            Ok(()) => return Ok(dir),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(Error::io(&dir, e)),
+        }
+    }
+    unreachable!("some scratch directory name is free")
+}

@@ -1,0 +1,12 @@
+//! Experiments on the model: a run is `(scenario, seed) -> rows`; ensembles are strategies ×
+//! seeds run in parallel and kept one record file per run (so they resume and shard); sweeps
+//! vary parameters over a sampling design. Results are identical whatever the thread count or
+//! the split into shards.
+
+pub mod ensemble;
+pub mod outcome;
+pub mod run;
+pub mod run_record;
+pub mod run_store;
+pub mod shard;
+pub mod sweep;

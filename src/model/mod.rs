@@ -1,0 +1,22 @@
+//! The model: a [`world::World`] of users on their social network, platforms, regulators, policy
+//! instruments, news and the money ledger, built from a scenario and a seed and advanced one day
+//! at a time. Each phase of the day has its file (`events_day`, `users_day`, `platforms_day`,
+//! `regulators_day`, `warnings_day`); the observation of a day (`metrics`, `tally`,
+//! `observation`) only reads the world. Pure computation: no I/O, no clock, no global state.
+
+pub(crate) mod events_day;
+pub mod ledger;
+pub mod metrics;
+pub mod neighbourhood;
+pub mod network;
+pub mod news;
+pub mod observation;
+pub mod platform;
+pub(crate) mod platforms_day;
+pub mod policy;
+pub(crate) mod regulators_day;
+pub mod tally;
+pub mod users;
+pub mod users_day;
+pub mod warnings_day;
+pub mod world;

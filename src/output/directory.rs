@@ -1,0 +1,655 @@
+//! Atomic output directories: a run's files are written to a staging directory beside the
+//! destination, hashed as they are written, and moved into place with a `manifest.json` only
+//! once every file is complete, so a failed or interrupted run never leaves half an output.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, BufWriter, Write};
+use std::path::{Component, Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use sha2::{Digest, Sha256};
+
+use crate::error::{Error, Result};
+
+/// Name of the manifest written by [`OutputDir::finish`]; no other file may take it.
+pub const MANIFEST: &str = "manifest.json";
+
+/// Distinguishes staging and set-aside directories of one process for the same destination.
+static SEQUENCE: AtomicU64 = AtomicU64::new(0);
+
+/// Collects a run's output files in a staging directory beside the destination and moves them
+/// into place only when all are written, so an interrupted or failed run never leaves a
+/// half-written directory.
+///
+/// Dropping an `OutputDir` without calling [`OutputDir::finish`] removes the staging directory
+/// and leaves the destination untouched.
+#[derive(Debug)]
+pub struct OutputDir {
+    /// Where the finished output goes.
+    destination: PathBuf,
+    /// The directory the files are written to until [`OutputDir::finish`].
+    staging: PathBuf,
+    /// (file name, sha256 hex) of every file written, in write order.
+    files: Vec<(String, String)>,
+    /// Set once the staging directory has become the destination.
+    finished: bool,
+}
+
+impl OutputDir {
+    /// Starts a staging directory `.<name>.partial-<pid>` in the destination's parent (creating
+    /// the parent with `create_dir_all`). The destination itself is not touched until
+    /// [`OutputDir::finish`]. Should that name be taken (another output for the same destination
+    /// in this process, or the leftover of a killed process), `.<name>.partial-<pid>.<n>` is used.
+    pub fn create(destination: &Path) -> Result<OutputDir> {
+        let destination = &settled(destination)?;
+        let name = destination_name(destination)?;
+        let refuse = |message: &str| {
+            Err(Error::io(
+                destination,
+                io::Error::new(io::ErrorKind::AlreadyExists, message.to_string()),
+            ))
+        };
+        if fs::symlink_metadata(destination).is_ok_and(|m| !m.is_dir()) {
+            return refuse("exists and is not a directory; choose another --out");
+        }
+        // An earlier output is replaced; any other directory with something in it, or one that
+        // cannot be listed, is left alone.
+        let foreign = match fs::read_dir(destination) {
+            Ok(mut entries) => entries.next().is_some() && !crate::output::manifest::is_output(destination),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => false,
+            Err(e) => return Err(Error::io(destination, e)),
+        };
+        if foreign {
+            return refuse(
+                "exists, is not empty and is not a trustsim output (it has no manifest.json written by \
+                 trustsim), so it is not replaced; choose another --out",
+            );
+        }
+        let parent = parent_of(destination);
+        let base = parent.join(format!(".{name}.partial-{}", std::process::id()));
+        let mut staging = base.clone();
+        loop {
+            match fs::create_dir(&staging) {
+                Ok(()) => break,
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+                    let n = SEQUENCE.fetch_add(1, Ordering::Relaxed) + 1;
+                    staging = with_suffix(&base, n);
+                }
+                Err(e) => return Err(Error::io(&staging, e)),
+            }
+        }
+        Ok(OutputDir {
+            destination: destination.to_path_buf(),
+            staging,
+            files: Vec::new(),
+            finished: false,
+        })
+    }
+
+    /// Writes `rows` as CSV with a header row taken from the field names of `T` (csv crate +
+    /// serde) and records the file's sha256. Floats are written by csv in their shortest
+    /// round-trip form (`0.1`, `1.0`, `1e-7`), so the same rows always give the same bytes.
+    /// With no rows there is nothing to take a header from, and the file is empty.
+    ///
+    /// `file_name` must be a plain name (no `/` or `\`, not `.`, `..` or `manifest.json`) not
+    /// written before.
+    pub fn write_csv<T: serde::Serialize>(&mut self, file_name: &str, rows: &[T]) -> Result<()> {
+        self.write_csv_with(file_name, |writer| {
+            rows.iter().try_for_each(|row| writer.serialize(row))
+        })
+    }
+
+    /// Writes CSV records (each a list of fields; the first is the header) and records the
+    /// file's sha256. `file_name` follows the same rules as for [`OutputDir::write_csv`].
+    pub fn write_records<R>(&mut self, file_name: &str, records: impl IntoIterator<Item = R>) -> Result<()>
+    where
+        R: IntoIterator,
+        R::Item: AsRef<[u8]>,
+    {
+        self.write_csv_with(file_name, |writer| {
+            records.into_iter().try_for_each(|record| writer.write_record(record))
+        })
+    }
+
+    fn write_csv_with(
+        &mut self,
+        file_name: &str,
+        write: impl FnOnce(&mut csv::Writer<HashWriter<BufWriter<File>>>) -> csv::Result<()>,
+    ) -> Result<()> {
+        let path = self.new_file_path(file_name)?;
+        let file = create_new(&path)?;
+        let mut writer = csv::Writer::from_writer(HashWriter::new(BufWriter::new(file)));
+        write(&mut writer).map_err(|e| Error::io(&path, io::Error::from(e)))?;
+        let hashing = writer.into_inner().map_err(|e| Error::io(&path, e.into_error()))?;
+        let (buffered, digest) = hashing.finish();
+        buffered.into_inner().map_err(|e| Error::io(&path, e.into_error()))?;
+        self.files.push((file_name.to_string(), digest));
+        Ok(())
+    }
+
+    /// Lets `write` create the files `file_names` at the paths it is given (for writers that
+    /// want paths, such as chart backends writing a PNG and an SVG), then records each file's
+    /// sha256. Each name follows the same rules as for [`OutputDir::write_csv`].
+    pub fn write_with<E: std::fmt::Display>(
+        &mut self,
+        file_names: &[&str],
+        write: impl FnOnce(&[PathBuf]) -> std::result::Result<(), E>,
+    ) -> Result<()> {
+        let paths = file_names
+            .iter()
+            .map(|name| self.new_file_path(name))
+            .collect::<Result<Vec<_>>>()?;
+        let first = paths.first().cloned().unwrap_or_else(|| self.staging.clone());
+        write(&paths).map_err(|e| Error::io(&first, io::Error::other(e.to_string())))?;
+        for (name, path) in file_names.iter().zip(&paths) {
+            let bytes = fs::read(path).map_err(|e| Error::io(path, e))?;
+            self.files.push((name.to_string(), sha256_hex(&bytes)));
+        }
+        Ok(())
+    }
+
+    /// Moves the directory `from` (on the same file system, its files plain) into the output as
+    /// `dir_name/`, recording each file as `dir_name/<file>` with its sha256. `dir_name` follows
+    /// the rules for file names of [`OutputDir::write_csv`].
+    pub fn adopt_dir(&mut self, dir_name: &str, from: &Path) -> Result<()> {
+        let path = self.new_file_path(dir_name)?;
+        fs::rename(from, &path).map_err(|e| Error::io(from, e))?;
+        let mut names: Vec<String> = fs::read_dir(&path)
+            .map_err(|e| Error::io(&path, e))?
+            .map(|entry| entry.map(|e| e.file_name().to_string_lossy().into_owned()))
+            .collect::<io::Result<_>>()
+            .map_err(|e| Error::io(&path, e))?;
+        names.sort();
+        for name in names {
+            let file = path.join(&name);
+            let bytes = fs::read(&file).map_err(|e| Error::io(&file, e))?;
+            self.files.push((format!("{dir_name}/{name}"), sha256_hex(&bytes)));
+        }
+        Ok(())
+    }
+
+    /// Writes a text file verbatim and records its sha256. `file_name` follows the same rules as
+    /// for [`OutputDir::write_csv`].
+    pub fn write_text(&mut self, file_name: &str, contents: &str) -> Result<()> {
+        let path = self.new_file_path(file_name)?;
+        let mut file = create_new(&path)?;
+        file.write_all(contents.as_bytes()).map_err(|e| Error::io(&path, e))?;
+        self.files
+            .push((file_name.to_string(), sha256_hex(contents.as_bytes())));
+        Ok(())
+    }
+
+    /// The sha256 (lower-case hex) of every file written so far, as (file name, hash), in
+    /// write order.
+    pub fn files(&self) -> &[(String, String)] {
+        &self.files
+    }
+
+    /// Writes `manifest.json` — the given JSON object with an added key `"files"` mapping each
+    /// file name to its sha256 — pretty-printed with a trailing newline. Keys of every object in
+    /// the manifest, including `"files"`, come out sorted, whatever order they were given in.
+    /// `manifest` must not itself have a `"files"` key.
+    ///
+    /// Then fsyncs every file and the staging directory and moves the staging directory into
+    /// place: if the destination exists it is renamed aside to `.<name>.old-<pid>`, the staging
+    /// directory is renamed to the destination, and the old one is removed. Removing the old
+    /// output is best effort: if it fails, the new output is in place and the old one stays
+    /// beside it under its `.old-` name. Returns the destination path.
+    pub fn finish(mut self, manifest: serde_json::Map<String, serde_json::Value>) -> Result<PathBuf> {
+        let manifest_path = self.staging.join(MANIFEST);
+        if manifest.contains_key("files") {
+            return Err(Error::io(
+                &manifest_path,
+                io::Error::new(
+                    io::ErrorKind::InvalidInput,
+                    "the manifest's `files` key is reserved for the file hashes",
+                ),
+            ));
+        }
+        let mut files = serde_json::Map::new();
+        for (name, digest) in &self.files {
+            files.insert(name.clone(), serde_json::Value::String(digest.clone()));
+        }
+        let mut manifest = manifest;
+        manifest.insert("files".to_string(), serde_json::Value::Object(files));
+        let manifest = sorted(serde_json::Value::Object(manifest));
+        let mut text = serde_json::to_string_pretty(&manifest)
+            .map_err(|e| Error::io(&manifest_path, io::Error::new(io::ErrorKind::InvalidData, e)))?;
+        text.push('\n');
+        let mut file = create_new(&manifest_path)?;
+        file.write_all(text.as_bytes())
+            .map_err(|e| Error::io(&manifest_path, e))?;
+        file.sync_all().map_err(|e| Error::io(&manifest_path, e))?;
+
+        for (name, _) in &self.files {
+            let path = self.staging.join(name);
+            File::open(&path)
+                .and_then(|f| f.sync_all())
+                .map_err(|e| Error::io(&path, e))?;
+        }
+        sync_dir(&self.staging)?;
+        self.replace_destination()?;
+        Ok(self.destination.clone())
+    }
+
+    /// Moves the staging directory to the destination, setting any existing destination aside
+    /// first and removing it afterwards.
+    fn replace_destination(&mut self) -> Result<()> {
+        let parent = parent_of(&self.destination);
+        let name = destination_name(&self.destination)?;
+        let aside = match fs::symlink_metadata(&self.destination) {
+            Ok(_) => {
+                let aside = free_name(&parent.join(format!(".{name}.old-{}", std::process::id())));
+                fs::rename(&self.destination, &aside).map_err(|e| Error::io(&self.destination, e))?;
+                Some(aside)
+            }
+            Err(e) if e.kind() == io::ErrorKind::NotFound => None,
+            Err(e) => return Err(Error::io(&self.destination, e)),
+        };
+        if let Err(e) = fs::rename(&self.staging, &self.destination) {
+            if let Some(aside) = &aside {
+                // Put the previous output back; the staging directory is removed on drop.
+                let _ = fs::rename(aside, &self.destination);
+            }
+            return Err(Error::io(&self.destination, e));
+        }
+        self.finished = true;
+        // The new output is in place; a failure from here on must not report the run as failed.
+        let _ = sync_dir(&parent);
+        if let Some(aside) = aside {
+            let _ = remove_any(&aside);
+        }
+        Ok(())
+    }
+
+    /// The staging path for a new file, after checking the name.
+    fn new_file_path(&self, file_name: &str) -> Result<PathBuf> {
+        let invalid = |why: &str| {
+            Error::io(
+                self.destination.join(file_name),
+                io::Error::new(
+                    io::ErrorKind::InvalidInput,
+                    format!("`{file_name}` is not a valid output file name: {why}"),
+                ),
+            )
+        };
+        if file_name.is_empty() || file_name == "." || file_name == ".." {
+            return Err(invalid("it must be a plain file name"));
+        }
+        if file_name.contains(['/', '\\', '\0']) {
+            return Err(invalid("it must not contain `/`, `\\` or NUL"));
+        }
+        if file_name == MANIFEST {
+            return Err(invalid("the manifest is written by `finish`"));
+        }
+        if self.files.iter().any(|(name, _)| name == file_name) {
+            return Err(Error::io(
+                self.destination.join(file_name),
+                io::Error::new(
+                    io::ErrorKind::AlreadyExists,
+                    format!("`{file_name}` was already written"),
+                ),
+            ));
+        }
+        Ok(self.staging.join(file_name))
+    }
+}
+
+impl Drop for OutputDir {
+    fn drop(&mut self) {
+        if !self.finished {
+            let _ = fs::remove_dir_all(&self.staging);
+        }
+    }
+}
+
+/// sha256 of `bytes` as lower-case hex.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex(&Sha256::digest(bytes))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut text = String::with_capacity(bytes.len() * 2);
+    for &byte in bytes {
+        text.push(char::from(DIGITS[usize::from(byte >> 4)]));
+        text.push(char::from(DIGITS[usize::from(byte & 0x0f)]));
+    }
+    text
+}
+
+/// A writer that hashes everything written through it.
+struct HashWriter<W> {
+    inner: W,
+    hasher: Sha256,
+}
+
+impl<W: Write> HashWriter<W> {
+    fn new(inner: W) -> HashWriter<W> {
+        HashWriter {
+            inner,
+            hasher: Sha256::new(),
+        }
+    }
+
+    /// The inner writer and the sha256 (hex) of everything written.
+    fn finish(self) -> (W, String) {
+        (self.inner, hex(&self.hasher.finalize()))
+    }
+}
+
+impl<W: Write> Write for HashWriter<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let written = self.inner.write(buf)?;
+        self.hasher.update(&buf[..written]);
+        Ok(written)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+/// The last component of `destination`, which names the output directory.
+fn destination_name(destination: &Path) -> Result<String> {
+    destination
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .ok_or_else(|| {
+            Error::io(
+                destination,
+                io::Error::new(
+                    io::ErrorKind::InvalidInput,
+                    "an output directory path must end in a directory name",
+                ),
+            )
+        })
+}
+
+/// `path` with its parent directory created and, when the parent goes into a directory and back
+/// out (`o1/..`), resolved: such a parent stops resolving once `o1` is moved aside, as replacing
+/// an output `o1` does, which would strand the new output in its staging directory.
+pub(crate) fn settled(path: &Path) -> Result<PathBuf> {
+    let parent = parent_of(path);
+    fs::create_dir_all(&parent).map_err(|e| Error::io(&parent, e))?;
+    let mut entered = false;
+    let leaves_again = parent.components().any(|c| {
+        entered |= matches!(c, Component::Normal(_));
+        entered && c == Component::ParentDir
+    });
+    if !leaves_again {
+        return Ok(path.to_path_buf());
+    }
+    let name = destination_name(path)?;
+    let parent = parent.canonicalize().map_err(|e| Error::io(&parent, e))?;
+    Ok(parent.join(name))
+}
+
+/// The directory holding `destination` (`.` for a bare name).
+fn parent_of(destination: &Path) -> PathBuf {
+    match destination.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+fn with_suffix(base: &Path, n: u64) -> PathBuf {
+    let mut name = base.as_os_str().to_os_string();
+    name.push(format!(".{n}"));
+    PathBuf::from(name)
+}
+
+/// `base`, or `base.<n>` if `base` is taken.
+fn free_name(base: &Path) -> PathBuf {
+    let mut candidate = base.to_path_buf();
+    while fs::symlink_metadata(&candidate).is_ok() {
+        candidate = with_suffix(base, SEQUENCE.fetch_add(1, Ordering::Relaxed) + 1);
+    }
+    candidate
+}
+
+fn create_new(path: &Path) -> Result<File> {
+    OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .map_err(|e| Error::io(path, e))
+}
+
+/// Removes a directory tree, or a file or symlink.
+fn remove_any(path: &Path) -> io::Result<()> {
+    if fs::symlink_metadata(path)?.is_dir() {
+        fs::remove_dir_all(path)
+    } else {
+        fs::remove_file(path)
+    }
+}
+
+/// Makes a directory's entries durable (on Unix; elsewhere directories cannot be opened).
+fn sync_dir(path: &Path) -> Result<()> {
+    #[cfg(unix)]
+    File::open(path)
+        .and_then(|dir| dir.sync_all())
+        .map_err(|e| Error::io(path, e))?;
+    #[cfg(not(unix))]
+    let _ = path;
+    Ok(())
+}
+
+/// `value` with the keys of every object in sorted order, whichever map serde_json was built
+/// with.
+fn sorted(value: serde_json::Value) -> serde_json::Value {
+    match value {
+        serde_json::Value::Object(map) => {
+            let mut entries: Vec<(String, serde_json::Value)> = map.into_iter().collect();
+            entries.sort_by(|a, b| a.0.cmp(&b.0));
+            serde_json::Value::Object(entries.into_iter().map(|(k, v)| (k, sorted(v))).collect())
+        }
+        serde_json::Value::Array(items) => serde_json::Value::Array(items.into_iter().map(sorted).collect()),
+        other => other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+    struct Row {
+        day: u32,
+        kind: String,
+        trust: f64,
+    }
+
+    fn rows() -> Vec<Row> {
+        vec![
+            Row {
+                day: 0,
+                kind: "sound".to_string(),
+                trust: 0.7,
+            },
+            Row {
+                day: 1,
+                kind: "fragile, \"thin\"".to_string(),
+                trust: 0.1 + 0.2,
+            },
+            Row {
+                day: 2,
+                kind: "fraudulent".to_string(),
+                trust: 1.0,
+            },
+        ]
+    }
+
+    /// Names in `dir`, sorted.
+    fn entries(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn files_land_only_on_finish() {
+        let root = tempfile::tempdir().unwrap();
+        let destination = root.path().join("nested").join("run");
+        let mut out = OutputDir::create(&destination).unwrap();
+        out.write_text("notes.txt", "hello\n").unwrap();
+        out.write_csv("daily.csv", &rows()).unwrap();
+        assert!(!destination.exists());
+        let finished = out.finish(serde_json::Map::new()).unwrap();
+        assert_eq!(finished, destination);
+        assert_eq!(entries(&destination), ["daily.csv", "manifest.json", "notes.txt"]);
+        assert_eq!(fs::read_to_string(destination.join("notes.txt")).unwrap(), "hello\n");
+        // Nothing but the destination is left in the parent.
+        assert_eq!(entries(&root.path().join("nested")), ["run"]);
+    }
+
+    #[test]
+    fn dropping_without_finish_leaves_nothing() {
+        let root = tempfile::tempdir().unwrap();
+        let destination = root.path().join("run");
+        {
+            let mut out = OutputDir::create(&destination).unwrap();
+            out.write_csv("daily.csv", &rows()).unwrap();
+            assert_eq!(
+                entries(root.path()).len(),
+                1,
+                "the staging directory exists while writing"
+            );
+        }
+        assert!(entries(root.path()).is_empty());
+    }
+
+    #[test]
+    fn finish_replaces_an_existing_destination_completely() {
+        let root = tempfile::tempdir().unwrap();
+        let destination = root.path().join("run");
+        // As every command's manifest does, it names the version that wrote it.
+        let manifest = || serde_json::Map::from_iter([("trustsim_version".to_string(), serde_json::json!("test"))]);
+        let mut first = OutputDir::create(&destination).unwrap();
+        first.write_text("old.txt", "old").unwrap();
+        first.write_text("shared.txt", "old").unwrap();
+        first.finish(manifest()).unwrap();
+
+        let mut second = OutputDir::create(&destination).unwrap();
+        second.write_text("shared.txt", "new").unwrap();
+        second.finish(manifest()).unwrap();
+        assert_eq!(entries(&destination), ["manifest.json", "shared.txt"]);
+        assert_eq!(fs::read_to_string(destination.join("shared.txt")).unwrap(), "new");
+        assert_eq!(entries(root.path()), ["run"]);
+    }
+
+    #[test]
+    fn two_outputs_for_one_destination_do_not_collide() {
+        let root = tempfile::tempdir().unwrap();
+        let destination = root.path().join("run");
+        let mut a = OutputDir::create(&destination).unwrap();
+        let mut b = OutputDir::create(&destination).unwrap();
+        a.write_text("a.txt", "a").unwrap();
+        b.write_text("b.txt", "b").unwrap();
+        a.finish(serde_json::Map::new()).unwrap();
+        b.finish(serde_json::Map::new()).unwrap();
+        assert_eq!(entries(&destination), ["b.txt", "manifest.json"]);
+        assert_eq!(entries(root.path()), ["run"]);
+    }
+
+    #[test]
+    fn manifest_lists_every_file_with_its_hash() {
+        let root = tempfile::tempdir().unwrap();
+        let destination = root.path().join("run");
+        let mut out = OutputDir::create(&destination).unwrap();
+        out.write_text("z.txt", "last letter\n").unwrap();
+        out.write_csv("a.csv", &rows()).unwrap();
+        out.write_text("empty.txt", "").unwrap();
+        let names: Vec<&str> = out.files().iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names, ["z.txt", "a.csv", "empty.txt"], "files() keeps write order");
+
+        let mut given = serde_json::Map::new();
+        given.insert("seed".to_string(), serde_json::json!(42));
+        given.insert("scenario".to_string(), serde_json::json!({"name": "x", "b": 1, "a": 2}));
+        out.finish(given).unwrap();
+
+        let text = fs::read_to_string(destination.join(MANIFEST)).unwrap();
+        assert!(text.ends_with("}\n"));
+        let manifest: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(manifest["seed"], 42);
+        let files = manifest["files"].as_object().unwrap();
+        assert_eq!(files.len(), 3);
+        for (name, digest) in files {
+            let bytes = fs::read(destination.join(name)).unwrap();
+            assert_eq!(digest.as_str().unwrap(), sha256_hex(&bytes), "{name}");
+        }
+        // Keys come out sorted, at every level.
+        let top: Vec<&str> = ["files", "scenario", "seed"].to_vec();
+        let positions: Vec<usize> = top.iter().map(|k| text.find(&format!("\"{k}\"")).unwrap()).collect();
+        assert!(positions.windows(2).all(|w| w[0] < w[1]), "{text}");
+        assert!(text.find("\"a.csv\"").unwrap() < text.find("\"empty.txt\"").unwrap());
+        assert!(text.find("\"empty.txt\"").unwrap() < text.find("\"z.txt\"").unwrap());
+        assert!(text.find("\"a\": 2").unwrap() < text.find("\"b\": 1").unwrap());
+    }
+
+    #[test]
+    fn csv_has_a_header_and_round_trips() {
+        let root = tempfile::tempdir().unwrap();
+        let destination = root.path().join("run");
+        let mut out = OutputDir::create(&destination).unwrap();
+        out.write_csv("daily.csv", &rows()).unwrap();
+        out.finish(serde_json::Map::new()).unwrap();
+        let text = fs::read_to_string(destination.join("daily.csv")).unwrap();
+        assert!(text.starts_with("day,kind,trust\n"), "{text}");
+        let mut reader = csv::Reader::from_path(destination.join("daily.csv")).unwrap();
+        let back: Vec<Row> = reader.deserialize().collect::<std::result::Result<_, _>>().unwrap();
+        assert_eq!(back, rows());
+    }
+
+    #[test]
+    fn same_rows_give_identical_bytes() {
+        let root = tempfile::tempdir().unwrap();
+        let destination = root.path().join("run");
+        let mut out = OutputDir::create(&destination).unwrap();
+        out.write_csv("one.csv", &rows()).unwrap();
+        out.write_csv("two.csv", &rows()).unwrap();
+        assert_eq!(out.files()[0].1, out.files()[1].1);
+        out.finish(serde_json::Map::new()).unwrap();
+        assert_eq!(
+            fs::read(destination.join("one.csv")).unwrap(),
+            fs::read(destination.join("two.csv")).unwrap()
+        );
+    }
+
+    #[test]
+    fn bad_file_names_are_rejected() {
+        let root = tempfile::tempdir().unwrap();
+        let mut out = OutputDir::create(&root.path().join("run")).unwrap();
+        for name in ["", ".", "..", "a/b", "../escape", "a\\b", MANIFEST] {
+            match out.write_text(name, "x") {
+                Err(Error::Io { source, .. }) => {
+                    assert_eq!(source.kind(), io::ErrorKind::InvalidInput, "{name:?}")
+                }
+                other => panic!("{name:?} gave {other:?}"),
+            }
+        }
+        out.write_text("twice.txt", "x").unwrap();
+        match out.write_text("twice.txt", "y") {
+            Err(Error::Io { source, .. }) => {
+                assert_eq!(source.kind(), io::ErrorKind::AlreadyExists)
+            }
+            other => panic!("a second write gave {other:?}"),
+        }
+        let mut reserved = serde_json::Map::new();
+        reserved.insert("files".to_string(), serde_json::json!([]));
+        assert!(out.finish(reserved).is_err());
+        assert!(entries(root.path()).is_empty(), "a failed finish leaves nothing");
+    }
+
+    #[test]
+    fn sha256_of_known_input() {
+        assert_eq!(
+            sha256_hex(b"abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
+}

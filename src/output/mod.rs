@@ -1,0 +1,16 @@
+//! Everything that leaves the process as a file: atomic output directories and their manifests
+//! with provenance, charts (PNG and SVG with portable axis ticks), HTML pages (the report, the
+//! animation) and the early-warning tables. It sits below `experiment`, which writes its run
+//! stores and results through it; it knows results only as the analysis layer's rows.
+
+pub mod animation;
+pub mod animation_page;
+pub(crate) mod axis;
+pub mod charts;
+pub mod directory;
+pub mod html;
+pub(crate) mod manifest;
+pub mod provenance;
+pub mod report;
+pub mod report_page;
+pub mod warning_tables;

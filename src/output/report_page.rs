@@ -1,0 +1,672 @@
+//! The report page: a comparison's output rendered as HTML with plain-language captions. Every
+//! piece of text from the inputs is escaped; the charts are the comparison's own SVG, inline.
+
+use std::fmt::Write;
+
+use crate::analysis::comparison::ComparisonRow;
+use crate::output::animation::Animation;
+use crate::output::animation_page::fragment;
+use crate::output::html::{escape, page};
+use crate::output::report::{CompareOutput, REPORT};
+use crate::scenario::event::Action;
+use crate::scenario::strategy::Schedule;
+
+/// Whether a lower or a higher value of an outcome is better, when one is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Better {
+    Lower,
+    Higher,
+}
+
+/// An outcome of the headline: column, plain title, what it means, decimals, which way is better.
+struct Headline {
+    outcome: &'static str,
+    title: &'static str,
+    meaning: &'static str,
+    decimals: usize,
+    better: Option<Better>,
+}
+
+const HEADLINES: [Headline; 7] = [
+    Headline {
+        outcome: "net_loss_yuan",
+        title: "Investors' losses (yuan)",
+        meaning: "Money investors lost in platform failures, after any compensation they received.",
+        decimals: 0,
+        better: Some(Better::Lower),
+    },
+    Headline {
+        outcome: "investor_exposure_yuan",
+        title: "Investors' exposure (yuan)",
+        meaning: "Losses plus the money still owed by frauds open at the end, which they cannot repay. A response \
+                  that brings frauds down sooner turns money owed into losses: compare strategies on this too.",
+        decimals: 0,
+        better: Some(Better::Lower),
+    },
+    Headline {
+        outcome: "failed_sound",
+        title: "Sound platforms failed",
+        meaning: "Healthy platforms brought down by the panic: the contagion a response tries to stop.",
+        decimals: 1,
+        better: Some(Better::Lower),
+    },
+    Headline {
+        outcome: "failed_fragile",
+        title: "Fragile platforms failed",
+        meaning: "Solvent but thinly funded platforms that failed, usually because too many investors asked for \
+                  their money at once.",
+        decimals: 1,
+        better: Some(Better::Lower),
+    },
+    Headline {
+        outcome: "failed_fraudulent",
+        title: "Fraudulent platforms failed",
+        meaning: "Frauds that collapsed, ran away or were closed. More is not simply worse: a fraud closed early \
+                  takes less money with it.",
+        decimals: 1,
+        better: None,
+    },
+    Headline {
+        outcome: "trough_trust",
+        title: "Lowest sector trust (0 to 1)",
+        meaning: "The lowest point of users' average trust in online lending as a whole.",
+        decimals: 3,
+        better: Some(Better::Higher),
+    },
+    Headline {
+        outcome: "recovery_days",
+        title: "Days to recover",
+        meaning: "Days from the shock until average trust is back to 90% of its level before the shock (runs that \
+                  never recover count up to the end of the simulation).",
+        decimals: 1,
+        better: Some(Better::Lower),
+    },
+];
+
+/// The whole report page.
+pub fn render(output: &CompareOutput, animation: &Animation) -> String {
+    let scenario = &output.scenario;
+    let mut body = String::new();
+    let _ = write!(
+        body,
+        "<h1>{}</h1>\n<p class=\"lead\">{}</p>\n<p class=\"caption\">A comparison of {} strategies over {} \
+         simulated runs each (seeds {}), {} users and {} platforms for {} days, made with trustsim {}. Each run is \
+         one possible course of the same crisis; the numbers below are averages over the runs, with the range \
+         where the true average most likely lies (the 95% confidence interval).</p>\n",
+        escape(&format!("What happens in `{}`", scenario.name)),
+        escape(&scenario.description),
+        output.strategies.len(),
+        output.seeds.len(),
+        escape(&seed_list(&output.seeds)),
+        number(f64::from(scenario.population.users), 0),
+        scenario.platforms.count,
+        scenario.horizon_days,
+        escape(output.manifest["trustsim_version"].as_str().unwrap_or("?")),
+    );
+    body.push_str(&summary_sentence(output));
+    body.push_str(&timeline(output));
+    body.push_str(&headline_tables(output));
+    body.push_str(&final_day_table(output));
+    body.push_str(&charts(output, &["trust", "losses", "platforms", "users"]));
+    body.push_str(&animation_section(animation));
+    body.push_str(&warning_section(output));
+    body.push_str(&full_table(output));
+    body.push_str(&reproduce(output, animation));
+    page(&format!("trustsim report: {}", scenario.name), &body)
+}
+
+/// "1 to 32", or the seeds listed when they are not consecutive.
+fn seed_list(seeds: &[u64]) -> String {
+    let consecutive = seeds.windows(2).all(|w| w[1] == w[0] + 1);
+    match (seeds.first(), seeds.last()) {
+        (Some(first), Some(last)) if consecutive && seeds.len() > 2 => format!("{first} to {last}"),
+        _ => seeds.iter().map(u64::to_string).collect::<Vec<_>>().join(", "),
+    }
+}
+
+/// `value` with `decimals` decimals and thousands separated by commas; "n/a" when not finite.
+pub fn number(value: f64, decimals: usize) -> String {
+    if !value.is_finite() {
+        return "n/a".to_string();
+    }
+    let text = format!("{:.*}", decimals, value.abs());
+    let (whole, fraction) = text
+        .split_once('.')
+        .map_or((text.as_str(), None), |(w, f)| (w, Some(f)));
+    let mut grouped = String::new();
+    for (i, digit) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(digit);
+    }
+    let negative = value < 0.0 && text.chars().any(|c| c.is_ascii_digit() && c != '0');
+    let sign = if negative { "\u{2212}" } else { "" };
+    match fraction {
+        Some(fraction) => format!("{sign}{grouped}.{fraction}"),
+        None => format!("{sign}{grouped}"),
+    }
+}
+
+/// Like [`number`], with a `+` on positive values.
+fn signed(value: f64, decimals: usize) -> String {
+    let text = number(value, decimals);
+    if value > 0.0 && text.chars().any(|c| c.is_ascii_digit() && c != '0') {
+        format!("+{text}")
+    } else {
+        text
+    }
+}
+
+/// The row of `comparison.csv` for a strategy and an outcome.
+fn entry<'a>(output: &'a CompareOutput, strategy: &str, outcome: &str) -> Option<&'a ComparisonRow> {
+    output
+        .comparison
+        .iter()
+        .find(|e| e.strategy == strategy && e.outcome == outcome)
+}
+
+/// Whether the paired difference is clearly better, clearly worse or unclear, as (class, words).
+fn verdict(row: &ComparisonRow, better: Option<Better>) -> (&'static str, &'static str) {
+    if row.strategy == row.reference {
+        return ("unclear", "reference");
+    }
+    let higher = row.diff_ci_low > 0.0;
+    let lower = row.diff_ci_high < 0.0;
+    match (higher, lower, better) {
+        (false, false, _) => ("unclear", "no clear difference"),
+        (true, _, Some(Better::Higher)) | (_, true, Some(Better::Lower)) => ("better", "clearly better"),
+        (true, _, Some(Better::Lower)) | (_, true, Some(Better::Higher)) => ("worse", "clearly worse"),
+        (true, _, None) => ("unclear", "clearly higher"),
+        (_, true, None) => ("unclear", "clearly lower"),
+    }
+}
+
+/// One paragraph on the reference's losses and exposure, and the strategies that cut each most,
+/// when clearly.
+fn summary_sentence(output: &CompareOutput) -> String {
+    let Some(reference) = entry(output, &output.reference, "net_loss_yuan") else {
+        return String::new();
+    };
+    let mut text = format!(
+        "<p>With no change of policy (strategy <code>{}</code>), investors lose {} yuan on average (95% CI {} to {}).",
+        escape(&reference.strategy),
+        number(reference.mean, 0),
+        number(reference.ci_low, 0),
+        number(reference.ci_high, 0)
+    );
+    text.push_str(&best_cut(output, "net_loss_yuan", "losses"));
+    if let Some(exposure) = entry(output, &output.reference, "investor_exposure_yuan") {
+        let _ = write!(
+            text,
+            " Counting also the money still owed by frauds open at the end, investors' exposure is {} yuan (95% CI \
+             {} to {}).",
+            number(exposure.mean, 0),
+            number(exposure.ci_low, 0),
+            number(exposure.ci_high, 0)
+        );
+        text.push_str(&best_cut(output, "investor_exposure_yuan", "exposure"));
+    }
+    text.push_str("</p>\n");
+    text
+}
+
+/// The sentence naming the strategy that cut `outcome` (called `what`) most against the
+/// reference, if any did clearly.
+fn best_cut(output: &CompareOutput, outcome: &str, what: &str) -> String {
+    let best = output
+        .comparison
+        .iter()
+        .filter(|e| e.outcome == outcome && e.strategy != e.reference && e.diff_ci_high < 0.0)
+        .min_by(|a, b| a.diff.total_cmp(&b.diff));
+    match best {
+        Some(best) => format!(
+            " The strategy that cut {what} most is <code>{}</code>: {} yuan less ({}%), and the whole 95% interval \
+             of the difference, {} to {}, lies below zero.",
+            escape(&best.strategy),
+            number(-best.diff, 0),
+            signed(100.0 * best.relative_change, 1),
+            signed(best.diff_ci_low, 0),
+            signed(best.diff_ci_high, 0)
+        ),
+        None => format!(" No strategy clearly cut {what} at this number of runs."),
+    }
+}
+
+/// An action in plain words, with its parameters.
+fn describe(action: &Action) -> (String, String) {
+    let table = match toml::Value::try_from(action) {
+        Ok(toml::Value::Table(table)) => table,
+        _ => toml::Table::new(),
+    };
+    let kind = table.get("kind").and_then(|k| k.as_str()).unwrap_or_default();
+    let words = match kind {
+        "run_away" => "A platform runs away with its investors' money",
+        "collapse" => "A platform collapses",
+        "data_leak" => "A platform leaks its users' data",
+        "rumour" => "A rumour spreads about a platform",
+        "fraud_exposure" => "A regulator exposes a fraud",
+        "regulatory_announcement" => "A regulatory announcement",
+        "marketing_campaign" => "A platform runs a marketing campaign",
+        "tightening" => "Regulation tightens",
+        "education_campaign" => "A risk-education campaign",
+        "compensation_fund" => "A compensation fund pays back part of investors' losses",
+        "liquidity_backstop" => "A lender of last resort lends to solvent platforms facing a run",
+        "ratings" => "Platforms' credit ratings are published",
+        "disclosure_mandate" => "Platforms must disclose more",
+        "fund_custody" => "Users' funds are held by banks",
+        "fundraising_ban" => "New fund-raising is banned",
+        "seed_withdrawers" => "Some users start withdrawing",
+        "inspections" => "The regulator's inspections change",
+        "wind_down_policy" => "Failed platforms are wound down in order",
+        "marketing_restriction" => "Promised returns and marketing are capped",
+        "warning_response" => "The regulator acts on early warnings",
+        other => other,
+    };
+    let parameters: Vec<String> = table
+        .iter()
+        .filter(|(key, _)| !matches!(key.as_str(), "kind" | "start_day" | "end_day" | "ramp_days"))
+        .map(|(key, value)| format!("{key} = {value}"))
+        .collect();
+    (words.to_string(), parameters.join(", "))
+}
+
+/// When an intervention is in force, in words.
+fn schedule(schedule: &Schedule) -> String {
+    let mut text = format!("from day {}", schedule.start_day);
+    if let Some(end) = schedule.end_day {
+        let _ = write!(text, " to day {end}");
+    }
+    if schedule.ramp_days > 0 {
+        let _ = write!(text, ", phased in over {} days", schedule.ramp_days);
+    }
+    text
+}
+
+/// The scenario's events, then each strategy with its interventions.
+fn timeline(output: &CompareOutput) -> String {
+    let scenario = &output.scenario;
+    let mut html = String::from(
+        "<h2>The crisis and the responses compared</h2>\n<p class=\"caption\">What happens in every run, \
+         whatever the strategy:</p>\n<table>\n<tr><th>day</th><th class=\"name\">event</th>\
+         <th class=\"name\">details</th></tr>\n",
+    );
+    let mut events: Vec<_> = scenario.event.iter().collect();
+    events.sort_by_key(|e| e.day);
+    for event in &events {
+        let (words, parameters) = describe(&event.action);
+        let _ = writeln!(
+            html,
+            "<tr><td>{}</td><td class=\"name\">{}</td><td class=\"name\"><code>{}</code></td></tr>",
+            event.day,
+            escape(&words),
+            escape(&parameters)
+        );
+    }
+    if events.is_empty() {
+        html.push_str("<tr><td></td><td class=\"name\">No scheduled events.</td><td></td></tr>\n");
+    }
+    html.push_str(
+        "</table>\n<p class=\"caption\">The strategies: each adds its interventions to the events above. Every \
+         strategy is run on the same seeds, so that with one seed every strategy meets the same crisis and \
+         differences come from the strategy alone.</p>\n<table>\n<tr><th class=\"name\">strategy</th>\
+         <th class=\"name\">what it does</th><th class=\"name\">interventions</th></tr>\n",
+    );
+    for strategy in scenario.strategies() {
+        let interventions: Vec<String> = strategy
+            .intervention
+            .iter()
+            .map(|i| {
+                let (words, parameters) = describe(&i.action);
+                format!(
+                    "{} {}{}",
+                    escape(&words),
+                    escape(&schedule(&i.schedule)),
+                    if parameters.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" (<code>{}</code>)", escape(&parameters))
+                    }
+                )
+            })
+            .collect();
+        let reference = if strategy.name == output.reference {
+            " (reference)"
+        } else {
+            ""
+        };
+        let _ = writeln!(
+            html,
+            "<tr><td class=\"name\"><code>{}</code>{reference}</td><td class=\"name\">{}</td><td class=\"name\">{}</td></tr>",
+            escape(&strategy.name),
+            escape(&strategy.description),
+            if interventions.is_empty() { "none".to_string() } else { interventions.join("<br>") }
+        );
+    }
+    html.push_str("</table>\n");
+    html
+}
+
+/// One table per headline outcome: each strategy's mean and CI, its paired difference against
+/// the reference with CI, the relative change, and a verdict.
+fn headline_tables(output: &CompareOutput) -> String {
+    let mut html = format!(
+        "<h2>Headline results</h2>\n<p class=\"caption\">For each strategy: the average over the runs and its \
+         95% confidence interval; then the difference from the reference strategy <code>{}</code>, computed run \
+         by run on the same seeds, with its own 95% interval. A difference is <em>clear</em> when its whole \
+         interval lies on one side of zero; otherwise the runs cannot tell the strategies apart. \"Range over \
+         runs\" shows how much single runs vary.</p>\n",
+        escape(&output.reference)
+    );
+    for headline in &HEADLINES {
+        let rows: Vec<&ComparisonRow> = output
+            .strategies
+            .iter()
+            .filter_map(|s| entry(output, s, headline.outcome))
+            .collect();
+        if rows.is_empty() {
+            continue;
+        }
+        let d = headline.decimals;
+        let _ = write!(
+            html,
+            "<h3>{}</h3>\n<p class=\"caption\">{}</p>\n<table>\n<tr><th class=\"name\">strategy</th><th>average</th>\
+             <th>95% CI</th><th>range over runs</th><th>difference</th><th>95% CI of difference</th><th>change</th>\
+             <th class=\"name\">verdict</th></tr>\n",
+            escape(headline.title),
+            escape(headline.meaning)
+        );
+        for row in rows {
+            let (class, words) = verdict(row, headline.better);
+            let range = output
+                .ranges
+                .get(&(row.strategy.clone(), row.outcome.clone()))
+                .map_or("n/a".to_string(), |(low, high)| {
+                    format!("{} to {}", number(*low, d), number(*high, d))
+                });
+            let reference = row.strategy == row.reference;
+            let _ = writeln!(
+                html,
+                "<tr{}><td class=\"name\"><code>{}</code></td><td>{}</td><td>{} to {}</td><td>{}</td><td>{}</td>\
+                 <td>{}</td><td>{}</td><td class=\"name {class}\">{words}</td></tr>",
+                if reference { " class=\"reference\"" } else { "" },
+                escape(&row.strategy),
+                number(row.mean, d),
+                number(row.ci_low, d),
+                number(row.ci_high, d),
+                range,
+                if reference {
+                    "\u{2014}".to_string()
+                } else {
+                    signed(row.diff, d)
+                },
+                if reference {
+                    "\u{2014}".to_string()
+                } else {
+                    format!("{} to {}", signed(row.diff_ci_low, d), signed(row.diff_ci_high, d))
+                },
+                if reference || !row.relative_change.is_finite() {
+                    "\u{2014}".to_string()
+                } else {
+                    format!("{}%", signed(100.0 * row.relative_change, 1))
+                },
+            );
+        }
+        html.push_str("</table>\n");
+    }
+    html
+}
+
+/// The state of things on the last day, per strategy (means over runs).
+fn final_day_table(output: &CompareOutput) -> String {
+    let value = |strategy: &str, metric: &str| {
+        output
+            .final_day
+            .get(&(strategy.to_string(), metric.to_string()))
+            .copied()
+            .unwrap_or(f64::NAN)
+    };
+    let mut html = format!(
+        "<h2>Where things stand on day {}</h2>\n<p class=\"caption\">Averages over the runs on the last simulated \
+         day: users still active in online lending, users who left, users who lost money in a failure, \
+         platforms still open by type, and average trust.</p>\n<table>\n<tr><th class=\"name\">strategy</th>\
+         <th>active users</th><th>users who left</th><th>victims</th><th>sound open</th><th>fragile open</th>\
+         <th>fraudulent open</th><th>trust</th></tr>\n",
+        output.horizon
+    );
+    for strategy in &output.strategies {
+        let _ = write!(html, "<tr><td class=\"name\"><code>{}</code></td>", escape(strategy));
+        for metric in ["users_active", "users_exited", "users_victim"] {
+            let _ = write!(html, "<td>{}</td>", number(value(strategy, metric), 0));
+        }
+        for metric in ["open_sound", "open_fragile", "open_fraudulent"] {
+            let _ = write!(html, "<td>{}</td>", number(value(strategy, metric), 1));
+        }
+        let _ = writeln!(html, "<td>{}</td></tr>", number(value(strategy, "trust_mean"), 3));
+    }
+    html.push_str("</table>\n");
+    html
+}
+
+/// A plain-language caption for each chart.
+fn caption(stem: &str) -> &'static str {
+    match stem {
+        "trust" => {
+            "How much users trust online lending as a whole (0 = not at all, 1 = completely), day by day, \
+                    under each strategy. Each line is the average over the runs and the shaded band its 95% \
+                    confidence interval. The dip is the crisis: strategies try to make it shallower and shorter."
+        }
+        "losses" => {
+            "Money investors have lost so far, after any compensation, in million yuan. Steps are \
+                     platforms failing; a flatter line means fewer or smaller failures, or more compensation."
+        }
+        "platforms" => {
+            "Platforms still open, by type. Sound and fragile platforms that close were dragged down by \
+                        the panic, not by their own fraud: this is the contagion."
+        }
+        "users" => {
+            "Users by state: active, waiting for a withdrawal to be paid, gone from the sector, and victims \
+                    who lost money in a failure."
+        }
+        "warning_roc" => {
+            "How well each warning signal tells platforms about to fail from the others. A curve \
+                          hugging the top-left corner is a good signal; the diagonal is no better than a coin toss."
+        }
+        "warning_lead_times" => {
+            "How many days before a failure each warning signal first sounded: longer is more \
+                                 time to act."
+        }
+        _ => "",
+    }
+}
+
+/// The charts among `stems`, inline, with captions.
+fn charts(output: &CompareOutput, stems: &[&str]) -> String {
+    let mut html = String::new();
+    if stems.contains(&"trust") {
+        html.push_str("<h2>Charts</h2>\n");
+    }
+    for (stem, svg) in output.charts.iter().filter(|(stem, _)| stems.contains(stem)) {
+        let _ = write!(
+            html,
+            "<figure id=\"chart-{stem}\">\n{svg}\n<figcaption>{}</figcaption>\n</figure>\n",
+            escape(caption(stem))
+        );
+    }
+    html
+}
+
+/// The animation of one run, with how it was chosen.
+fn animation_section(animation: &Animation) -> String {
+    format!(
+        "<h2>Watching trust spread</h2>\n<p class=\"caption\">One run (strategy <code>{}</code>, seed {}) replayed \
+         day by day. The same run is in the tables above; press Play or drag the slider. Run \
+         <code>trustsim animate</code> to watch another strategy or seed.</p>\n{}",
+        escape(&animation.strategy),
+        animation.seed,
+        fragment(animation)
+    )
+}
+
+/// The early-warning evaluation, when the comparison wrote one.
+fn warning_section(output: &CompareOutput) -> String {
+    let Some(warnings) = &output.warnings else {
+        return String::new();
+    };
+    let mut html = format!(
+        "<h2>Early warning</h2>\n<p class=\"caption\">Could a regulator watching only what it can see (complaints, \
+         money flowing out, payment delays, news, promised returns) have seen the failures coming? For the \
+         reference strategy <code>{}</code>: the AUC is the chance that a platform about to fail scores higher than \
+         one that is not (0.5 is a coin toss, 1 is perfect); the hit rate is the share of failures the signal \
+         warned of in time; the false-alarm rate the share of quiet platform-days on which it sounded \
+         anyway.</p>\n<table>\n<tr><th class=\"name\">signal</th><th>AUC</th><th>hit rate</th>\
+         <th>false-alarm rate</th><th>mean warning (days ahead)</th><th>failures</th><th>warned of</th></tr>\n",
+        escape(&output.reference)
+    );
+    for row in warnings.iter().filter(|w| w.strategy == output.reference) {
+        let _ = writeln!(
+            html,
+            "<tr><td class=\"name\"><code>{}</code></td><td>{}</td><td>{}%</td><td>{}%</td><td>{}</td><td>{}</td>\
+             <td>{}</td></tr>",
+            escape(&row.score),
+            number(row.auc, 3),
+            number(100.0 * row.hit_rate, 1),
+            number(100.0 * row.false_alarm_rate, 2),
+            number(row.mean_lead_days, 1),
+            row.failures,
+            row.hits
+        );
+    }
+    html.push_str("</table>\n");
+    html.push_str(&charts(output, &["warning_roc", "warning_lead_times"]));
+    html
+}
+
+/// Every outcome of `comparison.csv`, folded away.
+fn full_table(output: &CompareOutput) -> String {
+    let mut html = String::from(
+        "<h2>Every outcome</h2>\n<details><summary>All outcome measures of <code>comparison.csv</code> \
+         (click to open)</summary>\n<table>\n<tr><th class=\"name\">strategy</th><th class=\"name\">outcome</th>\
+         <th>mean</th><th>95% CI</th><th>difference</th><th>95% CI of difference</th><th>p</th></tr>\n",
+    );
+    for row in &output.comparison {
+        let decimals = if row.mean.abs() >= 1000.0 { 0 } else { 3 };
+        let _ = writeln!(
+            html,
+            "<tr><td class=\"name\"><code>{}</code></td><td class=\"name\"><code>{}</code></td><td>{}</td>\
+             <td>{} to {}</td><td>{}</td><td>{} to {}</td><td>{}</td></tr>",
+            escape(&row.strategy),
+            escape(&row.outcome),
+            number(row.mean, decimals),
+            number(row.ci_low, decimals),
+            number(row.ci_high, decimals),
+            signed(row.diff, decimals),
+            signed(row.diff_ci_low, decimals),
+            signed(row.diff_ci_high, decimals),
+            number(row.p_value, 3)
+        );
+    }
+    html.push_str("</table>\n</details>\n");
+    html
+}
+
+/// A shell word: as is when it is safe, else single-quoted.
+fn shell_word(word: &str) -> String {
+    let safe = !word.is_empty()
+        && word
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./=:,+@%".contains(c));
+    if safe {
+        word.to_string()
+    } else {
+        format!("'{}'", word.replace('\'', "'\\''"))
+    }
+}
+
+/// The manifest, the files' hashes and the commands that reproduce the comparison and the animation.
+fn reproduce(output: &CompareOutput, animation: &Animation) -> String {
+    let manifest = &output.manifest;
+    let text = |key: &str| manifest[key].as_str().unwrap_or("?").to_string();
+    let overrides: Vec<String> = manifest["overrides"]
+        .as_array()
+        .map(|o| o.iter().filter_map(|v| v.as_str()).map(str::to_string).collect())
+        .unwrap_or_default();
+    let set: String = overrides
+        .iter()
+        .map(|o| format!(" --set {}", escape(&shell_word(o))))
+        .collect();
+    let seeds = output.seeds.len();
+    // `--series` wrote `series.csv`, which the manifest lists: the commands must write it too.
+    let series = if manifest["series"].as_bool() == Some(true) {
+        " --series"
+    } else {
+        ""
+    };
+    let mut html = format!(
+        "<h2>How to reproduce this report</h2>\n<p class=\"caption\">Every number above comes from the files \
+         beside this page, and the same scenario and seeds give the same files, byte for byte, on any machine \
+         and any number of threads. From the original scenario file:</p>\n<pre>trustsim compare {}{set} --seeds \
+         {seeds}{series} --report</pre>\n<p class=\"caption\">or, in the directory of this page, from the resolved scenario \
+         saved with the results (every default filled in, overrides applied), into a new directory \
+         <code>reproduced</code>; the second command replays the animation:</p>\n<pre>trustsim compare \
+         scenario.toml --seeds {seeds}{series} --out reproduced --report\n\
+         trustsim animate scenario.toml --strategy {} --seed {}</pre>\n<table>\n",
+        escape(&shell_word(&text("scenario_file"))),
+        escape(&shell_word(&animation.strategy)),
+        animation.seed
+    );
+    let rows = [
+        ("trustsim version", text("trustsim_version")),
+        ("command", text("command")),
+        ("scenario file", text("scenario_file")),
+        ("scenario file sha256", text("scenario_sha256")),
+        ("resolved scenario sha256", text("resolved_scenario_sha256")),
+        (
+            "overrides",
+            if overrides.is_empty() {
+                "none".to_string()
+            } else {
+                overrides.join(" ")
+            },
+        ),
+        ("seeds", seed_list(&output.seeds)),
+        ("reference strategy", output.reference.clone()),
+        ("random numbers", text("rng")),
+    ];
+    for (name, value) in rows {
+        let _ = writeln!(
+            html,
+            "<tr><th class=\"name\">{}</th><td class=\"name\"><code>{}</code></td></tr>",
+            escape(name),
+            escape(&value)
+        );
+    }
+    html.push_str("</table>\n");
+    if output.changed.is_empty() {
+        html.push_str("<p class=\"caption\">Every file listed in the manifest matches its sha256.</p>\n");
+    } else {
+        let _ = writeln!(
+            html,
+            "<p class=\"worse\">These files no longer match their sha256 in the manifest and may have been edited \
+             since the comparison: {}.</p>",
+            escape(&output.changed.join(", "))
+        );
+    }
+    html.push_str("<details><summary>sha256 of every file (<code>manifest.json</code>)</summary>\n<table>\n");
+    if let Some(files) = manifest["files"].as_object() {
+        for (name, hash) in files {
+            let _ = writeln!(
+                html,
+                "<tr><td class=\"name\"><code>{}</code></td><td class=\"name\"><code>{}</code></td></tr>",
+                escape(name),
+                escape(hash.as_str().unwrap_or("?"))
+            );
+        }
+    }
+    let _ = writeln!(
+        html,
+        "</table>\n</details>\n<p class=\"caption\">This page is <code>{REPORT}</code>; it needs no network and \
+         can be sent on its own.</p>"
+    );
+    html
+}

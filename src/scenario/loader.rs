@@ -1,0 +1,445 @@
+//! Reading a scenario file: TOML syntax, defaults for missing keys, `--set` overrides, types
+//! and ranges, with every error pointed at the file, line and key that caused it.
+
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Location, Result};
+use crate::scenario::event::Event;
+use crate::scenario::schema::{Problem, Scenario};
+use crate::scenario::strategy::strategy_from_table;
+
+/// A scenario read from a file, with what is needed to reproduce and report it.
+#[derive(Debug, Clone)]
+pub struct LoadedScenario {
+    /// The validated scenario, defaults and overrides applied.
+    pub scenario: Scenario,
+    /// The file it was read from.
+    pub path: PathBuf,
+    /// The file's bytes, hashed into the manifest.
+    pub source: Vec<u8>,
+    /// The `--set` overrides applied, in order.
+    pub overrides: Vec<String>,
+}
+
+impl LoadedScenario {
+    /// The edge-list file as the scenario names it, resolved against the scenario's directory:
+    /// the path a resolved scenario records.
+    pub fn edge_list_path(&self) -> PathBuf {
+        let dir = self.path.parent().unwrap_or(Path::new("."));
+        dir.join(&self.scenario.network.edge_list)
+    }
+
+    /// Where the edge list is read from: see [`edge_list_file`].
+    pub fn edge_list_file(&self) -> PathBuf {
+        edge_list_file(&self.path, &self.scenario.network.edge_list)
+    }
+}
+
+/// Where the edge list that the scenario file `scenario_file` names `named` is read from: the
+/// named file, resolved against the scenario's directory; or, when `named` is an absolute path
+/// that does not exist, a file of the same name beside the scenario file if there is one. A
+/// resolved scenario (an output's `scenario.toml`) names its edge list by absolute path, so an
+/// output moved to another machine with its edge list copied into it still verifies, merges and
+/// reports; the manifests' and run records' sha256 of the edge list say whether it is the same.
+pub fn edge_list_file(scenario_file: &Path, named: &str) -> PathBuf {
+    let dir = scenario_file.parent().unwrap_or(Path::new("."));
+    let path = dir.join(named);
+    if Path::new(named).is_absolute() && !path.exists() {
+        if let Some(beside) = path.file_name().map(|name| dir.join(name)).filter(|p| p.is_file()) {
+            return beside;
+        }
+    }
+    path
+}
+
+/// Checks that the edge list the scenario file `path` names `named` (see [`edge_list_file`]) is
+/// a file that exists: a missing one is an error at `network.edge_list`, saying where else it is
+/// looked for, and a directory or a named pipe (which would block reading) is refused.
+fn unreadable_edge_list(path: &Path, named: &str) -> Result<(), Problem> {
+    let file = edge_list_file(path, named);
+    let reason = match std::fs::metadata(&file) {
+        Ok(metadata) if metadata.is_file() => return Ok(()),
+        Ok(_) => "it is not a regular file".to_string(),
+        Err(e) => e.to_string(),
+    };
+    let beside = Path::new(named)
+        .file_name()
+        .map(|name| {
+            format!(
+                "; a file `{}` beside the scenario file is also looked for",
+                name.to_string_lossy()
+            )
+        })
+        .filter(|_| Path::new(named).is_absolute())
+        .unwrap_or_default();
+    Err(Problem::new(
+        "network.edge_list",
+        format!("cannot read `{}` ({reason}){beside}", file.display()),
+    ))
+}
+
+/// Reads, overrides and validates the scenario in `path`. `overrides` are `dotted.key=value`
+/// strings; the value is read as TOML (`3`, `0.5`, `true`, `"text"`) or else as a bare string.
+pub fn load(path: &Path, overrides: &[String]) -> Result<LoadedScenario> {
+    let source = crate::scenario::limits::read_limited(
+        path,
+        crate::scenario::limits::MAX_SCENARIO_FILE_BYTES,
+        "a scenario file",
+    )?;
+    let file = path.display().to_string();
+    let text = String::from_utf8(source.clone()).map_err(|e| Error::Syntax {
+        location: Location::new(&file, Some(line_of(&source, e.utf8_error().valid_up_to()))),
+        message: "the file is not valid UTF-8".to_string(),
+    })?;
+    let scenario = parse(&text, &file, overrides, path)?;
+    let loaded = LoadedScenario {
+        scenario,
+        path: path.to_path_buf(),
+        source,
+        overrides: overrides.to_vec(),
+    };
+    if loaded.scenario.network.kind == crate::scenario::schema::NetworkKind::EdgeList {
+        crate::scenario::limits::check_edge_list_file(&loaded.edge_list_file())?;
+    }
+    Ok(loaded)
+}
+
+/// Parses scenario `text` (named `file` in errors), applying `overrides`.
+pub fn parse(text: &str, file: &str, overrides: &[String], path: &Path) -> Result<Scenario> {
+    let table: toml::Table = text.parse().map_err(|e: toml::de::Error| Error::Syntax {
+        location: Location::new(file, e.span().map(|s| line_of(text.as_bytes(), s.start))),
+        message: e.message().trim_end().to_string(),
+    })?;
+    if !table.contains_key("schema_version") {
+        return Err(Error::Invalid {
+            location: Location::new(file, Some(1)),
+            key: "schema_version".to_string(),
+            message: format!(
+                "is required: start the file with `schema_version = {}`",
+                crate::scenario::schema::SCHEMA_VERSION
+            ),
+        });
+    }
+    let mut merged = defaults();
+    merge(&mut merged, table);
+    if !merged.contains_key("name") || merged["name"].as_str() == Some(Scenario::default().name.as_str()) {
+        let stem = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        merged.insert("name".to_string(), toml::Value::String(stem));
+    }
+    let mut merged = toml::Value::Table(merged);
+    let mut overridden = Vec::new();
+    for argument in overrides {
+        overridden.push(apply_override(&mut merged, argument)?);
+    }
+    // A problem is the command line's when an override set its key, a table holding it, or a
+    // key within it; otherwise it is the file's, and any overrides in effect are named with it,
+    // since a rule between two keys can break by an override of the other one.
+    let locate = |mut problem: Problem| -> Error {
+        // serde's words for a number or table where a name belongs.
+        problem.message = problem.message.replace(
+            "invalid type: unit variant, expected string only",
+            "must be one of its names (a string: in quotes in a file), not a number or a table",
+        );
+        let from_command_line = overridden.iter().any(|k| {
+            problem.key == *k
+                || problem.key.starts_with(&format!("{k}."))
+                || k.starts_with(&format!("{}.", problem.key))
+        });
+        let (location, message) = if from_command_line {
+            (Location::new("--set", None), problem.message)
+        } else if overrides.is_empty() {
+            (Location::new(file, find_line(text, &problem.key)), problem.message)
+        } else {
+            let given: Vec<String> = overrides.iter().map(|o| format!("`{o}`")).collect();
+            (
+                Location::new(file, find_line(text, &problem.key)),
+                format!("{} (with --set {})", problem.message, given.join(", ")),
+            )
+        };
+        Error::Invalid {
+            location,
+            key: problem.key,
+            message,
+        }
+    };
+    // Events and strategies are read one by one so that an error names the key within them.
+    let events = take_tables(&mut merged, "event", Event::from_table).map_err(&locate)?;
+    let strategies = take_tables(&mut merged, "strategy", strategy_from_table).map_err(&locate)?;
+    let mut scenario: Scenario = serde_path_to_error::deserialize(merged).map_err(|e| {
+        let key = e.path().to_string();
+        let key = if key == "." { String::new() } else { key };
+        let message = e.into_inner().message().trim_end().to_string();
+        // serde rejects a negative or oversized whole number before our range check can: say
+        // what is allowed all the same.
+        let message = match (
+            message.strip_prefix("invalid value: integer `"),
+            crate::scenario::reference::allowed(&key),
+        ) {
+            (Some(rest), Some(allowed)) => {
+                let value = rest.split('`').next().unwrap_or(rest);
+                format!("must be a whole number from {allowed}, got {value}")
+            }
+            _ => message,
+        };
+        // serde names the Rust types it expected; say how the value is written instead.
+        let message = message
+            .replace(
+                "internally tagged enum Dist",
+                &format!("a distribution: {}", crate::scenario::reference::DIST_FORMS),
+            )
+            .replace(
+                "struct ByType",
+                &format!("a per-type table {}", crate::scenario::reference::BY_TYPE_FORM),
+            );
+        let message = if message.starts_with("unknown field") && crate::scenario::reference::is_distribution(&key) {
+            format!(
+                "{message}; a distribution takes the keys of its `dist`: to change the distribution, give the whole \
+                 table, one of {}",
+                crate::scenario::reference::DIST_FORMS
+            )
+        } else {
+            message
+        };
+        locate(Problem::new(key, message))
+    })?;
+    if let Some(events) = events {
+        scenario.event = events;
+    }
+    if let Some(strategies) = strategies {
+        scenario.strategy = strategies;
+    }
+    scenario.validate().map_err(locate)?;
+    if scenario.network.kind == crate::scenario::schema::NetworkKind::EdgeList {
+        unreadable_edge_list(path, &scenario.network.edge_list).map_err(locate)?;
+    }
+    Ok(scenario)
+}
+
+/// Takes the array of tables `name` out of the scenario and reads each item with `read`, naming
+/// a problem's key as `name[i].key`; anything else is left for the scenario's own reading.
+fn take_tables<T>(
+    scenario: &mut toml::Value,
+    name: &str,
+    read: impl Fn(toml::Table) -> Result<T, Problem>,
+) -> Result<Option<Vec<T>>, Problem> {
+    let toml::Value::Table(table) = scenario else {
+        return Ok(None);
+    };
+    let Some(toml::Value::Array(items)) = table.get(name) else {
+        return Ok(None);
+    };
+    if !items.iter().all(toml::Value::is_table) {
+        return Ok(None);
+    }
+    let Some(toml::Value::Array(items)) = table.insert(name.to_string(), toml::Value::Array(Vec::new())) else {
+        unreachable!("checked above")
+    };
+    let read_all = items.into_iter().enumerate().map(|(i, item)| {
+        let toml::Value::Table(item) = item else {
+            unreachable!("checked above")
+        };
+        read(item).map_err(|p| Problem::new(format!("{name}[{i}].{}", p.key), p.message))
+    });
+    read_all.collect::<Result<_, _>>().map(Some)
+}
+
+/// The default scenario as a TOML table, onto which a file is merged.
+fn defaults() -> toml::Table {
+    match toml::Value::try_from(Scenario::default()) {
+        Ok(toml::Value::Table(table)) => table,
+        _ => unreachable!("the default scenario serializes to a table"),
+    }
+}
+
+/// Merges `overlay` into `base`: tables recursively, except distributions (tables with a
+/// `dist` key), which replace the default whole; everything else (arrays included) replaced.
+fn merge(base: &mut toml::Table, overlay: toml::Table) {
+    for (key, value) in overlay {
+        match (base.get_mut(&key), value) {
+            (Some(toml::Value::Table(inner)), toml::Value::Table(value)) if !value.contains_key("dist") => {
+                merge(inner, value)
+            }
+            (_, value) => {
+                base.insert(key, value);
+            }
+        }
+    }
+}
+
+/// One segment of a dotted key: a table key or an array index.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Segment {
+    Key(String),
+    Index(usize),
+}
+
+/// Splits `event[2].day` into `event`, `2`, `day`.
+fn segments(key: &str) -> Option<Vec<Segment>> {
+    let mut out = Vec::new();
+    for part in key.split('.') {
+        let (name, mut rest) = part.split_once('[').map_or((part, ""), |(n, r)| (n, r));
+        if name.is_empty() {
+            return None;
+        }
+        out.push(Segment::Key(name.to_string()));
+        while !rest.is_empty() {
+            let (index, tail) = rest.split_once(']')?;
+            out.push(Segment::Index(index.parse().ok()?));
+            rest = tail.strip_prefix('[').unwrap_or(tail);
+            if !tail.is_empty() && !tail.starts_with('[') {
+                return None;
+            }
+        }
+    }
+    Some(out)
+}
+
+/// The value of an override `key=value` read as TOML (`3`, `0.5`, `true`, `"text"`), or `None`
+/// when it is not TOML (a bare word, read as a string).
+pub(crate) fn toml_value(raw: &str) -> Option<toml::Value> {
+    format!("value = {raw}")
+        .parse::<toml::Table>()
+        .ok()
+        .and_then(|mut t| t.remove("value"))
+}
+
+/// Applies one `key=value` override, returning the key.
+fn apply_override(table: &mut toml::Value, argument: &str) -> Result<String> {
+    let fail = |message: String| Error::Override {
+        argument: argument.to_string(),
+        message,
+    };
+    let (key, raw) = argument
+        .split_once('=')
+        .ok_or_else(|| fail("expected `dotted.key=value`, e.g. `population.users=50000`".to_string()))?;
+    let key = key.trim();
+    let path = segments(key).ok_or_else(|| {
+        fail(format!(
+            "`{key}` is not a dotted key such as `trust.loss_rate` or `event[0].day`"
+        ))
+    })?;
+    if raw.contains(['\n', '\r']) {
+        return Err(fail(
+            "the value spans more than one line; give one `key=value` per `--set`".to_string(),
+        ));
+    }
+    let parsed = toml_value(raw);
+    // A number TOML cannot hold would otherwise become the text "1e400" and fail as a string.
+    if parsed.is_none() && raw.trim().parse::<f64>().is_ok_and(|number| !number.is_nan()) {
+        return Err(fail(format!(
+            "`{}` is too large a number: whole numbers may be at most {} and others about 1.8e308",
+            raw.trim(),
+            i64::MAX
+        )));
+    }
+    let value = parsed.unwrap_or_else(|| toml::Value::String(raw.trim().to_string()));
+    let (last, parents) = path.split_last().expect("segments are never empty");
+    let mut current = &mut *table;
+    let mut walked = String::new();
+    for segment in parents {
+        walked = join(&walked, segment);
+        current = match child(current, segment) {
+            Some(next @ (toml::Value::Table(_) | toml::Value::Array(_))) => next,
+            Some(_) => return Err(fail(format!("`{walked}` is a value, not a table"))),
+            None => return Err(fail(format!("`{walked}` is not a table of the scenario"))),
+        };
+    }
+    match (current, last) {
+        // Merged like the file onto the defaults, so `{ fraudulent = 0.2 }` keeps the other types.
+        (toml::Value::Table(t), Segment::Key(name)) => merge(t, toml::Table::from_iter([(name.clone(), value)])),
+        _ => {
+            return Err(fail(
+                "an override must end in a key of a table, e.g. `event[0].day`".to_string(),
+            ))
+        }
+    }
+    Ok(key.to_string())
+}
+
+/// The value at dotted `key` (`strategy[1].intervention[0].coverage`) in `value`, if any.
+pub(crate) fn value_at<'a>(value: &'a toml::Value, key: &str) -> Option<&'a toml::Value> {
+    segments(key)?
+        .iter()
+        .try_fold(value, |current, segment| match (current, segment) {
+            (toml::Value::Table(t), Segment::Key(k)) => t.get(k),
+            (toml::Value::Array(a), Segment::Index(i)) => a.get(*i),
+            _ => None,
+        })
+}
+
+/// The child of `value` named by `segment`, if any.
+fn child<'a>(value: &'a mut toml::Value, segment: &Segment) -> Option<&'a mut toml::Value> {
+    match (value, segment) {
+        (toml::Value::Table(t), Segment::Key(k)) => t.get_mut(k),
+        (toml::Value::Array(a), Segment::Index(i)) => a.get_mut(*i),
+        _ => None,
+    }
+}
+
+fn join(walked: &str, segment: &Segment) -> String {
+    match segment {
+        Segment::Key(name) if walked.is_empty() => name.clone(),
+        Segment::Key(name) => format!("{walked}.{name}"),
+        Segment::Index(i) => format!("{walked}[{i}]"),
+    }
+}
+
+/// The 1-based line of the deepest part of `key` present in `text`.
+pub(crate) fn find_line(text: &str, key: &str) -> Option<usize> {
+    let document = toml_edit::Document::parse(text.to_string()).ok()?;
+    let mut item = document.as_item();
+    let mut span = None;
+    for segment in segments(key).unwrap_or_default() {
+        let next = match &segment {
+            Segment::Key(name) => item.get(name.as_str()),
+            Segment::Index(i) => item.get(*i),
+        };
+        match next {
+            Some(next) => {
+                item = next;
+                span = next.span().or(span);
+            }
+            None => break,
+        }
+    }
+    span.map(|s| line_of(text.as_bytes(), s.start))
+}
+
+/// The 1-based line containing byte `offset`.
+pub(crate) fn line_of(bytes: &[u8], offset: usize) -> usize {
+    1 + bytes[..offset.min(bytes.len())].iter().filter(|&&b| b == b'\n').count()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_with(overrides: &[&str]) -> Result<Scenario> {
+        let overrides: Vec<String> = overrides.iter().map(|s| s.to_string()).collect();
+        parse("schema_version = 1\n", "s.toml", &overrides, Path::new("s.toml"))
+    }
+
+    #[test]
+    fn a_per_type_override_keeps_the_types_it_does_not_name() {
+        let scenario = parse_with(&["platforms.promised_return={fraudulent=0.24}"]).unwrap();
+        let defaults = Scenario::default().platforms.promised_return;
+        assert_eq!(scenario.platforms.promised_return.fraudulent, 0.24);
+        assert_eq!(scenario.platforms.promised_return.sound, defaults.sound);
+        assert_eq!(scenario.platforms.promised_return.fragile, defaults.fragile);
+    }
+
+    #[test]
+    fn a_distribution_override_replaces_the_default_whole() {
+        let scenario = parse_with(&["population.literacy={dist=\"fixed\", value=0.4}"]).unwrap();
+        assert_eq!(scenario.population.literacy, crate::scenario::dist::Dist::fixed(0.4));
+    }
+
+    #[test]
+    fn an_override_error_names_the_command_line() {
+        let error = parse_with(&["trust.loss_rate=2"]).unwrap_err().to_string();
+        assert!(error.starts_with("--set: `trust.loss_rate`"), "{error}");
+    }
+}

@@ -1,0 +1,15 @@
+//! The scenario schema: every parameter of a run with its default, range, unit and meaning
+//! (`params!`), attribute distributions, scheduled events and strategies of interventions, the
+//! `[warning]` table, the limits on sizes, the loader that reads a TOML file with errors naming
+//! file, line and key, and the parameter reference generated from all of it. Knows nothing of
+//! how a run unfolds.
+
+pub mod dist;
+pub mod event;
+pub mod limits;
+pub mod loader;
+pub(crate) mod params;
+pub mod reference;
+pub mod schema;
+pub mod strategy;
+pub mod warning;
