@@ -25,13 +25,13 @@
 //! # Ok::<(), trustsim::Error>(())
 //! ```
 
-pub mod analysis;
-pub mod commands;
 pub mod error;
-pub mod experiment;
-pub mod model;
-pub mod output;
 pub mod random;
 pub mod scenario;
+pub mod model;
+pub mod analysis;
+pub mod output;
+pub mod experiment;
+pub mod commands;
 
 pub use error::{Error, Result};

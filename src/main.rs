@@ -422,7 +422,7 @@ fn run(cli: Cli, said: &mut String) -> Result<ExitCode, trustsim::Error> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Validate { scenarios, overrides } => {
-            let results = commands::run::validate(&scenarios, &overrides);
+            let results = commands::validate::validate(&scenarios, &overrides);
             let mut failed = false;
             for (path, result) in scenarios.iter().zip(results) {
                 match result {

@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use crate::binary::*;
-use crate::sweep::{sweep_file, MORRIS};
 use crate::common::root;
+use crate::sweep::{sweep_file, MORRIS};
 
 /// `trustsim args` in `dir` with `env` set; returns (exit code, stdout, stderr).
 fn trustsim(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> (Option<i32>, String, String) {

@@ -10,6 +10,7 @@ mod conservation;
 mod determinism;
 mod docs;
 mod hostile;
+mod layers;
 mod patterns;
 mod properties;
 mod regulation;

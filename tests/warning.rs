@@ -5,8 +5,8 @@ use trustsim::model::warnings_day::score_names;
 use trustsim::output::warning_tables::merged;
 
 use crate::binary::*;
-use crate::compare::COMPARE_FILES;
 use crate::common::{root, runs, shipped};
+use crate::compare::COMPARE_FILES;
 
 #[test]
 fn complaints_and_outflows_foretell_failures_in_the_platform_collapse() {

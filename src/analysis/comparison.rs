@@ -5,7 +5,6 @@
 use serde::{Deserialize, Serialize};
 
 use crate::analysis::stats::{paired, quantile, summarize};
-use crate::experiment::run_record::RunRecord;
 
 /// A row's fields as the CSV writer writes them: (column name, text), in column order.
 pub fn csv_fields<T: Serialize>(row: &T) -> Vec<(String, String)> {
@@ -75,19 +74,11 @@ pub struct SummaryRow {
     pub p90: f64,
 }
 
-/// Per day and metric of strategy `name`: mean, sd, CI and percentiles over seeds. `runs` are
-/// the strategy's runs, one per seed, each with a series of the same length.
-pub fn summarize_series(name: &str, runs: &[RunRecord]) -> Vec<SummaryRow> {
+/// Per day and metric of strategy `name`: mean, sd, CI and percentiles over seeds.
+/// `per_run[seed][day]` holds one run's metrics of a day as (name, value), every run with the
+/// same days and metrics in the same order.
+pub fn summarize_series(name: &str, per_run: &[Vec<Vec<(String, f64)>>]) -> Vec<SummaryRow> {
     let mut rows = Vec::new();
-    // per_run[seed][day][metric]
-    let per_run: Vec<Vec<Vec<(String, f64)>>> = runs
-        .iter()
-        .map(|run| {
-            (0..run.series.len())
-                .map(|day| numeric(run.series_fields(day), "day"))
-                .collect()
-        })
-        .collect();
     let Some(first) = per_run.first() else {
         return rows;
     };

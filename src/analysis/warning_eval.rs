@@ -2,7 +2,10 @@
 //! time of the signal at its alarm threshold (the "signals approach" of Kaminsky, Lizondo &
 //! Reinhart 1998, "Leading indicators of currency crises", IMF Staff Papers 45(1), 1–48), and the
 //! ROC curve and its area over all thresholds. Pure computation over binned scores, mergeable
-//! across runs.
+//! across runs; [`evaluate`] scores one finished run's world.
+
+use crate::model::warnings_day::{SCORES, SECTOR_SCORES};
+use crate::model::world::World;
 
 /// Number of equal-width score bins on z in `[0, Z_MAX)`.
 ///
@@ -288,9 +291,80 @@ fn add_counts(counts: &mut [u64], other: &[u64]) {
     }
 }
 
+/// How well each recorded score (in [`score_names`](crate::model::warnings_day::score_names) order) foretold this run's platform
+/// failures, with the scenario's `warning.lookahead_days`: platform scores against each
+/// platform's own failure, sector scores against the sector's failure days.
+pub fn evaluate(world: &World) -> Vec<Evaluation> {
+    let mut evaluations = platform_evaluations(world);
+    evaluations.extend(sector_evaluations(world));
+    evaluations
+}
+
+/// The sector as a unit that fails on every day some platform fails: its days are split at
+/// those days, each stretch (from the day after the previous failure day) ending in a
+/// failure, and the stretch after the last one ending in none.
+fn sector_evaluations(world: &World) -> Vec<Evaluation> {
+    let mut failure_days: Vec<u32> = world
+        .platforms
+        .iter()
+        .filter(|p| p.state.is_failure())
+        .filter_map(|p| p.closed_day)
+        .filter(|&day| day >= 1)
+        .collect();
+    failure_days.sort_unstable();
+    failure_days.dedup();
+    let days = world.sector_scores.len() as u32;
+    let mut stretches = Vec::new();
+    let mut first = 1;
+    for &failed in failure_days.iter().filter(|&&d| d <= days) {
+        stretches.push((first, failed, Some(failed)));
+        first = failed + 1;
+    }
+    stretches.push((first, days, None));
+    (0..SECTOR_SCORES)
+        .map(|k| {
+            let series: Vec<PlatformSeries> = stretches
+                .iter()
+                .filter(|(first, last, _)| first <= last)
+                .map(|&(first, last, failed_day)| PlatformSeries {
+                    first_day: first,
+                    scores: (first..=last).map(|d| world.sector_scores[d as usize - 1][k]).collect(),
+                    failed_day,
+                })
+                .collect();
+            let mut evaluation = Evaluation::new();
+            evaluation.add_run(&series, world.scenario.warning.lookahead_days);
+            evaluation
+        })
+        .collect()
+}
+
+/// Each platform score's evaluation against the platforms' own failures.
+fn platform_evaluations(world: &World) -> Vec<Evaluation> {
+    (0..SCORES)
+        .map(|k| {
+            let series: Vec<PlatformSeries> = world
+                .warning_scores
+                .iter()
+                .zip(&world.platforms)
+                .map(|(history, platform)| PlatformSeries {
+                    first_day: 1,
+                    scores: history.iter().map(|day| day[k]).collect(),
+                    failed_day: platform.closed_day.filter(|_| platform.state.is_failure()),
+                })
+                .collect();
+            let mut evaluation = Evaluation::new();
+            evaluation.add_run(&series, world.scenario.warning.lookahead_days);
+            evaluation
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::warnings_day::score_names;
+    use crate::model::warnings_day::tests::{step_to, world};
     use rand::{Rng, SeedableRng};
     use rand_chacha::ChaCha8Rng;
 
@@ -574,5 +648,27 @@ mod tests {
         assert!(empty.median_lead().is_nan());
         assert!(empty.auc().is_nan());
         assert!(empty.lead_times().is_empty());
+    }
+
+    #[test]
+    fn the_sector_is_evaluated_against_each_failure_day() {
+        let mut w = world("[[strategy.intervention]]\nkind = \"warning_response\"\nstart_day = 5\nlevel = \"alert\"\ninspect = false\nwind_down = true");
+        step_to(&mut w, 30);
+        assert_eq!(w.sector_scores.len(), 30);
+        let failure_days: std::collections::BTreeSet<u32> = w
+            .platforms
+            .iter()
+            .filter(|p| p.state.is_failure())
+            .filter_map(|p| p.closed_day)
+            .collect();
+        assert!(!failure_days.is_empty(), "the response winds down the alerted frauds");
+        let evaluations = evaluate(&w);
+        assert_eq!(evaluations.len(), score_names().len());
+        let sector = &evaluations[SCORES];
+        assert_eq!(
+            sector.failures(),
+            failure_days.len() as u64,
+            "one failure per distinct day"
+        );
     }
 }

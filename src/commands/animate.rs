@@ -3,7 +3,6 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::commands::run::edge_list;
 use crate::error::{Error, Result};
 use crate::output::animation::record;
 use crate::output::animation_page::standalone;
@@ -39,7 +38,7 @@ pub fn animate(options: &AnimateOptions) -> Result<PathBuf> {
     let animation = record(
         scenario,
         strategy,
-        edge_list(&loaded).as_deref(),
+        loaded.edge_list().as_deref(),
         options.seed,
         options.sample,
     )?;

@@ -5,7 +5,6 @@ use std::fmt;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use crate::commands::run::edge_list;
 use crate::error::{Error, Result};
 use crate::experiment::ensemble::thread_pool;
 use crate::model::world::World;
@@ -62,7 +61,7 @@ pub fn bench(options: &BenchOptions) -> Result<BenchReport> {
             ),
         });
     }
-    let edges = edge_list(&loaded);
+    let edges = loaded.edge_list();
     let pool = thread_pool(options.threads)?;
     pool.install(|| {
         let started = Instant::now();

@@ -78,7 +78,8 @@ pub(crate) fn write_comparison(ensemble: &Ensemble, load_run: &LoadRun, series: 
         (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for name in &names {
         let runs = ensemble.load_runs(load_run, name)?;
-        summary.extend(summarize_series(name, &runs));
+        let per_run: Vec<_> = runs.iter().map(RunRecord::numeric_series).collect();
+        summary.extend(summarize_series(name, &per_run));
         outcomes.push(runs.iter().map(|run| numeric(run.outcome_fields(), "seed")).collect());
         push_records(&mut outcome_records, name, &runs, |run| vec![run.outcome_fields()]);
         if series {

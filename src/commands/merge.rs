@@ -8,7 +8,6 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use crate::commands::compare::{write_comparison, CompareReport};
-use crate::commands::run::Origin;
 use crate::commands::sweep::{write_sweep, SweepOrigin, SweepReport};
 use crate::commands::warn::{write_evaluation, WarnReport};
 use crate::error::{Error, Result};
@@ -17,6 +16,7 @@ use crate::experiment::run_record::run_id;
 use crate::experiment::run_store::run_file_name;
 use crate::experiment::sweep::spec::Sweep;
 use crate::output::directory::sha256_hex;
+use crate::output::manifest::Origin;
 use crate::output::manifest::{read_manifest, seed_count, series};
 use crate::output::provenance::Execution;
 use crate::output::provenance::EXECUTION;

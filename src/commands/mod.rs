@@ -7,5 +7,6 @@ pub mod compare;
 pub mod merge;
 pub mod run;
 pub mod sweep;
+pub mod validate;
 pub mod verify;
 pub mod warn;

@@ -6,7 +6,6 @@
 use serde_json::{json, Map, Value};
 use std::path::{Path, PathBuf};
 
-use crate::commands::run::{edge_list, file_sha256, manifest_base, resolved_text, Origin};
 use crate::error::{Error, Result};
 use crate::experiment::ensemble::{run_missing, RUNS_DIR};
 use crate::experiment::run::simulate_for;
@@ -16,8 +15,10 @@ use crate::experiment::sweep::charts;
 use crate::experiment::sweep::record::SweepRun;
 use crate::experiment::sweep::spec::{Job, Sweep, BOOTSTRAP_STREAM, DESIGN_STREAM};
 use crate::experiment::sweep::tables::SweepResults;
-use crate::output::directory::{sha256_hex, OutputDir};
+use crate::output::directory::{file_sha256, sha256_hex, OutputDir};
+use crate::output::manifest::{manifest_base, Origin};
 use crate::output::provenance::{Execution, EXECUTION};
+use crate::scenario::loader::LoadedScenario;
 
 /// Options of `trustsim sweep`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -114,7 +115,7 @@ pub(crate) fn run_sweep(
     let key = scenario_key(sweep)?;
     let store = RunStore::open(RunStore::beside(&destination), options.resume)?;
     let jobs: Vec<(String, Job)> = sweep.jobs().into_iter().map(|job| (sweep.run_id(&job), job)).collect();
-    let edges: Vec<Option<PathBuf>> = sweep.scenarios.iter().map(edge_list).collect();
+    let edges: Vec<Option<PathBuf>> = sweep.scenarios.iter().map(LoadedScenario::edge_list).collect();
     let owned = run_missing(&store, &jobs, shard, &key, (options.threads, options.quiet), |job| {
         let scenario = &sweep.scenarios[job.point].scenario;
         let (index, name) = &sweep.strategies[job.strategy];
@@ -149,11 +150,11 @@ pub(crate) fn run_sweep(
 /// order the points first name them), so that runs resumed after an edge list changed are
 /// refused.
 fn scenario_key(sweep: &Sweep) -> Result<String> {
-    let resolved = resolved_text(&sweep.base)?;
+    let resolved = sweep.base.resolved_text()?;
     let mut files: Vec<std::path::PathBuf> = Vec::new();
     for file in std::iter::once(&sweep.base)
         .chain(&sweep.scenarios)
-        .filter_map(edge_list)
+        .filter_map(LoadedScenario::edge_list)
     {
         if !files.contains(&file) {
             files.push(file);
@@ -244,8 +245,8 @@ fn finish(
     entries: Map<String, Value>,
     (execution, threads): (&Execution, usize),
 ) -> Result<PathBuf> {
-    let base_edges = edge_list(&sweep.base);
-    let resolved = resolved_text(&sweep.base)?;
+    let base_edges = sweep.base.edge_list();
+    let resolved = sweep.base.resolved_text()?;
     out.write_text("scenario.toml", &resolved)?;
     out.write_text("sweep.toml", &sweep.resolved_text())?;
     let mut manifest = manifest_base("sweep", &origin.scenario, &resolved, base_edges.as_deref())?;

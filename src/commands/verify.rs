@@ -6,7 +6,7 @@ use serde_json::{Map, Value};
 use std::path::{Path, PathBuf};
 
 use crate::commands::compare::{compare, CompareOptions};
-use crate::commands::run::{self, edge_list, RunOptions};
+use crate::commands::run::{self, RunOptions};
 use crate::commands::sweep::{run_sweep, SweepOptions, SweepOrigin};
 use crate::commands::warn::{warn, WarnOptions};
 use crate::error::{Error, Result};
@@ -45,7 +45,7 @@ pub fn verify(dir: &Path, threads: Option<usize>) -> Result<VerifyReport> {
     let manifest = read_manifest(dir)?;
     let scenario = dir.join("scenario.toml");
     let loaded = load(&scenario, &[])?;
-    recorded_edge_list(edge_list(&loaded), &manifest, dir)?;
+    recorded_edge_list(loaded.edge_list(), &manifest, dir)?;
     let scratch = scratch_dir()?;
     let rerun = scratch.join("out");
     let result = file_names(&manifest, dir).and_then(|old| {
@@ -178,7 +178,7 @@ fn rerun_into(
 /// otherwise re-run into itself and verify as identical.
 fn changed_since_written(manifest: &Map<String, Value>, name: &str, path: &Path) -> Option<Difference> {
     let recorded = manifest.get("files")?.get(name)?.as_str()?;
-    let now = crate::commands::run::file_sha256(path).ok()?;
+    let now = crate::output::directory::file_sha256(path).ok()?;
     (now != recorded).then(|| Difference {
         file: name.to_string(),
         detail: format!(

@@ -7,14 +7,14 @@ use rayon::prelude::*;
 use serde_json::{json, Map, Value};
 use std::path::{Path, PathBuf};
 
-use crate::commands::run::{edge_list, file_sha256, manifest_base, resolved_text, Origin};
 use crate::error::{Error, Result};
 use crate::experiment::run::simulate_for;
 use crate::experiment::run_record::{run_id, RunRecord};
 use crate::experiment::run_store::{run_key, RunStore, StoredRun};
 use crate::experiment::shard::{Shard, ShardSpec};
 use crate::output::charts::{write_figure, Figure};
-use crate::output::directory::{sha256_hex, OutputDir};
+use crate::output::directory::{file_sha256, sha256_hex, OutputDir};
+use crate::output::manifest::{manifest_base, Origin};
 use crate::output::provenance::{Execution, EXECUTION};
 use crate::scenario::loader::{load, LoadedScenario};
 use crate::scenario::schema::Scenario;
@@ -78,8 +78,8 @@ impl<'a> Ensemble<'a> {
         origin: Origin,
         execution: Execution,
     ) -> Result<Ensemble<'a>> {
-        let edges = edge_list(&loaded);
-        let resolved = resolved_text(&loaded)?;
+        let edges = loaded.edge_list();
+        let resolved = loaded.resolved_text()?;
         let shard = options.shard.map(|spec| spec.resolve_from_env()).transpose()?;
         Ok(Ensemble {
             options,

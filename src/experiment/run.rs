@@ -4,7 +4,7 @@
 use rayon::prelude::*;
 use std::path::Path;
 
-use crate::analysis::warning_eval::Evaluation;
+use crate::analysis::warning_eval::{evaluate, Evaluation};
 use crate::error::Result;
 use crate::experiment::outcome::{outcome, platform_summaries, Outcome, PlatformSummary};
 use crate::model::metrics::{observe, StepMetrics};
@@ -45,7 +45,7 @@ pub fn simulate_for(scenario: &Scenario, strategy: usize, edge_list: Option<&Pat
         seed,
         outcome: outcome(scenario, seed, &series, &world),
         platforms: platform_summaries(scenario, &world.platforms),
-        warnings: world.warning_evaluations(),
+        warnings: evaluate(&world),
         series,
     })
 }

@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::analysis::comparison::csv_fields;
+use crate::analysis::comparison::{csv_fields, numeric};
 use crate::analysis::warning_eval::Evaluation;
 use crate::experiment::run::RunResult;
 use crate::experiment::run_store::StoredRun;
@@ -66,6 +66,14 @@ impl RunRecord {
             .iter()
             .cloned()
             .zip(self.series[day].iter().cloned())
+            .collect()
+    }
+
+    /// Every day's numeric metrics as (name, value), without the day: what
+    /// [`summarize_series`](crate::analysis::comparison::summarize_series) takes of a run.
+    pub fn numeric_series(&self) -> Vec<Vec<(String, f64)>> {
+        (0..self.series.len())
+            .map(|day| numeric(self.series_fields(day), "day"))
             .collect()
     }
 

@@ -18,5 +18,6 @@ pub(crate) mod regulators_day;
 pub mod tally;
 pub mod users;
 pub mod users_day;
+pub mod warning_system;
 pub mod warnings_day;
 pub mod world;

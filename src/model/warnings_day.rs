@@ -2,13 +2,12 @@
 //! scores for evaluation, and carry out the strategy's warning responses for platforms whose
 //! level rose today.
 
-use crate::analysis::warning_eval::{Evaluation, PlatformSeries};
 use crate::model::ledger::Inflow;
 use crate::model::observation::Observation;
 use crate::model::platform::PlatformState;
+use crate::model::warning_system::{scores, Indicator, SECTOR_INDICATORS};
 use crate::model::world::World;
 use crate::scenario::event::{Action, LiquidityBackstop, WarningResponse};
-use crate::scenario::warning::{scores, Indicator, SECTOR_INDICATORS};
 
 /// Scores recorded per platform and day: the indicators, then the composite.
 pub const SCORES: usize = 8;
@@ -102,75 +101,6 @@ impl World {
         }
     }
 
-    /// How well each recorded score (in [`score_names`] order) foretold this run's platform
-    /// failures, with the scenario's `warning.lookahead_days`: platform scores against each
-    /// platform's own failure, sector scores against the sector's failure days.
-    pub fn warning_evaluations(&self) -> Vec<Evaluation> {
-        let mut evaluations = self.platform_evaluations();
-        evaluations.extend(self.sector_evaluations());
-        evaluations
-    }
-
-    /// The sector as a unit that fails on every day some platform fails: its days are split at
-    /// those days, each stretch (from the day after the previous failure day) ending in a
-    /// failure, and the stretch after the last one ending in none.
-    fn sector_evaluations(&self) -> Vec<Evaluation> {
-        let mut failure_days: Vec<u32> = self
-            .platforms
-            .iter()
-            .filter(|p| p.state.is_failure())
-            .filter_map(|p| p.closed_day)
-            .filter(|&day| day >= 1)
-            .collect();
-        failure_days.sort_unstable();
-        failure_days.dedup();
-        let days = self.sector_scores.len() as u32;
-        let mut stretches = Vec::new();
-        let mut first = 1;
-        for &failed in failure_days.iter().filter(|&&d| d <= days) {
-            stretches.push((first, failed, Some(failed)));
-            first = failed + 1;
-        }
-        stretches.push((first, days, None));
-        (0..SECTOR_SCORES)
-            .map(|k| {
-                let series: Vec<PlatformSeries> = stretches
-                    .iter()
-                    .filter(|(first, last, _)| first <= last)
-                    .map(|&(first, last, failed_day)| PlatformSeries {
-                        first_day: first,
-                        scores: (first..=last).map(|d| self.sector_scores[d as usize - 1][k]).collect(),
-                        failed_day,
-                    })
-                    .collect();
-                let mut evaluation = Evaluation::new();
-                evaluation.add_run(&series, self.scenario.warning.lookahead_days);
-                evaluation
-            })
-            .collect()
-    }
-
-    /// Each platform score's evaluation against the platforms' own failures.
-    fn platform_evaluations(&self) -> Vec<Evaluation> {
-        (0..SCORES)
-            .map(|k| {
-                let series: Vec<PlatformSeries> = self
-                    .warning_scores
-                    .iter()
-                    .zip(&self.platforms)
-                    .map(|(history, platform)| PlatformSeries {
-                        first_day: 1,
-                        scores: history.iter().map(|day| day[k]).collect(),
-                        failed_day: platform.closed_day.filter(|_| platform.state.is_failure()),
-                    })
-                    .collect();
-                let mut evaluation = Evaluation::new();
-                evaluation.add_run(&series, self.scenario.warning.lookahead_days);
-                evaluation
-            })
-            .collect()
-    }
-
     /// Carries out `response` for platform `p`, in the order of its keys.
     fn respond(&mut self, p: usize, response: &WarningResponse) {
         if response.inspect && self.platforms[p].inspection_day.is_none() {
@@ -203,7 +133,7 @@ impl World {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use crate::model::world::World;
     use crate::scenario::loader::parse;
     use crate::scenario::schema::PlatformType;
@@ -211,7 +141,7 @@ mod tests {
 
     /// A small world whose yield indicator dominates the composite: frauds (promised 18%, market
     /// 3%) score 1.8, fragile platforms 0.84 and sound ones 0.36 (alert is 1).
-    fn world(strategy: &str) -> World {
+    pub(crate) fn world(strategy: &str) -> World {
         let text = format!(
             "schema_version = 1\nhorizon_days = 30\n[population]\nusers = 500\n[warning]\nyield_weight = 100.0\n\
              [[strategy]]\nname = \"s\"\n{strategy}"
@@ -220,7 +150,7 @@ mod tests {
         World::build(&scenario, None, 1).expect("builds")
     }
 
-    fn step_to(world: &mut World, day: u32) {
+    pub(crate) fn step_to(world: &mut World, day: u32) {
         while world.day < day {
             world.step().expect("steps");
         }
@@ -257,28 +187,6 @@ mod tests {
             "nothing seen on day 1"
         );
         assert!((w.warning_scores[fraud][1][4] - 0.15 / 0.08).abs() < 1e-6, "yield z");
-    }
-
-    #[test]
-    fn the_sector_is_evaluated_against_each_failure_day() {
-        let mut w = world("[[strategy.intervention]]\nkind = \"warning_response\"\nstart_day = 5\nlevel = \"alert\"\ninspect = false\nwind_down = true");
-        step_to(&mut w, 30);
-        assert_eq!(w.sector_scores.len(), 30);
-        let failure_days: std::collections::BTreeSet<u32> = w
-            .platforms
-            .iter()
-            .filter(|p| p.state.is_failure())
-            .filter_map(|p| p.closed_day)
-            .collect();
-        assert!(!failure_days.is_empty(), "the response winds down the alerted frauds");
-        let evaluations = w.warning_evaluations();
-        assert_eq!(evaluations.len(), super::score_names().len());
-        let sector = &evaluations[super::SCORES];
-        assert_eq!(
-            sector.failures(),
-            failure_days.len() as u64,
-            "one failure per distinct day"
-        );
     }
 
     #[test]

@@ -16,13 +16,13 @@ use crate::model::policy::{Policy, Regulator};
 use crate::model::tally::UserTally;
 use crate::model::users::Users;
 use crate::model::users_day::{run_day, DayContext, PlatformFlows, PlatformView, UserDayTotals};
+use crate::model::warning_system::WarningSystem;
 use crate::model::warnings_day::{SCORES, SECTOR_SCORES};
 use crate::random::rng::{stream, Stream, UserDraws};
 use crate::scenario::dist::Dist;
 use crate::scenario::limits::MAX_CENTS;
 use crate::scenario::schema::{NetworkKind, PlatformType, Scenario};
 use crate::scenario::strategy::Intervention;
-use crate::scenario::warning::WarningSystem;
 
 /// Running totals since day 0, in cents and counts.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -545,4 +545,29 @@ fn open_claims(platforms: &[Platform]) -> i64 {
         .filter(|p| !p.state.is_closed())
         .map(|p| p.claims_cents)
         .sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::mem::size_of;
+
+    use crate::model::metrics::StepMetrics;
+    use crate::model::platform::Platform;
+    use crate::model::users::{Holding, Request, Social, UserState};
+    use crate::model::warnings_day::{SCORES, SECTOR_SCORES};
+    use crate::scenario::limits;
+
+    #[test]
+    fn the_limits_memory_estimate_uses_the_models_sizes() {
+        let per_user = 7 * size_of::<f32>() + 2 * size_of::<Social>() + size_of::<u32>() + size_of::<i64>();
+        assert_eq!(limits::USER_BYTES as usize, per_user + size_of::<UserState>());
+        assert_eq!(
+            limits::HOLDING_SLOT_BYTES as usize,
+            size_of::<Holding>() + size_of::<Request>()
+        );
+        assert_eq!(limits::NETWORK_ENTRY_BYTES as usize, 3 * size_of::<u32>());
+        assert!(size_of::<Platform>() as u64 <= limits::PLATFORM_BYTES);
+        assert_eq!(limits::PLATFORM_SCORE_BYTES_PER_DAY as usize, SCORES * size_of::<f64>());
+        assert!(size_of::<StepMetrics>() + SECTOR_SCORES * size_of::<f64>() <= limits::DAY_BYTES as usize);
+    }
 }

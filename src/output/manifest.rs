@@ -1,14 +1,17 @@
-//! Reading the manifest of an output directory, strictly: `verify` re-runs and `merge` combines
-//! what a manifest says, so a value that is missing or unlike anything trustsim writes is an
+//! The manifest of an output directory: the entries every command records (version, build,
+//! scenario file and hashes, overrides, the RNG derivation), and reading a manifest back,
+//! strictly: `verify` re-runs and `merge` combines what a manifest says, so a value that is missing or unlike anything trustsim writes is an
 //! error naming the manifest and the key, never a default that could make a re-run look
 //! identical.
 
-use serde_json::{Map, Value};
+use serde_json::{json, Map, Value};
 use std::path::{Component, Path, PathBuf};
 
-use crate::commands::run::file_sha256;
 use crate::error::{Error, Result};
-use crate::output::directory::MANIFEST;
+use crate::output::directory::{file_sha256, sha256_hex, MANIFEST};
+use crate::output::provenance;
+use crate::random::rng::RNG_DERIVATION;
+use crate::scenario::loader::LoadedScenario;
 use crate::scenario::schema::Scenario;
 
 /// A directory's manifest as a JSON object.
@@ -140,6 +143,55 @@ fn damaged(dir: &Path, message: String) -> Error {
         path: dir.join(MANIFEST),
         message,
     }
+}
+
+/// Where a scenario came from, as a manifest records it: the file, its sha256 and the `--set`
+/// overrides applied.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Origin {
+    /// The scenario file as given.
+    pub file: String,
+    /// sha256 of its bytes.
+    pub sha256: String,
+    /// The overrides, in order.
+    pub overrides: Vec<String>,
+}
+
+impl Origin {
+    /// The origin of a scenario just loaded.
+    pub fn of(loaded: &LoadedScenario) -> Origin {
+        Origin {
+            file: loaded.path.display().to_string(),
+            sha256: sha256_hex(&loaded.source),
+            overrides: loaded.overrides.clone(),
+        }
+    }
+}
+
+/// The manifest entries every command writes: version, build, command, scenario file and hashes,
+/// overrides, the edge list's hash and the RNG derivation.
+pub(crate) fn manifest_base(
+    command: &str,
+    origin: &Origin,
+    resolved: &str,
+    edges: Option<&Path>,
+) -> Result<Map<String, Value>> {
+    let mut manifest = Map::new();
+    manifest.insert("trustsim_version".into(), json!(env!("CARGO_PKG_VERSION")));
+    manifest.insert("build".into(), provenance::build());
+    manifest.insert("command".into(), json!(command));
+    manifest.insert("scenario_file".into(), json!(origin.file));
+    manifest.insert("scenario_sha256".into(), json!(origin.sha256));
+    manifest.insert(
+        "resolved_scenario_sha256".into(),
+        json!(sha256_hex(resolved.as_bytes())),
+    );
+    manifest.insert("overrides".into(), json!(origin.overrides));
+    if let Some(path) = edges {
+        manifest.insert("edge_list_sha256".into(), json!(file_sha256(path)?));
+    }
+    manifest.insert("rng".into(), Value::String(RNG_DERIVATION.to_string()));
+    Ok(manifest)
 }
 
 #[cfg(test)]

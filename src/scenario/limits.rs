@@ -6,10 +6,6 @@ use std::io::Read;
 use std::path::Path;
 
 use crate::error::{Error, Location, Result};
-use crate::model::metrics::StepMetrics;
-use crate::model::platform::Platform;
-use crate::model::users::{Holding, Request, Social, UserState};
-use crate::model::warnings_day::{SCORES, SECTOR_SCORES};
 use crate::scenario::schema::{NetworkKind, Problem, Scenario};
 
 /// Largest scenario file read, in bytes (shipped scenarios are a few kilobytes).
@@ -51,6 +47,26 @@ pub const MAX_CENTS: i64 = 1 << 60;
 
 /// Most memory one run may need, by [`estimated_memory_bytes`].
 pub const MAX_MEMORY_BYTES: u64 = 16 << 30;
+
+/// Bytes of one user in the model's struct-of-arrays: seven `f32` attributes and trusts, two
+/// neighbour-visible flags, a `u32`, the `i64` cash and the state. The memory estimate's sizes
+/// are the model's; `model::world`'s tests check them against its types.
+pub const USER_BYTES: u64 = 49;
+
+/// Bytes of one holding slot: the holding and its withdrawal request.
+pub const HOLDING_SLOT_BYTES: u64 = 28;
+
+/// Bytes of one neighbour entry: the CSR graph's `u32` and the two of the edge it is built from.
+pub const NETWORK_ENTRY_BYTES: u64 = 12;
+
+/// At least the bytes of one platform's state.
+pub const PLATFORM_BYTES: u64 = 1024;
+
+/// Bytes of one platform's recorded early-warning scores per day: 8 `f64`.
+pub const PLATFORM_SCORE_BYTES_PER_DAY: u64 = 64;
+
+/// At least the bytes of one day's metrics row and recorded sector scores.
+pub const DAY_BYTES: u64 = 640;
 
 /// Every limit, by what it limits, for the parameter reference.
 pub const LIMITS: &[(&str, u64, &str)] = &[
@@ -218,16 +234,7 @@ struct Memory {
 
 impl Memory {
     fn of(scenario: &Scenario) -> Memory {
-        use std::mem::size_of;
         let users = f64::from(scenario.population.users);
-        let per_user = 7 * size_of::<f32>()
-            + 2 * size_of::<Social>()
-            + size_of::<u32>()
-            + size_of::<i64>()
-            + size_of::<UserState>();
-        let per_slot = size_of::<Holding>() + size_of::<Request>();
-        // The CSR graph (a u32 per entry and per user) and the edges it is built from.
-        let per_entry = 3 * size_of::<u32>();
         let days = f64::from(scenario.horizon_days);
         let (platforms, entrants) = if scenario.finance.enabled {
             (
@@ -237,13 +244,12 @@ impl Memory {
         } else {
             (0.0, 0.0)
         };
-        let per_platform = size_of::<Platform>() as f64 + days * (SCORES * size_of::<f64>()) as f64;
-        let per_day = size_of::<StepMetrics>() + SECTOR_SCORES * size_of::<f64>();
+        let per_platform = (PLATFORM_BYTES + PLATFORM_SCORE_BYTES_PER_DAY * u64::from(scenario.horizon_days)) as f64;
         Memory {
-            users: users * per_user as f64,
-            holdings: users * f64::from(scenario.population.holdings_per_user) * per_slot as f64,
-            network: network_entries(scenario) * per_entry as f64 + users * size_of::<u32>() as f64,
-            platforms: platforms * per_platform + days * per_day as f64,
+            users: users * USER_BYTES as f64,
+            holdings: users * f64::from(scenario.population.holdings_per_user) * HOLDING_SLOT_BYTES as f64,
+            network: network_entries(scenario) * NETWORK_ENTRY_BYTES as f64 + users * 4.0,
+            platforms: platforms * per_platform + days * DAY_BYTES as f64,
             entrants: entrants * per_platform,
         }
     }

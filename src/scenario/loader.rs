@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Location, Result};
 use crate::scenario::event::Event;
-use crate::scenario::schema::{Problem, Scenario};
+use crate::scenario::schema::{NetworkKind, Problem, Scenario};
 use crate::scenario::strategy::strategy_from_table;
 
 /// A scenario read from a file, with what is needed to reproduce and report it.
@@ -32,6 +32,25 @@ impl LoadedScenario {
     /// Where the edge list is read from: see [`edge_list_file`].
     pub fn edge_list_file(&self) -> PathBuf {
         edge_list_file(&self.path, &self.scenario.network.edge_list)
+    }
+
+    /// The edge-list file, if the scenario reads its network from one.
+    pub fn edge_list(&self) -> Option<PathBuf> {
+        (self.scenario.network.kind == NetworkKind::EdgeList).then(|| self.edge_list_file())
+    }
+
+    /// The resolved scenario as TOML; it names the edge list (as the scenario names it, wherever
+    /// it was read from) by absolute path, so that it runs from anywhere.
+    pub fn resolved_text(&self) -> Result<String> {
+        let mut resolved = self.scenario.clone();
+        if resolved.network.kind == NetworkKind::EdgeList {
+            let path = self.edge_list_path();
+            resolved.network.edge_list = std::path::absolute(&path)
+                .map_err(|e| Error::io(&path, e))?
+                .display()
+                .to_string();
+        }
+        Ok(toml::to_string(&resolved).expect("a scenario always serializes"))
     }
 }
 

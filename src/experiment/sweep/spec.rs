@@ -744,7 +744,7 @@ fn check_edge_lists(
 ) -> std::result::Result<(), (String, String)> {
     let mut read: Vec<(std::path::PathBuf, u32)> = Vec::new();
     for (p, (point, loaded)) in points.iter().zip(scenarios).enumerate() {
-        let Some(edges) = crate::commands::run::edge_list(loaded) else {
+        let Some(edges) = loaded.edge_list() else {
             continue;
         };
         let users = loaded.scenario.population.users;
