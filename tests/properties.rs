@@ -14,7 +14,7 @@ use std::ops::RangeInclusive;
 use crate::common::root;
 use trustsim::model::metrics::{observe, StepMetrics};
 use trustsim::model::world::World;
-use trustsim::scenario::event::Action;
+use trustsim::scenario::action::Action;
 use trustsim::scenario::schema::Scenario;
 
 /// The shipped scenarios the cases start from.

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use crate::model::metrics::{yuan, StepMetrics};
 use crate::model::platform::{Platform, PlatformState};
 use crate::model::world::World;
-use crate::scenario::event::Action;
+use crate::scenario::action::Action;
 use crate::scenario::schema::{PlatformType, Scenario};
 
 /// Outcome measures of one run. Money is in yuan.
@@ -81,17 +81,27 @@ pub fn shock_day(scenario: &Scenario) -> u32 {
     scenario
         .event
         .iter()
-        .filter(|e| {
-            matches!(
-                e.action,
-                Action::RunAway(_)
-                    | Action::Collapse(_)
-                    | Action::DataLeak(_)
-                    | Action::Rumour(_)
-                    | Action::FraudExposure(_)
-                    | Action::RegulatoryAnnouncement(_)
-                    | Action::SeedWithdrawers(_)
-            )
+        .filter(|e| match e.action {
+            Action::RunAway(_)
+            | Action::Collapse(_)
+            | Action::DataLeak(_)
+            | Action::Rumour(_)
+            | Action::FraudExposure(_)
+            | Action::RegulatoryAnnouncement(_)
+            | Action::SeedWithdrawers(_) => true,
+            Action::MarketingCampaign(_)
+            | Action::Tightening(_)
+            | Action::EducationCampaign(_)
+            | Action::CompensationFund(_)
+            | Action::LiquidityBackstop(_)
+            | Action::Ratings(_)
+            | Action::DisclosureMandate(_)
+            | Action::FundCustody
+            | Action::FundraisingBan(_)
+            | Action::Inspections(_)
+            | Action::WindDownPolicy(_)
+            | Action::MarketingRestriction(_)
+            | Action::WarningResponse(_) => false,
         })
         .map(|e| e.day)
         .min()

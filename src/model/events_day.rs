@@ -10,7 +10,8 @@ use crate::model::platform::PlatformState;
 use crate::model::policy::{capped, Campaign};
 use crate::model::users::{Social, UserState};
 use crate::model::world::World;
-use crate::scenario::event::{Action, EducationCampaign, PlatformSelector};
+use crate::scenario::action::Action;
+use crate::scenario::event::{EducationCampaign, PlatformSelector};
 use crate::scenario::strategy::Schedule;
 
 impl World {
@@ -236,7 +237,25 @@ impl World {
                 self.policy.caps = Some((m.clone(), strength));
                 self.impose_caps();
             }
-            _ => {}
+            // Tightening ramps in the regulators' own stringency path; campaigns reach users at
+            // their own rate; the rest start whole.
+            Action::Tightening(_)
+            | Action::EducationCampaign(_)
+            | Action::RunAway(_)
+            | Action::Collapse(_)
+            | Action::DataLeak(_)
+            | Action::Rumour(_)
+            | Action::FraudExposure(_)
+            | Action::RegulatoryAnnouncement(_)
+            | Action::MarketingCampaign(_)
+            | Action::CompensationFund(_)
+            | Action::LiquidityBackstop(_)
+            | Action::Ratings(_)
+            | Action::FundCustody
+            | Action::FundraisingBan(_)
+            | Action::SeedWithdrawers(_)
+            | Action::WindDownPolicy(_)
+            | Action::WarningResponse(_) => {}
         }
     }
 
@@ -306,9 +325,19 @@ impl World {
                 self.policy.caps = None;
                 self.impose_caps();
             }
-            // Campaigns end on their own schedule; shocks and announcements have nothing to lift
-            // (and validation keeps shocks out of strategies).
-            _ => {}
+            // Campaigns end on their own schedule, warning responses act only while in force;
+            // shocks and announcements have nothing to lift (and validation keeps shocks out of
+            // strategies).
+            Action::EducationCampaign(_)
+            | Action::WarningResponse(_)
+            | Action::RegulatoryAnnouncement(_)
+            | Action::RunAway(_)
+            | Action::Collapse(_)
+            | Action::DataLeak(_)
+            | Action::Rumour(_)
+            | Action::FraudExposure(_)
+            | Action::MarketingCampaign(_)
+            | Action::SeedWithdrawers(_) => {}
         }
     }
 }

@@ -7,7 +7,8 @@ use crate::model::observation::Observation;
 use crate::model::platform::PlatformState;
 use crate::model::warning_system::{scores, Indicator, SECTOR_INDICATORS};
 use crate::model::world::World;
-use crate::scenario::event::{Action, LiquidityBackstop, WarningResponse};
+use crate::scenario::action::Action;
+use crate::scenario::event::{LiquidityBackstop, WarningResponse};
 
 /// Scores recorded per platform and day: the indicators, then the composite.
 pub const SCORES: usize = 8;

@@ -8,7 +8,7 @@ use crate::output::animation::Animation;
 use crate::output::animation_page::fragment;
 use crate::output::html::{escape, page};
 use crate::output::report::{CompareOutput, REPORT};
-use crate::scenario::event::Action;
+use crate::scenario::action::Action;
 use crate::scenario::strategy::Schedule;
 
 /// Whether a lower or a higher value of an outcome is better, when one is.
@@ -239,30 +239,7 @@ fn describe(action: &Action) -> (String, String) {
         Ok(toml::Value::Table(table)) => table,
         _ => toml::Table::new(),
     };
-    let kind = table.get("kind").and_then(|k| k.as_str()).unwrap_or_default();
-    let words = match kind {
-        "run_away" => "A platform runs away with its investors' money",
-        "collapse" => "A platform collapses",
-        "data_leak" => "A platform leaks its users' data",
-        "rumour" => "A rumour spreads about a platform",
-        "fraud_exposure" => "A regulator exposes a fraud",
-        "regulatory_announcement" => "A regulatory announcement",
-        "marketing_campaign" => "A platform runs a marketing campaign",
-        "tightening" => "Regulation tightens",
-        "education_campaign" => "A risk-education campaign",
-        "compensation_fund" => "A compensation fund pays back part of investors' losses",
-        "liquidity_backstop" => "A lender of last resort lends to solvent platforms facing a run",
-        "ratings" => "Platforms' credit ratings are published",
-        "disclosure_mandate" => "Platforms must disclose more",
-        "fund_custody" => "Users' funds are held by banks",
-        "fundraising_ban" => "New fund-raising is banned",
-        "seed_withdrawers" => "Some users start withdrawing",
-        "inspections" => "The regulator's inspections change",
-        "wind_down_policy" => "Failed platforms are wound down in order",
-        "marketing_restriction" => "Promised returns and marketing are capped",
-        "warning_response" => "The regulator acts on early warnings",
-        other => other,
-    };
+    let words = action.in_words();
     let parameters: Vec<String> = table
         .iter()
         .filter(|(key, _)| !matches!(key.as_str(), "kind" | "start_day" | "end_day" | "ramp_days"))

@@ -5,6 +5,7 @@ use serde::de::Error as _;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
 
+use crate::scenario::action::Action;
 use crate::scenario::params::params;
 use crate::scenario::schema::{prefix, PlatformType, Problem, Scenario, Targeting};
 use crate::scenario::warning::Level;
@@ -243,52 +244,6 @@ params! {
     }
 }
 
-/// What an event does. Written with its `kind` tag; read by [`Event::from_table`].
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum Action {
-    /// A fraudulent (or any) platform absconds with the money it holds.
-    RunAway(PlatformTarget),
-    /// A platform collapses in disorder.
-    Collapse(PlatformTarget),
-    /// A platform leaks users' data.
-    DataLeak(PlatformTarget),
-    /// Negative news about a platform.
-    Rumour(Rumour),
-    /// A regulator exposes a fraud: news and an orderly wind-down.
-    FraudExposure(PlatformTarget),
-    /// Sector-wide news from a regulator.
-    RegulatoryAnnouncement(Announcement),
-    /// A platform's marketing campaign.
-    MarketingCampaign(MarketingCampaign),
-    /// Regulatory tightening.
-    Tightening(Tightening),
-    /// Risk education.
-    EducationCampaign(EducationCampaign),
-    /// A compensation fund is set up.
-    CompensationFund(CompensationFund),
-    /// A lender of last resort is set up.
-    LiquidityBackstop(LiquidityBackstop),
-    /// Ratings are published from now on.
-    Ratings(Ratings),
-    /// A disclosure mandate takes effect.
-    DisclosureMandate(DisclosureMandate),
-    /// Fund custody: user funds held by a bank, so platforms can no longer siphon or abscond with them.
-    FundCustody,
-    /// New fund-raising is banned.
-    FundraisingBan(FundraisingBan),
-    /// Cascade seeds.
-    SeedWithdrawers(SeedWithdrawers),
-    /// Inspections at a new rate and targeting.
-    Inspections(Inspections),
-    /// Orderly wind-downs recover more.
-    WindDownPolicy(WindDownPolicy),
-    /// Caps on promised returns and marketing.
-    MarketingRestriction(MarketingRestriction),
-    /// Responses to early warnings.
-    WarningResponse(WarningResponse),
-}
-
 /// One `[[event]]`: a day and an action.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Event {
@@ -314,83 +269,6 @@ impl<'de> Deserialize<'de> for Event {
         Event::from_table(toml::Table::deserialize(d)?)
             .map_err(|p| D::Error::custom(format!("`{}`: {}", p.key, p.message)))
     }
-}
-
-impl Action {
-    /// Every event kind, as written in scenario files, in declaration order.
-    pub const KINDS: [&'static str; 20] = [
-        "run_away",
-        "collapse",
-        "data_leak",
-        "rumour",
-        "fraud_exposure",
-        "regulatory_announcement",
-        "marketing_campaign",
-        "tightening",
-        "education_campaign",
-        "compensation_fund",
-        "liquidity_backstop",
-        "ratings",
-        "disclosure_mandate",
-        "fund_custody",
-        "fundraising_ban",
-        "seed_withdrawers",
-        "inspections",
-        "wind_down_policy",
-        "marketing_restriction",
-        "warning_response",
-    ];
-
-    /// The action of `kind` with its parameters read from `payload` (the event's other keys).
-    fn read(kind: &str, payload: toml::Table) -> Result<Action, Problem> {
-        let action = match kind {
-            "run_away" => Action::RunAway(read_payload(payload)?),
-            "collapse" => Action::Collapse(read_payload(payload)?),
-            "data_leak" => Action::DataLeak(read_payload(payload)?),
-            "rumour" => Action::Rumour(read_payload(payload)?),
-            "fraud_exposure" => Action::FraudExposure(read_payload(payload)?),
-            "regulatory_announcement" => Action::RegulatoryAnnouncement(read_payload(payload)?),
-            "marketing_campaign" => Action::MarketingCampaign(read_payload(payload)?),
-            "tightening" => Action::Tightening(read_payload(payload)?),
-            "education_campaign" => Action::EducationCampaign(read_payload(payload)?),
-            "compensation_fund" => Action::CompensationFund(read_payload(payload)?),
-            "liquidity_backstop" => Action::LiquidityBackstop(read_payload(payload)?),
-            "ratings" => Action::Ratings(read_payload(payload)?),
-            "disclosure_mandate" => Action::DisclosureMandate(read_payload(payload)?),
-            "fund_custody" => match payload.keys().next() {
-                Some(key) => return Err(Problem::new(key.clone(), "`fund_custody` takes no parameters")),
-                None => Action::FundCustody,
-            },
-            "fundraising_ban" => Action::FundraisingBan(read_payload(payload)?),
-            "seed_withdrawers" => Action::SeedWithdrawers(read_payload(payload)?),
-            "inspections" => Action::Inspections(read_payload(payload)?),
-            "wind_down_policy" => Action::WindDownPolicy(read_payload(payload)?),
-            "marketing_restriction" => Action::MarketingRestriction(read_payload(payload)?),
-            "warning_response" => Action::WarningResponse(read_payload(payload)?),
-            _ => {
-                let kinds: Vec<String> = Action::KINDS.iter().map(|k| format!("`{k}`")).collect();
-                return Err(Problem::new(
-                    "kind",
-                    format!("unknown kind `{kind}`; expected one of {}", kinds.join(", ")),
-                ));
-            }
-        };
-        Ok(action)
-    }
-}
-
-/// An event's parameters, with the offending key of any error.
-fn read_payload<T: serde::de::DeserializeOwned>(payload: toml::Table) -> Result<T, Problem> {
-    serde_path_to_error::deserialize(toml::Value::Table(payload)).map_err(|e| {
-        let key = e.path().to_string();
-        let message = e.into_inner().message().trim_end().to_string();
-        // An unknown key is reported at the payload's root; name it instead.
-        let key = match key.as_str() {
-            "." => message.split('`').nth(1).unwrap_or("kind").to_string(),
-            _ => key,
-        };
-        Problem::new(key, message)
-    })
 }
 
 impl Event {
@@ -551,7 +429,7 @@ mod tests {
         for kind in Action::KINDS {
             let event = Event::from_table(format!("day = 2\nkind = \"{kind}\"").parse().unwrap()).unwrap();
             let written: toml::Table = toml::Value::try_from(&event).unwrap().try_into().unwrap();
-            assert_eq!(written["kind"].as_str(), Some(kind));
+            assert_eq!(written["kind"].as_str(), Some(*kind));
             assert_eq!(Event::from_table(written).unwrap(), event);
         }
     }

@@ -4,6 +4,7 @@
 //! file, line and key, and the parameter reference generated from all of it. Knows nothing of
 //! how a run unfolds.
 
+pub mod action;
 pub mod dist;
 pub mod event;
 pub mod limits;

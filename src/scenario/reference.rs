@@ -4,15 +4,10 @@
 
 use std::fmt::Write as _;
 
-use crate::scenario::event::{
-    Announcement, CompensationFund, DisclosureMandate, EducationCampaign, FundraisingBan, Inspections,
-    LiquidityBackstop, MarketingCampaign, MarketingRestriction, PlatformTarget, Ratings, Rumour, SeedWithdrawers,
-    Tightening, WarningResponse, WindDownPolicy,
-};
+use crate::scenario::action::{listed, Action, Role};
 use crate::scenario::limits::LIMITS;
 use crate::scenario::params::ParamDoc;
 use crate::scenario::schema::{HORIZON_DAYS, HORIZON_DAYS_DEFAULT, SCHEMA_VERSION, TABLES};
-use crate::scenario::strategy::{INTERVENTION_KINDS, RAMPED_KINDS};
 
 /// What each table is for, by table key.
 const TABLE_MEANINGS: &[(&str, &str)] = &[
@@ -45,107 +40,14 @@ const TABLE_MEANINGS: &[(&str, &str)] = &[
     ),
 ];
 
-/// Every event kind, in the order of `event::Action`, with what it does and its parameters.
-const EVENT_KINDS: &[(&str, &str, &[ParamDoc])] = &[
-    (
-        "run_away",
-        "A platform (usually a fraud) absconds with the money it holds.",
-        PlatformTarget::PARAMETERS,
-    ),
-    (
-        "collapse",
-        "A platform collapses in disorder.",
-        PlatformTarget::PARAMETERS,
-    ),
-    ("data_leak", "A platform leaks users' data.", PlatformTarget::PARAMETERS),
-    (
-        "rumour",
-        "Negative news about one platform, true or not.",
-        Rumour::PARAMETERS,
-    ),
-    (
-        "fraud_exposure",
-        "A regulator exposes a fraud: news and an orderly wind-down.",
-        PlatformTarget::PARAMETERS,
-    ),
-    (
-        "regulatory_announcement",
-        "Sector-wide negative news from a regulator.",
-        Announcement::PARAMETERS,
-    ),
-    (
-        "marketing_campaign",
-        "A platform multiplies its marketing for a while.",
-        MarketingCampaign::PARAMETERS,
-    ),
-    (
-        "tightening",
-        "A regulator raises its stringency, abruptly or along a ramp.",
-        Tightening::PARAMETERS,
-    ),
-    (
-        "education_campaign",
-        "Risk education reaching users and raising literacy.",
-        EducationCampaign::PARAMETERS,
-    ),
-    (
-        "compensation_fund",
-        "A fund that compensates investors' losses on failures.",
-        CompensationFund::PARAMETERS,
-    ),
-    (
-        "liquidity_backstop",
-        "A lender of last resort for solvent platforms.",
-        LiquidityBackstop::PARAMETERS,
-    ),
-    (
-        "ratings",
-        "Regulators publish platform ratings from now on.",
-        Ratings::PARAMETERS,
-    ),
-    (
-        "disclosure_mandate",
-        "Platforms must disclose at least a minimum quality.",
-        DisclosureMandate::PARAMETERS,
-    ),
-    (
-        "fund_custody",
-        "User funds are held by a bank, so platforms can no longer siphon or abscond with them.",
-        &[],
-    ),
-    (
-        "fundraising_ban",
-        "A regulator forbids new deposits on its platforms.",
-        FundraisingBan::PARAMETERS,
-    ),
-    (
-        "seed_withdrawers",
-        "Users who start withdrawing for no reason (cascade seeds).",
-        SeedWithdrawers::PARAMETERS,
-    ),
-    (
-        "inspections",
-        "A regulator inspects at a new rate, choosing targets at random or by risk (complaints).",
-        Inspections::PARAMETERS,
-    ),
-    (
-        "wind_down_policy",
-        "Orderly wind-downs recover a larger share of a closed platform's loan book for users.",
-        WindDownPolicy::PARAMETERS,
-    ),
-    (
-        "marketing_restriction",
-        "Caps on the returns platforms may promise and on their marketing intensity.",
-        MarketingRestriction::PARAMETERS,
-    ),
-    (
-        "warning_response",
-        "What regulators do about a platform whose early-warning level rises to `level` while the \
-         response is in force: inspect, warn the public, order disclosure, suspend its fund-raising, \
-         open emergency liquidity, or wind it down.",
-        WarningResponse::PARAMETERS,
-    ),
-];
+/// Every event kind, in the order of [`Action`], with what it does and its parameters.
+fn event_kinds() -> impl Iterator<Item = (&'static str, &'static str, &'static [ParamDoc])> {
+    Action::KINDS.iter().map(|&kind| {
+        let meaning = Action::meaning_of(kind).expect("a declared kind has a meaning");
+        let parameters = Action::parameters_of(kind).expect("a declared kind has parameters");
+        (kind, meaning, parameters)
+    })
+}
 
 /// How a distribution of a user attribute is written, every form.
 pub const DIST_FORMS: &str = "`{ dist = \"fixed\", value = .. }`, `{ dist = \"uniform\", low = .., high = .. }`, \
@@ -265,7 +167,7 @@ pub fn parameters_markdown() -> String {
          and `education_campaign` apply.\n\
          \n",
     );
-    for (kind, meaning, parameters) in EVENT_KINDS {
+    for (kind, meaning, parameters) in event_kinds() {
         let _ = writeln!(out, "### `kind = \"{kind}\"`\n\n{meaning}\n");
         if parameters.is_empty() {
             out.push_str("No keys besides `day` and `kind`.\n\n");
@@ -283,7 +185,6 @@ pub fn parameters_markdown() -> String {
 
 /// The `[[strategy]]` section: its keys, its interventions' schedule keys and allowed kinds.
 fn strategies_markdown(out: &mut String) {
-    let kinds = |list: &[&str]| list.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ");
     let _ = write!(
         out,
         "## `[[strategy]]`\n\
@@ -329,7 +230,7 @@ fn strategies_markdown(out: &mut String) {
          scenario's own setting. Days past the horizon are allowed. A tightening's `ramp_days` \
          is the schedule's.\n\
          \n",
-        kinds(&INTERVENTION_KINDS)
+        listed(Action::kinds_of(Role::is_intervention).into_iter())
     );
     table_header(out);
     row(
@@ -352,7 +253,10 @@ fn strategies_markdown(out: &mut String) {
         out,
         "ramp_days",
         "0",
-        &format!("0 (abrupt); more only for {}", kinds(&RAMPED_KINDS)),
+        &format!(
+            "0 (abrupt); more only for {}",
+            listed(Action::kinds_of(|role| role == Role::Ramped).into_iter())
+        ),
         "days",
         "Days over which the strength rises linearly to full: min(1, (day − start_day + 1) / ramp_days).",
     );
@@ -586,7 +490,7 @@ fn plain_number(literal: &str) -> String {
 mod tests {
     use super::*;
     use crate::scenario::dist::Dist;
-    use crate::scenario::event::{Action, PlatformSelector};
+    use crate::scenario::event::PlatformSelector;
     use crate::scenario::schema::Scenario;
 
     /// The cells of every table row in `markdown`.
@@ -624,12 +528,12 @@ mod tests {
                 );
             }
         }
-        for (kind, _, parameters) in EVENT_KINDS {
+        for (kind, _, parameters) in event_kinds() {
             assert!(
                 markdown.contains(&format!("### `kind = \"{kind}\"`\n")),
                 "missing {kind}"
             );
-            for p in *parameters {
+            for p in parameters {
                 assert!(
                     markdown.contains(&format!("| `{}` |", p.name)),
                     "missing {kind}.{}",
@@ -689,47 +593,6 @@ mod tests {
         assert_eq!(render_default("10_000"), "10000");
         assert_eq!(render_default("1.0e10"), "1.0e10");
         assert_eq!(render_default("true"), "true");
-    }
-
-    /// The kind names listed are exactly those `Action` accepts, each with its own parameters.
-    #[test]
-    fn event_kinds_match_the_action_enum() {
-        // Exhaustive: a new `Action` variant fails to compile here until it is listed above.
-        fn parameters_of(action: &Action) -> &'static [ParamDoc] {
-            match action {
-                Action::RunAway(_) | Action::Collapse(_) | Action::DataLeak(_) | Action::FraudExposure(_) => {
-                    PlatformTarget::PARAMETERS
-                }
-                Action::Rumour(_) => Rumour::PARAMETERS,
-                Action::RegulatoryAnnouncement(_) => Announcement::PARAMETERS,
-                Action::MarketingCampaign(_) => MarketingCampaign::PARAMETERS,
-                Action::Tightening(_) => Tightening::PARAMETERS,
-                Action::EducationCampaign(_) => EducationCampaign::PARAMETERS,
-                Action::CompensationFund(_) => CompensationFund::PARAMETERS,
-                Action::LiquidityBackstop(_) => LiquidityBackstop::PARAMETERS,
-                Action::Ratings(_) => Ratings::PARAMETERS,
-                Action::DisclosureMandate(_) => DisclosureMandate::PARAMETERS,
-                Action::FundCustody => &[],
-                Action::FundraisingBan(_) => FundraisingBan::PARAMETERS,
-                Action::SeedWithdrawers(_) => SeedWithdrawers::PARAMETERS,
-                Action::Inspections(_) => Inspections::PARAMETERS,
-                Action::WindDownPolicy(_) => WindDownPolicy::PARAMETERS,
-                Action::MarketingRestriction(_) => MarketingRestriction::PARAMETERS,
-                Action::WarningResponse(_) => WarningResponse::PARAMETERS,
-            }
-        }
-        let mut seen = Vec::new();
-        for (kind, _, parameters) in EVENT_KINDS {
-            let table = format!("day = 0\nkind = \"{kind}\"").parse().unwrap();
-            let action = crate::scenario::event::Event::from_table(table)
-                .unwrap_or_else(|e| panic!("{kind}: {e:?}"))
-                .action;
-            assert_eq!(parameters_of(&action), *parameters, "{kind}");
-            let variant = std::mem::discriminant(&action);
-            assert!(!seen.contains(&variant), "{kind} listed twice");
-            seen.push(variant);
-        }
-        assert_eq!(seen.len(), Action::KINDS.len(), "every Action variant is listed once");
     }
 
     /// The forms the notes describe are the ones the loader accepts.

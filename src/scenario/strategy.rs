@@ -3,34 +3,9 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::scenario::event::{Action, Event};
+use crate::scenario::action::{listed, Action, Role};
+use crate::scenario::event::Event;
 use crate::scenario::schema::{Problem, Scenario, HORIZON_DAYS};
-
-/// The event kinds a strategy may use as interventions: policy instruments, not shocks.
-pub const INTERVENTION_KINDS: [&str; 13] = [
-    "compensation_fund",
-    "liquidity_backstop",
-    "inspections",
-    "disclosure_mandate",
-    "fund_custody",
-    "ratings",
-    "education_campaign",
-    "tightening",
-    "wind_down_policy",
-    "marketing_restriction",
-    "fundraising_ban",
-    "regulatory_announcement",
-    "warning_response",
-];
-
-/// The kinds whose strength can be ramped up linearly (`ramp_days` > 0); the others start whole.
-pub const RAMPED_KINDS: [&str; 5] = [
-    "tightening",
-    "education_campaign",
-    "disclosure_mandate",
-    "inspections",
-    "marketing_restriction",
-];
 
 /// When an intervention is in force and how strongly.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -89,14 +64,6 @@ pub struct Intervention {
 }
 
 impl Intervention {
-    /// The action's kind as written in scenario files.
-    pub fn kind(&self) -> String {
-        match toml::Value::try_from(&self.action) {
-            Ok(toml::Value::Table(t)) => t["kind"].as_str().unwrap_or_default().to_string(),
-            _ => unreachable!("actions serialize as tables with a kind"),
-        }
-    }
-
     /// Reads an intervention from its table: `kind`, `start_day`, optional `end_day` and
     /// `ramp_days`, and the kind's parameters. A problem's key is the key within the table.
     pub fn from_table(mut table: toml::Table) -> Result<Intervention, Problem> {
@@ -127,18 +94,23 @@ impl Intervention {
             .and_then(toml::Value::as_str)
             .unwrap_or_default()
             .to_string();
-        if !kind.is_empty() && !INTERVENTION_KINDS.contains(&kind.as_str()) {
-            let kinds: Vec<String> = INTERVENTION_KINDS.iter().map(|k| format!("`{k}`")).collect();
+        let role = Action::role_of(&kind);
+        if !kind.is_empty() && !role.is_some_and(Role::is_intervention) {
             return Err(Problem::new(
                 "kind",
-                format!("`{kind}` is not an intervention; expected one of {}", kinds.join(", ")),
+                format!(
+                    "`{kind}` is not an intervention; expected one of {}",
+                    listed(Action::kinds_of(Role::is_intervention).into_iter())
+                ),
             ));
         }
-        if ramp_days > 0 && !RAMPED_KINDS.contains(&kind.as_str()) {
-            let kinds: Vec<String> = RAMPED_KINDS.iter().map(|k| format!("`{k}`")).collect();
+        if ramp_days > 0 && role != Some(Role::Ramped) {
             return Err(Problem::new(
                 "ramp_days",
-                format!("`{kind}` starts whole; only {} can be ramped", kinds.join(", ")),
+                format!(
+                    "`{kind}` starts whole; only {} can be ramped",
+                    listed(Action::kinds_of(|role| role == Role::Ramped).into_iter())
+                ),
             ));
         }
         if kind == "tightening" {
@@ -360,11 +332,15 @@ mod tests {
 
     #[test]
     fn every_intervention_kind_reads_back_what_it_writes() {
-        for kind in INTERVENTION_KINDS {
-            let ramp = if RAMPED_KINDS.contains(&kind) { 7 } else { 0 };
+        for kind in Action::kinds_of(Role::is_intervention) {
+            let ramp = if Action::role_of(kind) == Some(Role::Ramped) {
+                7
+            } else {
+                0
+            };
             let text = format!("kind = \"{kind}\"\nstart_day = 4\nend_day = 40\nramp_days = {ramp}");
             let intervention = Intervention::from_table(text.parse().unwrap()).unwrap();
-            assert_eq!(intervention.kind(), kind);
+            assert_eq!(intervention.action.kind(), kind);
             let written: toml::Table = toml::Value::try_from(&intervention).unwrap().try_into().unwrap();
             assert_eq!(Intervention::from_table(written).unwrap(), intervention, "{kind}");
         }
