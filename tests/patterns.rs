@@ -5,7 +5,7 @@ use crate::common::{mean, paired_t, runs, shipped};
 use trustsim::experiment::run::RunResult;
 use trustsim::model::platform::PlatformState;
 use trustsim::model::world::World;
-use trustsim::scenario::schema::PlatformType;
+use trustsim::scenario::tables::PlatformType;
 
 const SEEDS: u64 = 12;
 

@@ -19,7 +19,7 @@ jurisdiction_share = 0.5
 "#,
     );
     let world = trustsim::model::world::World::build(&scenario, None, 1).unwrap();
-    for kind in trustsim::scenario::schema::PlatformType::ALL {
+    for kind in trustsim::scenario::tables::PlatformType::ALL {
         let of_kind: Vec<_> = world.platforms.iter().filter(|p| p.kind == kind).collect();
         let east = of_kind.iter().filter(|p| p.regulator == 0).count();
         assert_eq!(

@@ -3,7 +3,7 @@
 
 use trustsim::experiment::run::simulate_for;
 use trustsim::output::animation::record;
-use trustsim::output::report_page::number;
+use trustsim::output::report_tables::number;
 
 use crate::binary::{Test, SMALL};
 use crate::common::{root, shipped};

@@ -6,7 +6,8 @@
 
 use libfuzzer_sys::fuzz_target;
 use std::path::Path;
-use trustsim::scenario::schema::{NetworkKind, Scenario};
+use trustsim::scenario::schema::Scenario;
+use trustsim::scenario::tables::NetworkKind;
 use trustsim::model::world::World;
 
 fuzz_target!(|data: &[u8]| {

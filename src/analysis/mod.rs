@@ -4,8 +4,8 @@
 //! (hit and false-alarm rates, lead times, ROC).
 
 pub mod comparison;
-pub mod design;
-pub mod probability;
-pub mod sensitivity;
-pub mod stats;
-pub mod warning_eval;
+pub(crate) mod design;
+pub(crate) mod probability;
+pub(crate) mod sensitivity;
+pub(crate) mod stats;
+pub(crate) mod warning_eval;

@@ -4,9 +4,9 @@
 //! the split into shards.
 
 pub mod ensemble;
-pub mod outcome;
+pub(crate) mod outcome;
 pub mod run;
-pub mod run_record;
-pub mod run_store;
+pub(crate) mod run_record;
+pub(crate) mod run_store;
 pub mod shard;
 pub mod sweep;

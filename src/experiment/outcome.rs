@@ -6,7 +6,8 @@ use crate::model::metrics::{yuan, StepMetrics};
 use crate::model::platform::{Platform, PlatformState};
 use crate::model::world::World;
 use crate::scenario::action::Action;
-use crate::scenario::schema::{PlatformType, Scenario};
+use crate::scenario::schema::Scenario;
+use crate::scenario::tables::PlatformType;
 
 /// Outcome measures of one run. Money is in yuan.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

@@ -401,7 +401,7 @@ mod tests {
         let fraud = w
             .platforms
             .iter()
-            .position(|p| p.kind == crate::scenario::schema::PlatformType::Fraudulent)
+            .position(|p| p.kind == crate::scenario::tables::PlatformType::Fraudulent)
             .unwrap();
         let base = w.platforms[fraud].promised_return;
         assert!(base > 0.08);
@@ -425,7 +425,7 @@ mod tests {
         assert!((w.regulators[0].params.inspections_per_day - expected).abs() < 1e-12);
         assert_eq!(
             w.regulators[0].params.targeting,
-            crate::scenario::schema::Targeting::RiskRanked
+            crate::scenario::tables::Targeting::RiskRanked
         );
         step_to(&mut w, 21);
         assert_eq!(w.regulators[0].params.inspections_per_day, own);

@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use crate::model::platform::PlatformState;
-use crate::scenario::schema::PlatformType;
+use crate::scenario::tables::PlatformType;
 
 use crate::model::tally::UserTally;
 use crate::model::users::UserState;

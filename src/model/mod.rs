@@ -5,19 +5,19 @@
 //! `observation`) only reads the world. Pure computation: no I/O, no clock, no global state.
 
 pub(crate) mod events_day;
-pub mod ledger;
+pub(crate) mod ledger;
 pub mod metrics;
-pub mod neighbourhood;
+pub(crate) mod neighbourhood;
 pub mod network;
-pub mod news;
-pub mod observation;
+pub(crate) mod news;
+pub(crate) mod observation;
 pub mod platform;
 pub(crate) mod platforms_day;
-pub mod policy;
+pub(crate) mod policy;
 pub(crate) mod regulators_day;
 pub mod tally;
 pub mod users;
-pub mod users_day;
-pub mod warning_system;
+pub(crate) mod users_day;
+pub(crate) mod warning_system;
 pub mod warnings_day;
 pub mod world;

@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use crate::scenario::schema::NewsParams;
+use crate::scenario::tables::NewsParams;
 
 /// What a news item reports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

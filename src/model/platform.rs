@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use crate::model::ledger::{Inflow, Ledger, Outflow};
-use crate::scenario::schema::{PlatformParams, PlatformType};
+use crate::scenario::tables::{PlatformParams, PlatformType};
 
 /// Days of inflow, outflow and complaint history a platform keeps.
 pub const WINDOW_DAYS: usize = 30;

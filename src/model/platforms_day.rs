@@ -9,7 +9,7 @@ use crate::model::ledger::Outflow;
 use crate::model::news::NewsKind;
 use crate::model::platform::{daily, PlatformState, Settlement, WINDOW_DAYS};
 use crate::model::world::World;
-use crate::scenario::schema::PlatformType;
+use crate::scenario::tables::PlatformType;
 
 impl World {
     /// Runs every platform's day, in index order.

@@ -3,8 +3,8 @@
 
 use crate::model::users::yuan_to_cents;
 use crate::scenario::event::{CompensationFund, EducationCampaign, LiquidityBackstop, MarketingRestriction, Ratings};
-use crate::scenario::schema::RegulatorParams;
 use crate::scenario::strategy::Schedule;
+use crate::scenario::tables::RegulatorParams;
 
 /// A linear path of stringency from `from` towards `to`, starting on `start_day` with the same
 /// strength rule as every ramped intervention: `from + (to − from) · min(1, (day − start + 1) / days)`,

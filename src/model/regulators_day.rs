@@ -8,7 +8,7 @@ use crate::model::news::NewsKind;
 use crate::model::platform::PlatformState;
 use crate::model::world::World;
 use crate::random::samplers;
-use crate::scenario::schema::{PlatformType, Targeting};
+use crate::scenario::tables::{PlatformType, Targeting};
 
 impl World {
     /// Runs every regulator's day: stringency (leaders first), inspections and ratings in scenario order.

@@ -6,7 +6,7 @@ use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 
-use crate::scenario::schema::PopulationParams;
+use crate::scenario::tables::PopulationParams;
 
 /// Marks an empty holding slot.
 pub const NO_PLATFORM: u32 = u32::MAX;

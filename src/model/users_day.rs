@@ -513,7 +513,7 @@ fn invest(
 
 /// The probability that a user who found a platform invests in it.
 fn appeal(
-    b: &crate::scenario::schema::BehaviourParams,
+    b: &crate::scenario::tables::BehaviourParams,
     view: &PlatformView,
     literacy: f32,
     risk_tolerance: f32,

@@ -137,7 +137,7 @@ impl World {
 pub(crate) mod tests {
     use crate::model::world::World;
     use crate::scenario::loader::parse;
-    use crate::scenario::schema::PlatformType;
+    use crate::scenario::tables::PlatformType;
     use crate::scenario::warning::Level;
 
     /// A small world whose yield indicator dominates the composite: frauds (promised 18%, market

@@ -21,8 +21,9 @@ use crate::model::warnings_day::{SCORES, SECTOR_SCORES};
 use crate::random::rng::{stream, Stream, UserDraws};
 use crate::scenario::dist::Dist;
 use crate::scenario::limits::MAX_CENTS;
-use crate::scenario::schema::{NetworkKind, PlatformType, Scenario};
+use crate::scenario::schema::Scenario;
 use crate::scenario::strategy::Intervention;
+use crate::scenario::tables::{NetworkKind, PlatformType};
 
 /// Running totals since day 0, in cents and counts.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]

@@ -179,12 +179,6 @@ impl OutputDir {
         Ok(())
     }
 
-    /// The sha256 (lower-case hex) of every file written so far, as (file name, hash), in
-    /// write order.
-    pub fn files(&self) -> &[(String, String)] {
-        &self.files
-    }
-
     /// Writes `manifest.json` — the given JSON object with an added key `"files"` mapping each
     /// file name to its sha256 — pretty-printed with a trailing newline. Keys of every object in
     /// the manifest, including `"files"`, come out sorted, whatever order they were given in.
@@ -570,7 +564,7 @@ mod tests {
         out.write_text("z.txt", "last letter\n").unwrap();
         out.write_csv("a.csv", &rows()).unwrap();
         out.write_text("empty.txt", "").unwrap();
-        let names: Vec<&str> = out.files().iter().map(|(n, _)| n.as_str()).collect();
+        let names: Vec<&str> = out.files.iter().map(|(n, _)| n.as_str()).collect();
         assert_eq!(names, ["z.txt", "a.csv", "empty.txt"], "files() keeps write order");
 
         let mut given = serde_json::Map::new();
@@ -618,7 +612,7 @@ mod tests {
         let mut out = OutputDir::create(&destination).unwrap();
         out.write_csv("one.csv", &rows()).unwrap();
         out.write_csv("two.csv", &rows()).unwrap();
-        assert_eq!(out.files()[0].1, out.files()[1].1);
+        assert_eq!(out.files[0].1, out.files[1].1);
         out.finish(serde_json::Map::new()).unwrap();
         assert_eq!(
             fs::read(destination.join("one.csv")).unwrap(),

@@ -6,11 +6,12 @@
 pub mod animation;
 pub mod animation_page;
 pub(crate) mod axis;
-pub mod charts;
-pub mod directory;
-pub mod html;
+pub(crate) mod charts;
+pub(crate) mod directory;
+pub(crate) mod html;
 pub(crate) mod manifest;
-pub mod provenance;
+pub(crate) mod provenance;
 pub mod report;
-pub mod report_page;
+pub(crate) mod report_page;
+pub mod report_tables;
 pub mod warning_tables;

@@ -94,7 +94,7 @@ pub fn report(directory: &Path) -> Result<PathBuf> {
 /// The edge list of the resolved scenario in `directory`, if it reads one (see
 /// [`crate::scenario::loader::edge_list_file`]).
 fn edge_list(directory: &Path, scenario: &Scenario) -> Option<PathBuf> {
-    (scenario.network.kind == crate::scenario::schema::NetworkKind::EdgeList)
+    (scenario.network.kind == crate::scenario::tables::NetworkKind::EdgeList)
         .then(|| crate::scenario::loader::edge_list_file(&directory.join("scenario.toml"), &scenario.network.edge_list))
 }
 

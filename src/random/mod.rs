@@ -4,4 +4,4 @@
 //! Imports nothing from the crate but [`crate::error`].
 
 pub mod rng;
-pub mod samplers;
+pub(crate) mod samplers;

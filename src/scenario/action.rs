@@ -12,7 +12,7 @@ use crate::scenario::event::{
     Tightening, WarningResponse, WindDownPolicy,
 };
 use crate::scenario::params::ParamDoc;
-use crate::scenario::schema::Problem;
+use crate::scenario::problem::Problem;
 
 /// What a kind of action may be used as.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -7,7 +7,9 @@ use std::fmt;
 
 use crate::scenario::action::Action;
 use crate::scenario::params::params;
-use crate::scenario::schema::{prefix, PlatformType, Problem, Scenario, Targeting};
+use crate::scenario::problem::{prefix, Problem};
+use crate::scenario::schema::Scenario;
+use crate::scenario::tables::{PlatformType, Targeting};
 use crate::scenario::warning::Level;
 
 /// Which platform an event hits, resolved on the day of the event.

@@ -6,7 +6,9 @@ use std::io::Read;
 use std::path::Path;
 
 use crate::error::{Error, Location, Result};
-use crate::scenario::schema::{NetworkKind, Problem, Scenario};
+use crate::scenario::problem::Problem;
+use crate::scenario::schema::Scenario;
+use crate::scenario::tables::NetworkKind;
 
 /// Largest scenario file read, in bytes (shipped scenarios are a few kilobytes).
 pub const MAX_SCENARIO_FILE_BYTES: u64 = 4 << 20;

@@ -5,8 +5,10 @@ use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Location, Result};
 use crate::scenario::event::Event;
-use crate::scenario::schema::{NetworkKind, Problem, Scenario};
+use crate::scenario::problem::Problem;
+use crate::scenario::schema::Scenario;
 use crate::scenario::strategy::strategy_from_table;
+use crate::scenario::tables::NetworkKind;
 
 /// A scenario read from a file, with what is needed to reproduce and report it.
 #[derive(Debug, Clone)]
@@ -117,7 +119,7 @@ pub fn load(path: &Path, overrides: &[String]) -> Result<LoadedScenario> {
         source,
         overrides: overrides.to_vec(),
     };
-    if loaded.scenario.network.kind == crate::scenario::schema::NetworkKind::EdgeList {
+    if loaded.scenario.network.kind == crate::scenario::tables::NetworkKind::EdgeList {
         crate::scenario::limits::check_edge_list_file(&loaded.edge_list_file())?;
     }
     Ok(loaded)
@@ -231,7 +233,7 @@ pub fn parse(text: &str, file: &str, overrides: &[String], path: &Path) -> Resul
         scenario.strategy = strategies;
     }
     scenario.validate().map_err(locate)?;
-    if scenario.network.kind == crate::scenario::schema::NetworkKind::EdgeList {
+    if scenario.network.kind == crate::scenario::tables::NetworkKind::EdgeList {
         unreadable_edge_list(path, &scenario.network.edge_list).map_err(locate)?;
     }
     Ok(scenario)

@@ -5,12 +5,14 @@
 //! how a run unfolds.
 
 pub mod action;
-pub mod dist;
-pub mod event;
+pub(crate) mod dist;
+pub(crate) mod event;
 pub mod limits;
 pub mod loader;
 pub(crate) mod params;
+pub(crate) mod problem;
 pub mod reference;
 pub mod schema;
-pub mod strategy;
-pub mod warning;
+pub(crate) mod strategy;
+pub mod tables;
+pub(crate) mod warning;

@@ -110,11 +110,11 @@ macro_rules! params {
 
             /// Checks every parameter against its allowed range; `table` is this table's dotted
             /// key in the scenario, used to name the offending key.
-            pub fn validate(&self, table: &str) -> Result<(), $crate::scenario::schema::Problem> {
+            pub fn validate(&self, table: &str) -> Result<(), $crate::scenario::problem::Problem> {
                 $(
                     $crate::scenario::params::Check::check(&self.$field, &$range).map_err(|message| {
-                        $crate::scenario::schema::Problem::new(
-                            format!("{}{}", $crate::scenario::schema::prefix(table), stringify!($field)),
+                        $crate::scenario::problem::Problem::new(
+                            format!("{}{}", $crate::scenario::problem::prefix(table), stringify!($field)),
                             message,
                         )
                     })?;

@@ -5,7 +5,8 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::scenario::action::{listed, Action, Role};
 use crate::scenario::event::Event;
-use crate::scenario::schema::{Problem, Scenario, HORIZON_DAYS};
+use crate::scenario::problem::Problem;
+use crate::scenario::schema::{Scenario, HORIZON_DAYS};
 
 /// When an intervention is in force and how strongly.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -16,7 +16,7 @@ use plotters::prelude::{
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters::style::RGBColor;
 
-use crate::experiment::sweep::spec::Design;
+use crate::experiment::sweep::file::Design;
 use crate::experiment::sweep::tables::{AggregateRow, MorrisRow, SobolRow, SweepResults};
 use crate::output::charts::{
     colour, grid, padded_range, write_drawing, ChartError, Drawing, BAND_OPACITY, FONT_FAMILY, LABEL_FONT_PX,

@@ -12,7 +12,8 @@ use crate::analysis::design::morris_delta;
 use crate::analysis::sensitivity::{morris_indices, sobol_indices, Bootstrap};
 use crate::analysis::stats::{paired, summarize};
 use crate::experiment::outcome::Outcome;
-use crate::experiment::sweep::spec::{value_text, Design, Job, Sweep, BOOTSTRAP_STREAM};
+use crate::experiment::sweep::file::Design;
+use crate::experiment::sweep::spec::{value_text, Job, Sweep, BOOTSTRAP_STREAM};
 
 /// Every run's outcome measures, in the order of [`Sweep::jobs`].
 pub struct SweepResults<'a> {
