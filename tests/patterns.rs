@@ -9,6 +9,9 @@ use trustsim::scenario::tables::PlatformType;
 
 const SEEDS: u64 = 12;
 
+/// A rumour intensity that makes part, not all, of a platform's holders run.
+const MILD_RUMOUR: f64 = 0.3;
+
 fn column(results: &[RunResult], f: impl Fn(&RunResult) -> f64) -> Vec<f64> {
     results.iter().map(f).collect()
 }
@@ -70,9 +73,9 @@ fn a_large_collapse_raises_withdrawals_at_unrelated_sound_platforms() {
     assert!(mean(&a) > 1.5 * mean(&b));
 }
 
-/// The largest fragile platform on day 20 of the baseline (10,000 users), per seed: the target
-/// of the rumour, fixed by index so that every variant hits the same platform.
-fn rumour_target(seed: u64) -> u32 {
+/// The largest platform of type `kind` on day 20 of the baseline (10,000 users), per seed: the
+/// target of the rumour, fixed by index so that every variant hits the same platform.
+fn rumour_target(seed: u64, kind: PlatformType) -> u32 {
     let scenario = shipped("baseline", &["population.users=10000"]);
     let mut world = World::build(&scenario, None, seed).unwrap();
     for _ in 0..19 {
@@ -81,18 +84,19 @@ fn rumour_target(seed: u64) -> u32 {
     world
         .platforms
         .iter()
-        .filter(|p| p.kind == PlatformType::Fragile)
+        .filter(|p| p.kind == kind)
         .max_by_key(|p| p.claims_cents)
         .unwrap()
         .id
 }
 
-/// Whether the rumoured platform failed, per seed, with `intervention` (an event table) on day 19.
-fn rumour_failures(intervention: Option<&str>) -> Vec<f64> {
+/// Whether the largest platform of type `kind` failed after a rumour of `intensity` about it on
+/// day 20, per seed, with `intervention` (an event table) on day 19.
+fn rumour_failures(kind: PlatformType, intensity: f64, intervention: Option<&str>) -> Vec<f64> {
     (1..=SEEDS)
         .map(|seed| {
-            let target = rumour_target(seed);
-            let rumour = format!("{{day=20, kind=\"rumour\", platform=\"#{target}\", intensity=1.5}}");
+            let target = rumour_target(seed, kind);
+            let rumour = format!("{{day=20, kind=\"rumour\", platform=\"#{target}\", intensity={intensity:?}}}");
             let events = match intervention {
                 Some(event) => format!("event=[{rumour}, {event}]"),
                 None => format!("event=[{rumour}]"),
@@ -109,9 +113,14 @@ fn rumour_failures(intervention: Option<&str>) -> Vec<f64> {
 
 #[test]
 fn a_panic_run_brings_down_a_solvent_fragile_platform_unless_backstopped_or_insured() {
-    let panic = rumour_failures(None);
-    let backstop = rumour_failures(Some("{day=19, kind=\"liquidity_backstop\"}"));
-    let fund = rumour_failures(Some("{day=19, kind=\"compensation_fund\", coverage=1.0}"));
+    let fragile = PlatformType::Fragile;
+    let panic = rumour_failures(fragile, 1.5, None);
+    let backstop = rumour_failures(fragile, 1.5, Some("{day=19, kind=\"liquidity_backstop\"}"));
+    let fund = rumour_failures(
+        fragile,
+        1.5,
+        Some("{day=19, kind=\"compensation_fund\", coverage=1.0, capital_yuan=1.0e9}"),
+    );
     eprintln!("rumoured platform failed: panic {panic:?}, backstop {backstop:?}, fund {fund:?}");
     assert!(
         mean(&panic) >= 0.75,
@@ -119,6 +128,31 @@ fn a_panic_run_brings_down_a_solvent_fragile_platform_unless_backstopped_or_insu
     );
     assert!(mean(&backstop) <= 0.25 * mean(&panic));
     assert!(mean(&fund) <= 0.25 * mean(&panic));
+}
+
+#[test]
+fn a_complete_run_brings_down_any_type_but_a_sound_platform_withstands_a_milder_one() {
+    let sound = PlatformType::Sound;
+    let complete_sound = rumour_failures(sound, 1.5, None);
+    let mild_sound = rumour_failures(sound, MILD_RUMOUR, None);
+    let mild_fragile = rumour_failures(PlatformType::Fragile, MILD_RUMOUR, None);
+    let backstopped_sound = rumour_failures(sound, 1.5, Some("{day=19, kind=\"liquidity_backstop\"}"));
+    eprintln!(
+        "failed: sound complete {complete_sound:?}, sound mild {mild_sound:?}, fragile mild {mild_fragile:?}, \
+         sound backstopped {backstopped_sound:?}"
+    );
+    assert!(
+        mean(&complete_sound) >= 0.75,
+        "Diamond–Dybvig: a complete run fells a solvent platform"
+    );
+    assert!(
+        mean(&mild_fragile) >= mean(&mild_sound) + 0.3,
+        "a milder rumour fells the fragile platform far more often than the sound one"
+    );
+    assert!(
+        mean(&backstopped_sound) <= 0.25 * mean(&complete_sound),
+        "a lender of last resort saves it"
+    );
 }
 
 #[test]

@@ -371,12 +371,39 @@ mod tests {
         assert!(w.policy.fund.is_none());
         step_to(&mut w, 9);
         assert_eq!(w.policy.fund.as_ref().unwrap().coverage, 0.5);
-        assert!(w.policy.reassurance(1.0) > 0.0);
+        assert!(w.reassurance() > 0.0);
         step_to(&mut w, 10);
         let fund = w.policy.fund.as_ref().unwrap();
         assert_eq!((fund.coverage, fund.levy_rate), (0.0, 0.0));
         assert!(fund.balance_cents >= 100_000, "the balance stays in the fund");
-        assert_eq!(w.policy.reassurance(1.0), 0.0);
+        assert_eq!(w.reassurance(), 0.0);
+    }
+
+    #[test]
+    fn a_fund_that_has_paid_itself_out_stops_reassuring_and_a_well_funded_one_does_not() {
+        let with_capital = |capital: &str| {
+            let mut w = world(&format!(
+                "[[strategy.intervention]]\nkind = \"compensation_fund\"\nstart_day = 1\ncoverage = 1.0\n\
+                 cap_yuan = 1.0e9\ncapital_yuan = {capital}\n[trust]\nfund_target_ratio = 0.005\n[[event]]\nday = 3\nkind = \"collapse\"\nplatform = \"largest\""
+            ));
+            step_to(&mut w, 2);
+            let before = w.reassurance();
+            step_to(&mut w, 3);
+            (before, w.reassurance(), w.policy.fund.clone().unwrap())
+        };
+        let full = 0.8;
+        let (before, after, fund) = with_capital("1.0e5");
+        assert_eq!(before, full, "credible while its balance covers 0.5% of the claims");
+        assert!(
+            fund.balance_cents - fund.committed_cents < 100_000,
+            "the collapse took nearly all of the 10,000,000 cents: {fund:?}"
+        );
+        assert!(
+            after < 0.05 * full,
+            "a fund with nothing left reassures no one: {after}"
+        );
+        let (before, after, _) = with_capital("1.0e12");
+        assert_eq!((before, after), (full, full));
     }
 
     #[test]

@@ -112,6 +112,20 @@ pub struct StepMetrics {
     pub stringency: f64,
     /// Compensation fund balance.
     pub compensation_fund_yuan: f64,
+    /// Part of the fund's balance promised to settlements not yet paid.
+    pub fund_committed_yuan: f64,
+    /// r: the fund's reassurance that users read today (coverage × credibility × ρ; 0 without a fund).
+    pub fund_reassurance: f64,
+    /// Cash the liquidity backstop has left to lend.
+    pub backstop_cash_yuan: f64,
+    /// Backstop loans outstanding at open platforms.
+    pub backstop_lent_yuan: f64,
+    /// Open platforms with a published rating.
+    pub platforms_rated: u64,
+    /// Open platforms blacklisted (joint punishment).
+    pub platforms_blacklisted: u64,
+    /// Platforms that entered today.
+    pub platforms_entered: u64,
     /// All money inside the simulated economy.
     pub money_held_yuan: f64,
     /// The early-warning system's trust survey: sampled users' mean sector trust plus noise.
@@ -146,7 +160,8 @@ pub fn observe(world: &World) -> StepMetrics {
     let mut by_state = [0u64; 7];
     let mut open = [0u64; 3];
     let mut failed = [0u64; 3];
-    let (mut aum, mut unmet) = (0i64, 0i64);
+    let (mut aum, mut unmet, mut backstop_lent) = (0i64, 0i64, 0i64);
+    let (mut rated, mut blacklisted) = (0u64, 0u64);
     for platform in &world.platforms {
         by_state[PlatformState::ALL
             .iter()
@@ -162,6 +177,9 @@ pub fn observe(world: &World) -> StepMetrics {
             open[kind] += 1;
             aum += platform.claims_cents;
             unmet += platform.pending_cents;
+            backstop_lent += platform.backstop_owed_cents;
+            rated += u64::from(platform.rating.is_some());
+            blacklisted += u64::from(platform.blacklisted);
         }
     }
     let totals = &world.totals;
@@ -225,6 +243,17 @@ pub fn observe(world: &World) -> StepMetrics {
         enforcement_actions: today.enforcement_actions,
         stringency,
         compensation_fund_yuan: yuan(world.policy.fund.as_ref().map_or(0, |f| f.balance_cents)),
+        fund_committed_yuan: yuan(world.policy.fund.as_ref().map_or(0, |f| f.committed_cents)),
+        fund_reassurance: today.reassurance,
+        backstop_cash_yuan: yuan(world.policy.backstop.as_ref().map_or(0, |b| b.cash_cents)),
+        backstop_lent_yuan: yuan(backstop_lent),
+        platforms_rated: rated,
+        platforms_blacklisted: blacklisted,
+        platforms_entered: world
+            .platforms
+            .iter()
+            .filter(|p| world.day > 0 && p.born_day == world.day)
+            .count() as u64,
         money_held_yuan: yuan(world.money_held()),
         survey_trust: world.survey_trust,
         platforms_watch: levels[Level::Watch as usize],

@@ -128,9 +128,14 @@ pub struct Campaign {
     pub schedule: Schedule,
 }
 
-/// `base` brought towards `cap` (never raised) by `strength` in [0, 1]: `base − s·max(base − cap, 0)`.
+/// `base` brought towards `cap` (never raised) by `strength` in [0, 1]: `base − s·max(base − cap, 0)`,
+/// and exactly `min(base, cap)` at full strength, whatever the rounding.
 pub fn capped(base: f64, cap: f64, strength: f64) -> f64 {
-    base - strength * (base - cap).max(0.0)
+    if strength >= 1.0 {
+        base.min(cap)
+    } else {
+        base - strength * (base - cap).max(0.0)
+    }
 }
 
 /// Sector-wide instruments in force.
@@ -195,9 +200,19 @@ impl Policy {
         }
     }
 
-    /// ρ·c: how far the fund's existence closes the gap of trust to 1 (0 without a fund).
-    pub fn reassurance(&self, fund_reassurance: f64) -> f64 {
-        self.fund.as_ref().map_or(0.0, |f| f.coverage * fund_reassurance)
+    /// r = ρ·c·κ: how far the fund closes the gap of trust to 1 (0 without a fund). κ is the
+    /// fund's credibility as users can see it: its free balance (balance − commitments) against
+    /// the target share τ of the claims it covers, κ = min(1, free / (τ · c · claims)), and 1
+    /// when that target is 0 (τ = 0, no coverage or no claims). A fund that has paid itself out
+    /// reassures no one, however generous its terms (deposit insurance works because it is
+    /// credible: Diamond & Dybvig 1983).
+    pub fn reassurance(&self, fund_reassurance: f64, target_ratio: f64, claims_cents: i64) -> f64 {
+        self.fund.as_ref().map_or(0.0, |f| {
+            let target = target_ratio * f.coverage * claims_cents as f64;
+            let free = (f.balance_cents - f.committed_cents).max(0) as f64;
+            let credibility = if target > 0.0 { (free / target).min(1.0) } else { 1.0 };
+            fund_reassurance * f.coverage * credibility
+        })
     }
 
     /// Combined daily reach and literacy gain of the campaigns running on `day`: a user reached
@@ -215,5 +230,33 @@ impl Policy {
             .product();
         let gain = self.education.iter().map(|c| c.terms.literacy_gain).fold(0.0, f64::max);
         Some((1.0 - missed, gain))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reassurance_falls_with_the_free_balance_below_the_target_share_of_covered_claims() {
+        let mut policy = Policy::default();
+        assert_eq!(policy.reassurance(0.8, 0.02, 1_000_000), 0.0, "no fund");
+        policy.fund = Some(Fund {
+            coverage: 0.5,
+            cap_cents: i64::MAX,
+            levy_rate: 0.0,
+            balance_cents: 15_000,
+            committed_cents: 10_000,
+        });
+        // Target 0.02 · 0.5 · 1,000,000 = 10,000; free 5,000: credibility 0.5.
+        assert_eq!(policy.reassurance(0.8, 0.02, 1_000_000), 0.8 * 0.5 * 0.5);
+        assert_eq!(
+            policy.reassurance(0.8, 0.0, 1_000_000),
+            0.8 * 0.5,
+            "τ = 0: always credible"
+        );
+        assert_eq!(policy.reassurance(0.8, 0.02, 0), 0.8 * 0.5, "nothing to cover");
+        policy.fund.as_mut().unwrap().committed_cents = 20_000;
+        assert_eq!(policy.reassurance(0.8, 0.02, 1_000_000), 0.0, "overcommitted");
     }
 }

@@ -67,6 +67,8 @@ pub struct Today {
     pub inspections: u64,
     /// Enforcement actions today.
     pub enforcement_actions: u64,
+    /// The compensation fund's reassurance r that users read today (0 on day 0).
+    pub reassurance: f64,
     /// The users' counts.
     pub users: UserDayTotals,
 }
@@ -246,6 +248,7 @@ impl World {
         self.apply_events(day);
         self.refresh_views();
         self.flows.iter_mut().for_each(|f| *f = PlatformFlows::default());
+        self.today.reassurance = self.reassurance();
         let ctx = DayContext {
             day,
             scenario: &self.scenario,
@@ -253,7 +256,7 @@ impl World {
             views: &self.views,
             marketing_cdf: &self.marketing_cdf,
             sector_news: self.news.sector_intensity(),
-            reassurance: self.policy.reassurance(self.scenario.trust.fund_reassurance),
+            reassurance: self.today.reassurance,
             education: self.policy.education_today(day),
             compensation_cap_cents: self.policy.fund.as_ref().map_or(i64::MAX, |f| f.cap_cents),
         };
@@ -283,6 +286,14 @@ impl World {
         } else {
             self.platforms[platform].claims_cents as f64 / total as f64
         }
+    }
+
+    /// Today's reassurance from the compensation fund, from its coverage and its credibility
+    /// against the claims of open platforms ([`Policy::reassurance`]).
+    pub fn reassurance(&self) -> f64 {
+        let trust = &self.scenario.trust;
+        self.policy
+            .reassurance(trust.fund_reassurance, trust.fund_target_ratio, self.total_claims())
     }
 
     /// Money held inside the economy: users' cash and platforms', funds' and regulators' money.

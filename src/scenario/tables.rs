@@ -170,6 +170,8 @@ params! {
         rating_weight: f64 = 0.5, 0.0..=1.0, "-";
         /// ρ: reassurance of a fund with full coverage: closes this share of the trust gap to 1, damps shocks and the urge to run.
         fund_reassurance: f64 = 0.8, 0.0..=1.0, "-";
+        /// τ: free fund balance, as a share of the claims it covers, at which users find a fund fully credible (deposit insurers target 1.35–2%); below it reassurance falls in proportion (0: always credible).
+        fund_target_ratio: f64 = 0.02, 0.0..=1.0, "-";
     }
 }
 
@@ -224,10 +226,10 @@ params! {
         size_sigma: f64 = 1.0, 0.0..=5.0, "-";
         /// Return promised to investors, credited daily to their holdings.
         promised_return: ByType<f64> = ByType::new(0.06, 0.10, 0.18), 0.0..=1.0, "per year";
-        /// Cash kept as a share of deposits owed; the rest is lent (or, for frauds, siphoned).
-        reserve_ratio: ByType<f64> = ByType::new(0.20, 0.05, 0.30), 0.0..=1.0, "-";
+        /// Cash kept as a share of deposits owed; the rest is lent (or, for frauds, siphoned). Sound: the 30-day outflow of uninsured funding under the Basel liquidity coverage ratio (40%).
+        reserve_ratio: ByType<f64> = ByType::new(0.40, 0.05, 0.30), 0.0..=1.0, "-";
         /// Interest earned on the loan book.
-        loan_yield: ByType<f64> = ByType::new(0.12, 0.16, 0.0), 0.0..=1.0, "per year";
+        loan_yield: ByType<f64> = ByType::new(0.15, 0.16, 0.0), 0.0..=1.0, "per year";
         /// Share of the loan book that defaults.
         default_rate: ByType<f64> = ByType::new(0.02, 0.04, 0.0), 0.0..=1.0, "per year";
         /// Mean loan maturity: 1/maturity of the book is repaid each day.
