@@ -563,3 +563,77 @@ fn a_shard_cannot_also_write_a_report() {
         "nothing written"
     );
 }
+
+#[test]
+fn a_calendar_adds_monthly_rows_in_the_datas_categories_and_units() {
+    let scenario = "schema_version = 1\nhorizon_days = 70\nstart_date = \"2015-12-01\"\n[population]\nusers = 2000\n\
+                    [scale]\ninvestors_per_user = 50.0\n";
+    let output = Test::new()
+        .file("cal.toml", scenario)
+        .args(["run", "cal.toml", "--out", "out"])
+        .run()
+        .success();
+    let monthly = output.text("out/monthly.csv");
+    let rows: Vec<&str> = monthly.lines().collect();
+    assert_eq!(rows[0], "month,metric,value");
+    let months: BTreeSet<&str> = rows[1..].iter().map(|r| &r[..7]).collect();
+    assert_eq!(months, BTreeSet::from(["2015-12", "2016-01", "2016-02"]));
+    assert_eq!(rows.len(), 1 + 3 * 10, "ten metrics a month");
+    assert!(rows[1].starts_with("2015-12,operating_platforms,"), "{}", rows[1]);
+    let series = output.text("out/series.csv");
+    let header: Vec<&str> = series.lines().next().unwrap().split(',').collect();
+    let investors = header.iter().position(|c| *c == "investors").unwrap();
+    let day_31: Vec<&str> = series.lines().nth(32).unwrap().split(',').collect();
+    let expected = day_31[investors].parse::<f64>().unwrap() * (50.0 / 1e4);
+    let active = rows
+        .iter()
+        .find(|r| r.starts_with("2015-12,active_investors,"))
+        .unwrap();
+    assert_eq!(active.rsplit(',').next().unwrap().parse::<f64>().unwrap(), expected);
+    let plain = Test::new()
+        .arg("run")
+        .arg(shipped_path())
+        .args(["--out", "out"])
+        .args(SMALL)
+        .run()
+        .success();
+    assert!(!plain.entries("out").contains("monthly.csv"), "no calendar, no months");
+}
+
+#[test]
+fn bad_dates_and_schedules_are_named_with_their_key_and_line() {
+    let error = rejects(&format!("start_date = \"2015-02-29\"\n{HEADER}"), &[]);
+    assert_mentions(&error, &["bad.toml:1:", "start_date", "is not a date"]);
+    let schedule = |body: &str| format!("{HEADER}[[schedule]]\n{body}\n");
+    let error = rejects(&schedule("key = \"population.users\"\npoints = [[5, 100.0]]"), &[]);
+    assert_mentions(
+        &error,
+        &[
+            "bad.toml:6:",
+            "schedule[0].key",
+            "cannot change during a run",
+            "[trust]",
+        ],
+    );
+    let error = rejects(&schedule("key = \"trust.loss_rate\"\npoints = [[5, 1.5]]"), &[]);
+    assert_mentions(
+        &error,
+        &[
+            "bad.toml:7:",
+            "schedule[0].points",
+            "on day 5",
+            "trust.loss_rate",
+            "0 to 1",
+        ],
+    );
+    let error = rejects(
+        &schedule("key = \"trust.loss_rate\"\npoints = [[\"2014-03-01\", 0.1]]"),
+        &[],
+    );
+    assert_mentions(&error, &["schedule[0].points", "needs a `start_date`"]);
+    let error = rejects(
+        &schedule("key = \"platforms.promised_return\"\npoints = [[5, 0.1]]"),
+        &[],
+    );
+    assert_mentions(&error, &["schedule[0].key", "per type", ".fraudulent"]);
+}

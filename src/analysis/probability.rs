@@ -133,7 +133,7 @@ fn abramowitz_stegun_normal(alpha: f64) -> f64 {
 /// Its continued fraction (Press, Teukolsky, Vetterling & Flannery 2007, *Numerical Recipes*,
 /// 3rd ed., §6.4, eq. 6.4.5) evaluated by the modified Lentz method (§5.2), on `I_x(a, b)` when
 /// `x < (a + 1) / (a + b + 2)` and otherwise on `1 − I_y(b, a)`, where it converges fast.
-fn incomplete_beta(a: f64, b: f64, x: f64, y: f64) -> f64 {
+pub(crate) fn incomplete_beta(a: f64, b: f64, x: f64, y: f64) -> f64 {
     if x <= 0.0 {
         return 0.0;
     }

@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use crate::analysis::comparison::{compare_outcomes, numeric, summarize_series, ComparisonRow, SummaryRow};
 use crate::error::Result;
 use crate::experiment::ensemble::{write_charts, Ensemble, EnsembleOptions, LoadRun};
+use crate::experiment::monthly::{monthly, summarize_months};
 use crate::experiment::run_record::{run_id, RunRecord};
 use crate::output::charts::{Figure, Line, Panel};
 use crate::output::warning_tables;
@@ -74,12 +75,20 @@ pub(crate) fn write_comparison(ensemble: &Ensemble, load_run: &LoadRun, series: 
     let scenario = ensemble.scenario();
     let names: Vec<String> = scenario.strategies().iter().map(|s| s.name.clone()).collect();
     let reference = scenario.reference_index().expect("validated");
-    let (mut summary, mut outcomes, mut outcome_records, mut series_records, mut warnings) =
-        (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let start = scenario.start().expect("validated");
+    let (mut summary, mut months, mut outcomes, mut outcome_records, mut series_records, mut warnings) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for name in &names {
         let runs = ensemble.load_runs(load_run, name)?;
         let per_run: Vec<_> = runs.iter().map(RunRecord::numeric_series).collect();
         summary.extend(summarize_series(name, &per_run));
+        if let Some(start) = start {
+            let monthly: Vec<_> = per_run
+                .iter()
+                .map(|series| monthly(start, &scenario.scale, series))
+                .collect();
+            months.extend(summarize_months(name, &monthly));
+        }
         outcomes.push(runs.iter().map(|run| numeric(run.outcome_fields(), "seed")).collect());
         push_records(&mut outcome_records, name, &runs, |run| vec![run.outcome_fields()]);
         if series {
@@ -92,6 +101,9 @@ pub(crate) fn write_comparison(ensemble: &Ensemble, load_run: &LoadRun, series: 
     out.write_csv("summary.csv", &summary)?;
     out.write_records("outcomes.csv", outcome_records)?;
     out.write_csv("comparison.csv", &table)?;
+    if start.is_some() {
+        out.write_csv("monthly.csv", &months)?;
+    }
     if series {
         out.write_records("series.csv", series_records)?;
     }

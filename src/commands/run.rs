@@ -4,7 +4,9 @@
 use serde_json::json;
 use std::path::{Path, PathBuf};
 
+use crate::analysis::comparison::numeric_fields;
 use crate::error::Result;
+use crate::experiment::monthly::monthly;
 use crate::experiment::outcome::Outcome;
 use crate::experiment::run::simulate_for;
 use crate::output::directory::OutputDir;
@@ -58,6 +60,10 @@ pub fn run(options: &RunOptions) -> Result<RunReport> {
     out.write_csv("series.csv", &result.series)?;
     out.write_csv("outcome.csv", std::slice::from_ref(&result.outcome))?;
     out.write_csv("platforms.csv", &result.platforms)?;
+    if let Some(start) = scenario.start().expect("validated") {
+        let series: Vec<_> = result.series.iter().map(|row| numeric_fields(row, "day")).collect();
+        out.write_csv("monthly.csv", &monthly(start, &scenario.scale, &series))?;
+    }
     out.write_text("scenario.toml", &resolved)?;
     let mut manifest = manifest_base("run", &Origin::of(&loaded), &resolved, edges.as_deref())?;
     manifest.insert("seed".into(), json!(options.seed));

@@ -4,6 +4,7 @@
 //! the split into shards.
 
 pub mod ensemble;
+pub mod monthly;
 pub(crate) mod outcome;
 pub mod run;
 pub(crate) mod run_record;

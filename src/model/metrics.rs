@@ -126,6 +126,16 @@ pub struct StepMetrics {
     pub platforms_blacklisted: u64,
     /// Platforms that entered today.
     pub platforms_entered: u64,
+    /// Platforms that became problem platforms today by running away (MODEL §7.23).
+    pub new_problem_absconded: u64,
+    /// … by suspending withdrawals (or collapsing without suspending first).
+    pub new_problem_withdrawal_difficulty: u64,
+    /// … by being wound down by a regulator.
+    pub new_problem_police: u64,
+    /// Platforms that exited voluntarily today.
+    pub new_exits: u64,
+    /// Claims-weighted mean promised return of open platforms (0 when none has claims).
+    pub promised_return_mean: f64,
     /// All money inside the simulated economy.
     pub money_held_yuan: f64,
     /// The early-warning system's trust survey: sampled users' mean sector trust plus noise.
@@ -162,6 +172,7 @@ pub fn observe(world: &World) -> StepMetrics {
     let mut failed = [0u64; 3];
     let (mut aum, mut unmet, mut backstop_lent) = (0i64, 0i64, 0i64);
     let (mut rated, mut blacklisted) = (0u64, 0u64);
+    let mut promised = 0.0;
     for platform in &world.platforms {
         by_state[PlatformState::ALL
             .iter()
@@ -178,6 +189,7 @@ pub fn observe(world: &World) -> StepMetrics {
             aum += platform.claims_cents;
             unmet += platform.pending_cents;
             backstop_lent += platform.backstop_owed_cents;
+            promised += platform.promised_return * platform.claims_cents as f64;
             rated += u64::from(platform.rating.is_some());
             blacklisted += u64::from(platform.blacklisted);
         }
@@ -249,6 +261,11 @@ pub fn observe(world: &World) -> StepMetrics {
         backstop_lent_yuan: yuan(backstop_lent),
         platforms_rated: rated,
         platforms_blacklisted: blacklisted,
+        new_problem_absconded: today.new_problems[0],
+        new_problem_withdrawal_difficulty: today.new_problems[1],
+        new_problem_police: today.new_problems[2],
+        new_exits: today.new_exits,
+        promised_return_mean: if aum > 0 { promised / aum as f64 } else { 0.0 },
         platforms_entered: world
             .platforms
             .iter()

@@ -67,6 +67,17 @@ impl News {
         }
     }
 
+    /// Takes new settings (a `[[schedule]]` changed `[news]`); items already published keep
+    /// their reach.
+    pub fn configure(&mut self, params: &NewsParams) {
+        let published = self.published;
+        *self = News {
+            items: std::mem::take(&mut self.items),
+            published,
+            ..News::new(params)
+        };
+    }
+
     /// Publishes an item with `intensity` about `platform`, which holds `market_share` of all claims.
     pub fn publish(&mut self, kind: NewsKind, platform: Option<u32>, intensity: f64, market_share: f64) {
         if intensity <= 0.0 {

@@ -29,6 +29,28 @@ pub enum PlatformState {
     Exited,
 }
 
+/// How a platform became a *problem platform*, in the categories of the Chinese P2P lists
+/// (MODEL §7.23): counted once, on the first day any of them happens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProblemKind {
+    /// Ran away (跑路).
+    Absconded,
+    /// Suspended withdrawals, or collapsed without suspending first (提现困难).
+    WithdrawalDifficulty,
+    /// Wound down by a regulator: a fraud exposed or an insolvency found (经侦介入).
+    Police,
+}
+
+impl ProblemKind {
+    /// Every kind, in output order.
+    pub const ALL: [ProblemKind; 3] = [
+        ProblemKind::Absconded,
+        ProblemKind::WithdrawalDifficulty,
+        ProblemKind::Police,
+    ];
+}
+
 impl PlatformState {
     /// All states, in output order.
     pub const ALL: [PlatformState; 7] = [
@@ -86,6 +108,8 @@ pub struct Platform {
     pub born_day: u32,
     /// Day it closed, if it has.
     pub closed_day: Option<u32>,
+    /// The day it became a problem platform and how, if it has.
+    pub problem: Option<(u32, ProblemKind)>,
     /// Deposits owed to users (sum of their holdings), in cents.
     pub claims_cents: i64,
     /// Cash, in cents.
@@ -160,6 +184,7 @@ impl Platform {
             state: PlatformState::Operating,
             born_day,
             closed_day: None,
+            problem: None,
             claims_cents: 0,
             reserves_cents: 0,
             loans_cents: 0,

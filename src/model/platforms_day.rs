@@ -7,7 +7,7 @@ use rand::Rng;
 use crate::error::{Error, Result};
 use crate::model::ledger::Outflow;
 use crate::model::news::NewsKind;
-use crate::model::platform::{daily, PlatformState, Settlement, WINDOW_DAYS};
+use crate::model::platform::{daily, PlatformState, ProblemKind, Settlement, WINDOW_DAYS};
 use crate::model::world::World;
 use crate::scenario::tables::PlatformType;
 
@@ -207,6 +207,7 @@ impl World {
                 platform.state = PlatformState::Suspended;
                 platform.payable_cents = 0;
                 platform.suspended_days = 0;
+                self.mark_problem(p, ProblemKind::WithdrawalDifficulty);
             }
             _ => {
                 let target = platform.claims_cents as f64 * platform.reserve_ratio;
@@ -270,9 +271,26 @@ impl World {
         self.close(p, PlatformState::WoundDown);
     }
 
+    /// Records that platform `p` became a problem platform today as `kind`, unless it already was
+    /// one: a platform is counted once, at its first problem.
+    fn mark_problem(&mut self, p: usize, kind: ProblemKind) {
+        let platform = &mut self.platforms[p];
+        if platform.problem.is_none() {
+            platform.problem = Some((self.day, kind));
+            self.today.new_problems[kind as usize] += 1;
+        }
+    }
+
     /// Closes `p` into `state`: liquidates it, sets aside what its claimants will receive
     /// tomorrow and any compensation, and makes the news.
     pub(crate) fn close(&mut self, p: usize, state: PlatformState) {
+        match state {
+            PlatformState::RanAway => self.mark_problem(p, ProblemKind::Absconded),
+            PlatformState::Collapsed => self.mark_problem(p, ProblemKind::WithdrawalDifficulty),
+            PlatformState::WoundDown => self.mark_problem(p, ProblemKind::Police),
+            PlatformState::Exited => self.today.new_exits += 1,
+            PlatformState::Operating | PlatformState::Distressed | PlatformState::Suspended => {}
+        }
         let share = self.market_share(p);
         let news = &self.scenario.news;
         let (recovery, seize_stash, kind, intensity) = match state {

@@ -7,7 +7,7 @@ use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 use std::path::Path;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Location, Result};
 use crate::model::ledger::{Inflow, Ledger};
 use crate::model::network::Network;
 use crate::model::news::News;
@@ -21,6 +21,7 @@ use crate::model::warnings_day::{SCORES, SECTOR_SCORES};
 use crate::random::rng::{stream, Stream, UserDraws};
 use crate::scenario::dist::Dist;
 use crate::scenario::limits::MAX_CENTS;
+use crate::scenario::schedule::ResolvedSchedule;
 use crate::scenario::schema::Scenario;
 use crate::scenario::strategy::Intervention;
 use crate::scenario::tables::{NetworkKind, PlatformType};
@@ -69,6 +70,10 @@ pub struct Today {
     pub enforcement_actions: u64,
     /// The compensation fund's reassurance r that users read today (0 on day 0).
     pub reassurance: f64,
+    /// Platforms that became problem platforms today, by kind in `ProblemKind::ALL` order.
+    pub new_problems: [u64; 3],
+    /// Platforms that exited voluntarily today.
+    pub new_exits: u64,
     /// The users' counts.
     pub users: UserDayTotals,
 }
@@ -94,6 +99,8 @@ pub struct World {
     pub policy: Policy,
     /// The news.
     pub news: News,
+    /// The `[[schedule]]`s, on days of the run.
+    schedules: Vec<ResolvedSchedule>,
     /// Money in and out.
     pub ledger: Ledger,
     /// Running totals.
@@ -205,6 +212,11 @@ impl World {
             regulators,
             policy: Policy::default(),
             news: News::new(&scenario.news),
+            schedules: scenario.resolved_schedules().map_err(|problem| Error::Invalid {
+                location: Location::new("the scenario".to_string(), None),
+                key: problem.key,
+                message: problem.message,
+            })?,
             ledger,
             totals: Totals::default(),
             today: Today::default(),
@@ -238,6 +250,7 @@ impl World {
         self.day += 1;
         let day = self.day;
         self.today = Today::default();
+        self.apply_schedules(day);
         let slot = day as usize % WINDOW_DAYS;
         for platform in &mut self.platforms {
             platform.inflow_window[slot] = 0;
@@ -285,6 +298,22 @@ impl World {
             0.0
         } else {
             self.platforms[platform].claims_cents as f64 / total as f64
+        }
+    }
+
+    /// Sets every scheduled parameter whose value may change today to its value of the day.
+    fn apply_schedules(&mut self, day: u32) {
+        let mut news_changed = false;
+        for schedule in self.schedules.iter().filter(|s| s.changes_on(day)) {
+            if let Some(value) = schedule.value(day) {
+                self.scenario
+                    .set_number(&schedule.key, value)
+                    .expect("validated: a schedule sets a numeric key");
+                news_changed |= schedule.key.starts_with("news.");
+            }
+        }
+        if news_changed {
+            self.news.configure(&self.scenario.news);
         }
     }
 

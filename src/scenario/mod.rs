@@ -5,6 +5,7 @@
 //! how a run unfolds.
 
 pub mod action;
+pub mod calendar;
 pub(crate) mod dist;
 pub(crate) mod event;
 pub mod limits;
@@ -12,6 +13,7 @@ pub mod loader;
 pub(crate) mod params;
 pub(crate) mod problem;
 pub mod reference;
+pub mod schedule;
 pub mod schema;
 pub(crate) mod strategy;
 pub mod tables;

@@ -67,6 +67,58 @@ impl<T> Check<()> for T {
     }
 }
 
+/// A parameter a `[[schedule]]` may set to a number during a run.
+pub trait Number {
+    /// Sets the value to `value`; `sub` is the rest of the key below the field (the platform type
+    /// of a per-type value). An error says why it cannot be set.
+    fn set_number(&mut self, sub: Option<&str>, value: f64) -> Result<(), String>;
+}
+
+impl Number for f64 {
+    fn set_number(&mut self, sub: Option<&str>, value: f64) -> Result<(), String> {
+        match sub {
+            None => {
+                *self = value;
+                Ok(())
+            }
+            Some(sub) => Err(format!("has no key `{sub}`")),
+        }
+    }
+}
+
+impl Number for u32 {
+    fn set_number(&mut self, sub: Option<&str>, value: f64) -> Result<(), String> {
+        if let Some(sub) = sub {
+            return Err(format!("has no key `{sub}`"));
+        }
+        if value.fract() != 0.0 || !(0.0..=f64::from(u32::MAX)).contains(&value) {
+            return Err(format!("takes whole numbers, got {value}"));
+        }
+        *self = value as u32;
+        Ok(())
+    }
+}
+
+/// Types that are not numbers: a schedule cannot set them.
+macro_rules! not_a_number {
+    ($($ty:ty),*) => {$(
+        impl Number for $ty {
+            fn set_number(&mut self, _: Option<&str>, _: f64) -> Result<(), String> {
+                Err("is not a number".to_string())
+            }
+        }
+    )*};
+}
+not_a_number!(
+    bool,
+    String,
+    crate::scenario::dist::Dist,
+    crate::scenario::tables::NetworkKind,
+    crate::scenario::tables::Targeting,
+    crate::scenario::event::PlatformSelector,
+    crate::scenario::warning::Level
+);
+
 /// Declares a parameter table: a struct whose fields each carry a doc line, a default, an
 /// allowed range and a unit. Generates the struct (serde, with defaults for missing keys and
 /// unknown keys rejected), `Default`, `validate` and the `PARAMETERS` reference table.
@@ -107,6 +159,19 @@ macro_rules! params {
                     unit: $unit,
                 },)*
             ];
+
+            /// Sets the numeric parameter `key` of this table (a field, or `field.type` for a
+            /// per-type value) to `value`, for a `[[schedule]]`; the message says why it cannot.
+            pub fn set_number(&mut self, key: &str, value: f64) -> Result<(), String> {
+                let (field, sub) = match key.split_once('.') {
+                    Some((field, sub)) => (field, Some(sub)),
+                    None => (key, None),
+                };
+                match field {
+                    $(stringify!($field) => $crate::scenario::params::Number::set_number(&mut self.$field, sub, value),)*
+                    _ => Err("is not a key of its table".to_string()),
+                }
+            }
 
             /// Checks every parameter against its allowed range; `table` is this table's dotted
             /// key in the scenario, used to name the offending key.

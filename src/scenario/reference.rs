@@ -34,6 +34,12 @@ const TABLE_MEANINGS: &[(&str, &str)] = &[
          composite score; levels need `persistence_days` to rise and `release_days` to fall.",
     ),
     (
+        "scale",
+        "What one simulated user and one simulated yuan stand for in `monthly.csv`, so that a run \
+         small enough to calibrate reports real investors and money: an investor count is multiplied \
+         by `investors_per_user`, an amount of money by `investors_per_user` × `money_scale`.",
+    ),
+    (
         "regulator",
         "One regulator; repeat the table for several regulators sharing the platforms by \
          jurisdiction. Without any `[[regulator]]`, one national regulator with these defaults is used.",
@@ -136,6 +142,14 @@ pub fn parameters_markdown() -> String {
     );
     row(
         &mut out,
+        "start_date",
+        "\"\" (no calendar)",
+        "a date `YYYY-MM-DD`, 1900-01-01 to 2200-12-31",
+        "-",
+        "The date of day 1. With it, `run` and `compare` also write `monthly.csv`, and schedules may give dates instead of days.",
+    );
+    row(
+        &mut out,
         "reference_strategy",
         "\"\"",
         "a strategy's name",
@@ -156,6 +170,8 @@ pub fn parameters_markdown() -> String {
         }
         parameter_table(&mut out, parameters);
     }
+
+    schedules_markdown(&mut out);
 
     out.push_str(
         "## `[[event]]`\n\
@@ -259,6 +275,50 @@ fn strategies_markdown(out: &mut String) {
         ),
         "days",
         "Days over which the strength rises linearly to full: min(1, (day − start_day + 1) / ramp_days).",
+    );
+    out.push('\n');
+}
+
+/// The `[[schedule]]` section: a numeric parameter that changes over the run.
+fn schedules_markdown(out: &mut String) {
+    let _ = write!(
+        out,
+        "## `[[schedule]]`\n\
+         \n\
+         A numeric parameter that changes during the run, any number of them. Before its first \
+         point the parameter keeps the scenario's value; after its last it keeps the last point's. \
+         A schedule may change numeric keys of [{}] (not `platforms.count` or \
+         `platforms.size_sigma`); a per-type platform parameter (e.g. \
+         `platforms.promised_return.fragile`) applies to platforms entering afterwards, while \
+         platforms keep the values they were created with. The scenario must be valid with every \
+         schedule's value on each point's day.\n\
+         \n",
+        crate::scenario::schedule::SCHEDULED_TABLES.join("], [")
+    );
+    table_header(out);
+    row(
+        out,
+        "key",
+        "none (required)",
+        "a dotted key as `--set` takes it",
+        "-",
+        "The parameter.",
+    );
+    row(
+        out,
+        "points",
+        "none (required)",
+        "`[day, value]` or, with a `start_date`, `[\"YYYY-MM-DD\", value]` pairs in increasing order",
+        "-",
+        "When the parameter takes which value.",
+    );
+    row(
+        out,
+        "interpolation",
+        "\"step\"",
+        "`step` or `linear`",
+        "-",
+        "`step`: the value of the last point on or before the day; `linear`: a straight line between the points around it.",
     );
     out.push('\n');
 }

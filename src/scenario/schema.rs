@@ -5,13 +5,15 @@
 use serde::{Deserialize, Serialize};
 use std::ops::RangeInclusive;
 
+use crate::scenario::calendar::Date;
 use crate::scenario::event::Event;
 use crate::scenario::params::{Check, ParamDoc};
 use crate::scenario::problem::Problem;
+use crate::scenario::schedule::{ParamSchedule, ResolvedSchedule};
 use crate::scenario::strategy::Strategy;
 use crate::scenario::tables::{
     BehaviourParams, FinanceParams, NetworkKind, NetworkParams, NewsParams, PlatformParams, PopulationParams,
-    RegulatorParams, TrustParams,
+    RegulatorParams, ScaleParams, TrustParams,
 };
 use crate::scenario::warning::WarningParams;
 
@@ -43,6 +45,12 @@ pub struct Scenario {
     /// Simulated days.
     #[serde(default = "default_horizon")]
     pub horizon_days: u32,
+    /// The date of day 1 (`YYYY-MM-DD`), or "" for a run without a calendar.
+    #[serde(default)]
+    pub start_date: String,
+    /// `[scale]`.
+    #[serde(default)]
+    pub scale: ScaleParams,
     /// `[population]`.
     #[serde(default)]
     pub population: PopulationParams,
@@ -73,6 +81,9 @@ pub struct Scenario {
     /// `[[event]]` entries: scheduled shocks and interventions.
     #[serde(default)]
     pub event: Vec<Event>,
+    /// `[[schedule]]` entries: numeric parameters that change over the run.
+    #[serde(default)]
+    pub schedule: Vec<ParamSchedule>,
     /// Name of the strategy the others are compared against ("" for the first).
     #[serde(default)]
     pub reference_strategy: String,
@@ -96,6 +107,8 @@ impl Default for Scenario {
             name: "default".to_string(),
             description: String::new(),
             horizon_days: default_horizon(),
+            start_date: String::new(),
+            scale: ScaleParams::default(),
             population: PopulationParams::default(),
             network: NetworkParams::default(),
             trust: TrustParams::default(),
@@ -106,6 +119,7 @@ impl Default for Scenario {
             warning: WarningParams::default(),
             regulator: default_regulators(),
             event: Vec::new(),
+            schedule: Vec::new(),
             reference_strategy: String::new(),
             strategy: Vec::new(),
         }
@@ -123,6 +137,7 @@ pub const TABLES: &[(&str, &[ParamDoc])] = &[
     ("news", NewsParams::PARAMETERS),
     ("warning", WarningParams::PARAMETERS),
     ("regulator", RegulatorParams::PARAMETERS),
+    ("scale", ScaleParams::PARAMETERS),
 ];
 
 impl Scenario {
@@ -165,6 +180,8 @@ impl Scenario {
         self.platforms.validate("platforms")?;
         self.news.validate("news")?;
         self.warning.validate("warning")?;
+        self.scale.validate("scale")?;
+        self.start().map_err(|m| Problem::new("start_date", m))?;
         for (i, regulator) in self.regulator.iter().enumerate() {
             regulator.validate(&format!("regulator[{i}]"))?;
         }
@@ -173,7 +190,71 @@ impl Scenario {
         for (i, event) in self.event.iter().enumerate() {
             event.validate(&format!("event[{i}]"), self)?;
         }
-        self.validate_strategies()
+        self.validate_strategies()?;
+        self.validate_schedules()
+    }
+
+    /// The date of day 1, if the scenario has a calendar.
+    pub fn start(&self) -> Result<Option<Date>, String> {
+        match self.start_date.as_str() {
+            "" => Ok(None),
+            text => Date::parse(text).map(Some),
+        }
+    }
+
+    /// The schedules on days of the run, checked (see [`ParamSchedule::resolve`]).
+    pub fn resolved_schedules(&self) -> Result<Vec<ResolvedSchedule>, Problem> {
+        let start = self.start().map_err(|m| Problem::new("start_date", m))?;
+        self.schedule
+            .iter()
+            .enumerate()
+            .map(|(i, schedule)| schedule.resolve(&format!("schedule[{i}]"), start))
+            .collect()
+    }
+
+    /// Sets the numeric parameter at the dotted `key` (of a table a schedule may change) to
+    /// `value`; the message says why it cannot.
+    pub fn set_number(&mut self, key: &str, value: f64) -> Result<(), String> {
+        let (table, rest) = key.split_once('.').ok_or_else(|| "is not a `table.key`".to_string())?;
+        match table {
+            "trust" => self.trust.set_number(rest, value),
+            "behaviour" => self.behaviour.set_number(rest, value),
+            "news" => self.news.set_number(rest, value),
+            "finance" => self.finance.set_number(rest, value),
+            "platforms" => self.platforms.set_number(rest, value),
+            _ => Err(format!("[{table}] cannot change during a run")),
+        }
+    }
+
+    /// Checks that every schedule names a numeric key that may change during the run, and that
+    /// the scenario is valid with every schedule's value on each day a value changes (between
+    /// points a linear schedule stays within the values at its ends).
+    fn validate_schedules(&self) -> Result<(), Problem> {
+        let schedules = self.resolved_schedules()?;
+        let mut days: Vec<u32> = schedules.iter().flat_map(|s| s.points.iter().map(|p| p.0)).collect();
+        days.sort_unstable();
+        days.dedup();
+        for day in days {
+            let mut on_day = self.clone();
+            on_day.schedule.clear();
+            for (i, schedule) in schedules.iter().enumerate() {
+                let Some(value) = schedule.value(day) else { continue };
+                on_day
+                    .set_number(&schedule.key, value)
+                    .map_err(|m| Problem::new(format!("schedule[{i}].key"), format!("`{}` {m}", schedule.key)))?;
+            }
+            on_day.validate().map_err(|problem| {
+                let culprit = schedules
+                    .iter()
+                    .position(|s| s.key.starts_with(&problem.key))
+                    .unwrap_or(0);
+                Problem::new(
+                    format!("schedule[{culprit}].points"),
+                    format!("on day {day}: `{}` {}", problem.key, problem.message),
+                )
+            })?;
+        }
+        Ok(())
     }
 
     fn validate_strategies(&self) -> Result<(), Problem> {

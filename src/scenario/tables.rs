@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use std::ops::RangeInclusive;
 
 use crate::scenario::dist::Dist;
-use crate::scenario::params::{params, Check};
+use crate::scenario::params::{params, Check, Number};
 
 /// The three kinds of platform.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -44,6 +44,19 @@ pub struct ByType<T> {
     pub fragile: T,
     /// Value for fraudulent platforms.
     pub fraudulent: T,
+}
+
+impl<T: Number> Number for ByType<T> {
+    fn set_number(&mut self, sub: Option<&str>, value: f64) -> Result<(), String> {
+        let value_of = match sub {
+            Some("sound") => &mut self.sound,
+            Some("fragile") => &mut self.fragile,
+            Some("fraudulent") => &mut self.fraudulent,
+            Some(other) => return Err(format!("has no type `{other}`; use `sound`, `fragile` or `fraudulent`")),
+            None => return Err("is set per type: add `.sound`, `.fragile` or `.fraudulent`".to_string()),
+        };
+        value_of.set_number(None, value)
+    }
 }
 
 impl<T: Copy> ByType<T> {
@@ -324,5 +337,16 @@ params! {
         follows: String = String::new(), (), "-";
         /// Days before this regulator matches the lead regulator's stringency.
         coordination_lag_days: u32 = 0, 0..=3650, "days";
+    }
+}
+
+params! {
+    /// `[scale]`: how many real investors and how much real money one simulated user and one
+    /// simulated yuan stand for, in the real units of `monthly.csv`.
+    pub struct ScaleParams {
+        /// Real investors one simulated user stands for.
+        investors_per_user: f64 = 1.0, 0.000001..=1.0e9, "persons";
+        /// Real yuan per simulated yuan of one user, besides `investors_per_user` (real money = simulated yuan × investors_per_user × money_scale).
+        money_scale: f64 = 1.0, 0.000001..=1.0e9, "-";
     }
 }
