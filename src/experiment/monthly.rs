@@ -88,6 +88,7 @@ pub fn monthly(start: Date, scale: &ScaleParams, series: &[Vec<(String, f64)>]) 
         .collect();
     let value = |day: usize, c: usize| series[day][index[c]].1;
     let people = scale.investors_per_user / 1e4;
+    let platforms = scale.platforms_per_platform;
     let money = scale.investors_per_user * scale.money_scale / 1e8;
     let mut rows = Vec::new();
     let mut day = 1;
@@ -102,12 +103,12 @@ pub fn monthly(start: Date, scale: &ScaleParams, series: &[Vec<(String, f64)>]) 
         let sum = |c: usize| days.clone().map(|d| value(d, c)).sum::<f64>();
         let problems = [sum(2), sum(3), sum(4)];
         let values = [
-            value(last, 0) + value(last, 1),
-            problems[0] + problems[1] + problems[2],
-            problems[0],
-            problems[1],
-            problems[2],
-            sum(5),
+            (value(last, 0) + value(last, 1)) * platforms,
+            (problems[0] + problems[1] + problems[2]) * platforms,
+            problems[0] * platforms,
+            problems[1] * platforms,
+            problems[2] * platforms,
+            sum(5) * platforms,
             value(last, 6) * people,
             sum(7) * money,
             value(last, 8) * money,
@@ -164,6 +165,7 @@ mod tests {
         let scale = ScaleParams {
             investors_per_user: 100.0,
             money_scale: 2.0,
+            platforms_per_platform: 1.0,
         };
         let rows = monthly(start, &scale, &series(3, |day, _| day as f64));
         let get = |month: &str, metric: &str| {

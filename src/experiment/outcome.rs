@@ -99,6 +99,7 @@ pub fn shock_day(scenario: &Scenario) -> u32 {
             | Action::DisclosureMandate(_)
             | Action::FundCustody
             | Action::FundraisingBan(_)
+            | Action::ComplianceDeadline(_)
             | Action::Inspections(_)
             | Action::WindDownPolicy(_)
             | Action::MarketingRestriction(_)
@@ -139,7 +140,7 @@ pub fn outcome(scenario: &Scenario, seed: u64, series: &[StepMetrics], world: &W
     } else {
         frauds
             .iter()
-            .map(|p| f64::from(p.closed_day.unwrap_or(horizon) - p.born_day))
+            .map(|p| (i64::from(p.closed_day.unwrap_or(horizon)) - p.born_day) as f64)
             .sum::<f64>()
             / frauds.len() as f64
     };
@@ -199,7 +200,7 @@ pub struct PlatformSummary {
     /// State at the end.
     pub state: PlatformState,
     /// Day created.
-    pub born_day: u32,
+    pub born_day: i64,
     /// Day closed, if it closed.
     pub closed_day: Option<u32>,
     /// Promised annual return.

@@ -11,7 +11,7 @@ use crate::model::policy::{capped, Campaign};
 use crate::model::users::{Social, UserState};
 use crate::model::world::World;
 use crate::scenario::action::Action;
-use crate::scenario::event::{EducationCampaign, PlatformSelector};
+use crate::scenario::event::{ComplianceDeadline, EducationCampaign, PlatformSelector};
 use crate::scenario::strategy::Schedule;
 
 impl World {
@@ -145,6 +145,7 @@ impl World {
             }
             Action::FundCustody => self.policy.custody = true,
             Action::FundraisingBan(ban) => self.ban_fundraising(&ban.regulator, true),
+            Action::ComplianceDeadline(deadline) => self.enforce_deadline(deadline),
             Action::SeedWithdrawers(s) => self.seed_withdrawers(day, s.count),
         }
     }
@@ -198,6 +199,29 @@ impl World {
         for platform in &mut self.platforms {
             platform.fundraising_banned = flags[platform.regulator];
         }
+    }
+
+    /// Enforces a compliance deadline: each open platform of the named regulators whose
+    /// compliance is below the minimum exits in order if it is solvent and not suspended, and
+    /// otherwise loses its fund-raising for good; one enforcement announcement is published.
+    fn enforce_deadline(&mut self, deadline: &ComplianceDeadline) {
+        let named = self.regulators_named(&deadline.regulator);
+        for p in 0..self.platforms.len() {
+            let platform = &self.platforms[p];
+            if platform.state.is_closed()
+                || !named.contains(&platform.regulator)
+                || platform.compliance >= deadline.minimum
+            {
+                continue;
+            }
+            if platform.is_solvent() && platform.state != PlatformState::Suspended {
+                self.close(p, PlatformState::Exited);
+            } else {
+                self.platforms[p].fundraising_suspended = true;
+            }
+        }
+        let intensity = self.scenario.news.enforcement;
+        self.news.publish(NewsKind::Announcement, None, intensity, 0.0);
     }
 
     /// Starts an education campaign; it ends after `duration_days` or at the schedule's end,
@@ -255,6 +279,7 @@ impl World {
             | Action::FundraisingBan(_)
             | Action::SeedWithdrawers(_)
             | Action::WindDownPolicy(_)
+            | Action::ComplianceDeadline(_)
             | Action::WarningResponse(_) => {}
         }
     }
@@ -325,10 +350,11 @@ impl World {
                 self.policy.caps = None;
                 self.impose_caps();
             }
-            // Campaigns end on their own schedule, warning responses act only while in force;
-            // shocks and announcements have nothing to lift (and validation keeps shocks out of
-            // strategies).
+            // Campaigns end on their own schedule, warning responses act only while in force, a
+            // deadline's exits and lost fund-raising stand; shocks and announcements have nothing
+            // to lift (and validation keeps shocks out of strategies).
             Action::EducationCampaign(_)
+            | Action::ComplianceDeadline(_)
             | Action::WarningResponse(_)
             | Action::RegulatoryAnnouncement(_)
             | Action::RunAway(_)
@@ -344,6 +370,7 @@ impl World {
 
 #[cfg(test)]
 mod tests {
+    use crate::model::platform::PlatformState;
     use crate::model::world::World;
     use crate::scenario::loader::parse;
 
@@ -404,6 +431,34 @@ mod tests {
         );
         let (before, after, _) = with_capital("1.0e12");
         assert_eq!((before, after), (full, full));
+    }
+
+    #[test]
+    fn a_compliance_deadline_closes_solvent_laggards_in_order_and_cuts_off_the_rest() {
+        let mut w = world("[[event]]\nday = 5\nkind = \"compliance_deadline\"\nminimum = 0.6");
+        step_to(&mut w, 4);
+        let before: Vec<(bool, bool)> = w
+            .platforms
+            .iter()
+            .map(|p| (p.compliance < 0.6, p.is_solvent() && !p.state.is_closed()))
+            .collect();
+        step_to(&mut w, 5);
+        for (platform, &(lagging, solvent)) in w.platforms.iter().zip(&before) {
+            match (lagging, solvent) {
+                (false, _) => assert!(!platform.fundraising_suspended && platform.state != PlatformState::Exited),
+                (true, true) => assert_eq!(platform.closed_day, Some(5), "solvent laggard {} exits", platform.id),
+                (true, false) => assert!(platform.state.is_closed() || platform.fundraising_suspended),
+            }
+        }
+        assert!(
+            before.iter().any(|&(lagging, solvent)| lagging && solvent),
+            "fragile platforms lag"
+        );
+        assert!(
+            before.iter().any(|&(lagging, solvent)| lagging && !solvent),
+            "frauds lag, insolvent"
+        );
+        assert!(w.platforms.iter().any(|p| p.state == PlatformState::Exited));
     }
 
     #[test]

@@ -269,7 +269,7 @@ pub fn observe(world: &World) -> StepMetrics {
         platforms_entered: world
             .platforms
             .iter()
-            .filter(|p| world.day > 0 && p.born_day == world.day)
+            .filter(|p| world.day > 0 && p.born_day == i64::from(world.day))
             .count() as u64,
         money_held_yuan: yuan(world.money_held()),
         survey_trust: world.survey_trust,

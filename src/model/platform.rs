@@ -104,8 +104,9 @@ pub struct Platform {
     pub regulator: usize,
     /// Current state.
     pub state: PlatformState,
-    /// Day it was created (0 for day-0 platforms).
-    pub born_day: u32,
+    /// Day it was created: 0 or earlier for the platforms of day 0 (negative when
+    /// `platforms.initial_age_days` gives them an age), the day of entry for entrants.
+    pub born_day: i64,
     /// Day it closed, if it has.
     pub closed_day: Option<u32>,
     /// The day it became a problem platform and how, if it has.
@@ -176,7 +177,7 @@ pub struct Platform {
 
 impl Platform {
     /// A new platform of `kind` with the scenario's parameters for that type and no deposits.
-    pub fn new(id: u32, kind: PlatformType, regulator: usize, born_day: u32, params: &PlatformParams) -> Platform {
+    pub fn new(id: u32, kind: PlatformType, regulator: usize, born_day: i64, params: &PlatformParams) -> Platform {
         Platform {
             id,
             kind,

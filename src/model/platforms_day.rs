@@ -178,11 +178,15 @@ impl World {
         let day = self.day;
         let platform = &self.platforms[p];
         if platform.kind == PlatformType::Fraudulent {
-            let age = day - platform.born_day;
+            let age = i64::from(day) - platform.born_day;
             // What the pool must pay out over a window: withdrawals plus the returns it credits.
             let owed = platform.recent_outflow() as f64
                 + platform.claims_cents as f64 * platform.promised_return * WINDOW_DAYS as f64 / 365.0;
-            let starving = age >= params.runaway_min_age_days
+            // A platform of day 0 that already had an age has no record of flows before day 0:
+            // it is judged on its inflows only once its window has filled.
+            let recorded = platform.born_day >= 0 || day as usize >= WINDOW_DAYS;
+            let starving = recorded
+                && age >= i64::from(params.runaway_min_age_days)
                 && (platform.recent_inflow() as f64) < params.runaway_inflow_ratio * owed;
             if starving || platform.payable_cents < platform.pending_cents {
                 self.close(p, PlatformState::RanAway);

@@ -115,6 +115,8 @@ pub struct World {
     pub tally: UserTally,
     pub(crate) draws: UserDraws,
     pub(crate) platform_rng: ChaCha8Rng,
+    /// Platforms' individual attributes (stream 9).
+    attribute_rng: ChaCha8Rng,
     pub(crate) regulator_rng: ChaCha8Rng,
     pub(crate) ratings_rng: ChaCha8Rng,
     pub(crate) survey_rng: ChaCha8Rng,
@@ -171,6 +173,7 @@ impl World {
         let endowment: i128 = users.cash_cents.iter().map(|&cents| i128::from(cents)).sum();
         ledger.inflow(Inflow::UserEndowment, saturate(endowment));
         let mut platform_rng = stream(seed, Stream::Platforms);
+        let mut attribute_rng = stream(seed, Stream::Attributes);
         let mut platforms = Vec::new();
         if scenario.finance.enabled {
             platforms = initial_platforms(scenario);
@@ -190,6 +193,9 @@ impl World {
             let mut holdings_rng = population_rng.clone();
             holdings_rng.set_word_pos(9 << 48);
             let deposits = users.place_initial_holdings(population.investor_share, &cdf, &mut holdings_rng);
+            for platform in &mut platforms {
+                spread_compliance(platform, scenario.platforms.compliance_spread, &mut attribute_rng);
+            }
             for (platform, deposits) in platforms.iter_mut().zip(deposits) {
                 let capital_ratio = scenario.platforms.capital_ratio.get(platform.kind);
                 platform.open_books(deposits, capital_ratio, &mut ledger);
@@ -223,6 +229,7 @@ impl World {
             tally: UserTally::default(),
             draws: UserDraws::new(seed),
             platform_rng,
+            attribute_rng,
             regulator_rng: stream(seed, Stream::Regulator),
             ratings_rng: stream(seed, Stream::Ratings),
             survey_rng: stream(seed, Stream::Survey),
@@ -506,7 +513,12 @@ impl World {
             let kind = draw_type(&self.scenario, self.platform_rng.random::<f64>());
             let regulator = draw_regulator(&self.scenario, self.platform_rng.random::<f64>());
             let id = self.platforms.len() as u32;
-            let mut platform = Platform::new(id, kind, regulator, self.day, &self.scenario.platforms);
+            let mut platform = Platform::new(id, kind, regulator, i64::from(self.day), &self.scenario.platforms);
+            spread_compliance(
+                &mut platform,
+                self.scenario.platforms.compliance_spread,
+                &mut self.attribute_rng,
+            );
             platform.disclosure = platform.disclosure.max(self.policy.disclosure_minimum);
             platform.fundraising_banned = self.policy.fundraising_banned.get(regulator).copied().unwrap_or(false);
             self.open_claims_cents += platform.claims_cents;
@@ -521,6 +533,23 @@ impl World {
 /// Day-0 platforms: type counts by largest remainder on the shares; within each type, regulators
 /// by jurisdiction share over evenly spaced positions, so every jurisdiction gets its share of
 /// each type.
+/// Moves `platform`'s compliance by up to ± `spread` (uniform, kept in [0, 1]), with one draw
+/// from the attributes stream; nothing is drawn when `spread` is 0.
+fn spread_compliance(platform: &mut Platform, spread: f64, rng: &mut ChaCha8Rng) {
+    if spread > 0.0 {
+        let u: f64 = rng.random();
+        platform.compliance = (platform.compliance + spread * (2.0 * u - 1.0)).clamp(0.0, 1.0);
+    }
+}
+
+/// The age on day 0 of the `j`-th day-0 platform of a type: spread evenly over
+/// `0..=max_age_days` by the golden-ratio sequence frac(0.5 + j·0.6180339887498949), without a
+/// random draw (so that an age never shifts a random stream).
+fn initial_age(j: usize, max_age_days: u32) -> i64 {
+    let spread = (0.5 + j as f64 * 0.618_033_988_749_894_9).fract();
+    (spread * (f64::from(max_age_days) + 1.0)).floor() as i64
+}
+
 fn initial_platforms(scenario: &Scenario) -> Vec<Platform> {
     let params = &scenario.platforms;
     let count = params.count as usize;
@@ -543,7 +572,14 @@ fn initial_platforms(scenario: &Scenario) -> Vec<Platform> {
         for j in 0..counts[k] {
             let id = platforms.len() as u32;
             let position = (j as f64 + 0.5) / counts[k] as f64;
-            platforms.push(Platform::new(id, kind, draw_regulator(scenario, position), 0, params));
+            let age = initial_age(j, params.initial_age_days);
+            platforms.push(Platform::new(
+                id,
+                kind,
+                draw_regulator(scenario, position),
+                -age,
+                params,
+            ));
         }
     }
     platforms
@@ -597,6 +633,45 @@ mod tests {
     use crate::model::users::{Holding, Request, Social, UserState};
     use crate::model::warnings_day::{SCORES, SECTOR_SCORES};
     use crate::scenario::limits;
+
+    #[test]
+    fn day_0_platforms_get_ages_spread_over_the_range_without_a_random_draw() {
+        let build = |overrides: &[&str]| {
+            let overrides: Vec<String> = overrides.iter().map(|s| s.to_string()).collect();
+            let scenario = crate::scenario::loader::parse(
+                "schema_version = 1\n[population]\nusers = 300\n[platforms]\ncount = 40\n",
+                "t.toml",
+                &overrides,
+                std::path::Path::new("t.toml"),
+            )
+            .expect("valid");
+            super::World::build(&scenario, None, 3).expect("builds")
+        };
+        let (new, aged) = (build(&[]), build(&["platforms.initial_age_days=365"]));
+        assert!(new.platforms.iter().all(|p| p.born_day == 0));
+        let ages: Vec<i64> = aged.platforms.iter().map(|p| -p.born_day).collect();
+        assert!(ages.iter().all(|age| (0..=365).contains(age)));
+        assert!(
+            ages.iter().any(|&a| a < 60) && ages.iter().any(|&a| a > 300),
+            "{ages:?}"
+        );
+        let claims = |w: &super::World| w.platforms.iter().map(|p| p.claims_cents).collect::<Vec<_>>();
+        assert_eq!(claims(&new), claims(&aged), "ages draw nothing: the same deposits");
+        let spread = build(&["platforms.compliance_spread=0.2"]);
+        assert_eq!(
+            claims(&new),
+            claims(&spread),
+            "the spread draws from a stream of its own"
+        );
+        for (plain, spread) in new.platforms.iter().zip(&spread.platforms) {
+            assert!((plain.compliance - spread.compliance).abs() <= 0.2);
+        }
+        assert!(new
+            .platforms
+            .iter()
+            .zip(&spread.platforms)
+            .any(|(a, b)| a.compliance != b.compliance));
+    }
 
     #[test]
     fn the_limits_memory_estimate_uses_the_models_sizes() {

@@ -7,9 +7,9 @@
 use serde::Serialize;
 
 use crate::scenario::event::{
-    Announcement, CompensationFund, DisclosureMandate, EducationCampaign, FundraisingBan, Inspections,
-    LiquidityBackstop, MarketingCampaign, MarketingRestriction, PlatformTarget, Ratings, Rumour, SeedWithdrawers,
-    Tightening, WarningResponse, WindDownPolicy,
+    Announcement, CompensationFund, ComplianceDeadline, DisclosureMandate, EducationCampaign, FundraisingBan,
+    Inspections, LiquidityBackstop, MarketingCampaign, MarketingRestriction, PlatformTarget, Ratings, Rumour,
+    SeedWithdrawers, Tightening, WarningResponse, WindDownPolicy,
 };
 use crate::scenario::params::ParamDoc;
 use crate::scenario::problem::Problem;
@@ -161,6 +161,10 @@ actions! {
     /// Caps on the returns platforms may promise and on their marketing intensity.
     MarketingRestriction(MarketingRestriction) = "marketing_restriction", Ramped,
         "Promised returns and marketing are capped";
+    /// A regulatory deadline: open platforms below a compliance level must stop; solvent ones
+    /// exit in order and repay every claim, the others may no longer raise new deposits.
+    ComplianceDeadline(ComplianceDeadline) = "compliance_deadline", Instrument,
+        "Platforms that fall short of a compliance deadline must stop";
     /// What regulators do about a platform whose early-warning level rises to `level` while the
     /// response is in force: inspect, warn the public, order disclosure, suspend its
     /// fund-raising, open emergency liquidity, or wind it down.

@@ -218,6 +218,17 @@ params! {
 }
 
 params! {
+    /// `kind = "compliance_deadline"`: platforms below a compliance level must stop: solvent ones
+    /// exit in order, the others lose their fund-raising.
+    pub struct ComplianceDeadline {
+        /// Regulator whose platforms must comply ("" for every regulator).
+        regulator: String = String::new(), (), "-";
+        /// Compliance a platform needs on the deadline.
+        minimum: f64 = 0.6, 0.0..=1.0, "-";
+    }
+}
+
+params! {
     /// `kind = "seed_withdrawers"`: users who start withdrawing for no reason (cascade seeds).
     pub struct SeedWithdrawers {
         /// Number of users, drawn uniformly.
@@ -359,6 +370,10 @@ impl Event {
                 regulator(&p.regulator)
             }
             Action::FundraisingBan(p) => regulator(&p.regulator),
+            Action::ComplianceDeadline(p) => {
+                p.validate(key)?;
+                regulator(&p.regulator)
+            }
             Action::Inspections(p) => {
                 p.validate(key)?;
                 regulator(&p.regulator)

@@ -287,8 +287,8 @@ fn schedules_markdown(out: &mut String) {
          \n\
          A numeric parameter that changes during the run, any number of them. Before its first \
          point the parameter keeps the scenario's value; after its last it keeps the last point's. \
-         A schedule may change numeric keys of [{}] (not `platforms.count` or \
-         `platforms.size_sigma`); a per-type platform parameter (e.g. \
+         A schedule may change numeric keys of [{}] (not `platforms.count`, \
+         `platforms.size_sigma` or `platforms.initial_age_days`); a per-type platform parameter (e.g. \
          `platforms.promised_return.fragile`) applies to platforms entering afterwards, while \
          platforms keep the values they were created with. The scenario must be valid with every \
          schedule's value on each point's day.\n\

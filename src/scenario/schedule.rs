@@ -48,7 +48,7 @@ pub struct ParamSchedule {
 pub const SCHEDULED_TABLES: [&str; 5] = ["trust", "behaviour", "news", "finance", "platforms"];
 
 /// Keys of the scheduled tables that are read only when the world is built.
-const BUILD_ONLY: [&str; 2] = ["platforms.count", "platforms.size_sigma"];
+const BUILD_ONLY: [&str; 3] = ["platforms.count", "platforms.size_sigma", "platforms.initial_age_days"];
 
 /// A schedule with its points on days of the run.
 #[derive(Debug, Clone, PartialEq)]

@@ -233,6 +233,8 @@ params! {
     pub struct PlatformParams {
         /// Number of platforms on day 0.
         count: u32 = 50, 1..=100_000, "platforms";
+        /// Oldest age of the platforms of day 0, spread evenly from 0 (0: all new on day 0).
+        initial_age_days: u32 = 0, 0..=36_500, "days";
         /// Share of each type on day 0 and among entrants (must sum to 1).
         share: ByType<f64> = ByType::new(0.7, 0.2, 0.1), 0.0..=1.0, "-";
         /// σ of the log-normal size weights that set market shares (larger = more concentrated).
@@ -257,6 +259,8 @@ params! {
         marketing: ByType<f64> = ByType::new(0.3, 0.5, 1.0), 0.0..=100.0, "-";
         /// Compliance with regulation; inspections fine platforms below the regulator's stringency.
         compliance: ByType<f64> = ByType::new(0.8, 0.5, 0.1), 0.0..=1.0, "-";
+        /// Each platform's compliance is its type's ± up to this much (uniform, kept in [0, 1]; 0: its type's).
+        compliance_spread: f64 = 0.0, 0.0..=1.0, "-";
         /// Operating costs as a share of deposits owed.
         operating_cost: ByType<f64> = ByType::new(0.01, 0.015, 0.01), 0.0..=1.0, "per year";
         /// Discount at which loans are sold to meet withdrawals beyond reserves.
@@ -346,6 +350,8 @@ params! {
     pub struct ScaleParams {
         /// Real investors one simulated user stands for.
         investors_per_user: f64 = 1.0, 0.000001..=1.0e9, "persons";
+        /// Real platforms one simulated platform stands for: platform counts in `monthly.csv` are multiplied by it.
+        platforms_per_platform: f64 = 1.0, 0.000001..=1.0e9, "platforms";
         /// Real yuan per simulated yuan of one user, besides `investors_per_user` (real money = simulated yuan × investors_per_user × money_scale).
         money_scale: f64 = 1.0, 0.000001..=1.0e9, "-";
     }
