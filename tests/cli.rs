@@ -324,12 +324,26 @@ fn edge_list_relative_to_the_scenario_runs() {
 }
 
 #[test]
-fn event_beyond_the_horizon_names_the_event() {
+fn event_past_the_longest_horizon_names_the_event_and_one_past_the_horizon_never_happens() {
     let error = rejects(
-        &format!("{HEADER}\n[[event]]\nday = 100\nkind = \"data_leak\"\nplatform = \"largest_fragile\"\n"),
+        &format!("{HEADER}\n[[event]]\nday = 40000\nkind = \"data_leak\"\nplatform = \"largest_fragile\"\n"),
         &[],
     );
-    assert_mentions(&error, &["bad.toml:7:", "event[0].day", "0 to 60", "100"]);
+    assert_mentions(&error, &["bad.toml:7:", "event[0].day", "0 to 36500", "40000"]);
+    let later = format!("{HEADER}\n[[event]]\nday = 100\nkind = \"collapse\"\nplatform = \"largest\"\n");
+    let output = Test::new()
+        .file("later.toml", &later)
+        .args(["run", "later.toml", "--out", "out"])
+        .run()
+        .success();
+    let outcome = output.text("out/outcome.csv");
+    let header: Vec<&str> = outcome.lines().next().unwrap().split(',').collect();
+    let values: Vec<&str> = outcome.lines().nth(1).unwrap().split(',').collect();
+    let collapsed = header.iter().position(|c| *c == "collapsed").unwrap();
+    assert_eq!(
+        values[collapsed], "0",
+        "the collapse of day 100 lies past the horizon of 60"
+    );
 }
 
 // Problems found while writing these tests: each is what a user would expect, ignored until fixed.
@@ -636,4 +650,39 @@ fn bad_dates_and_schedules_are_named_with_their_key_and_line() {
         &[],
     );
     assert_mentions(&error, &["schedule[0].key", "per type", ".fraudulent"]);
+}
+
+#[test]
+fn events_and_interventions_may_be_dated_from_the_start_date() {
+    let scenario = "schema_version = 1\nhorizon_days = 60\nstart_date = \"2016-02-01\"\n[population]\nusers = 2000\n\
+                    [[event]]\ndate = \"2016-03-01\"\nkind = \"rumour\"\n\
+                    [[strategy]]\nname = \"fund\"\n[[strategy.intervention]]\nkind = \"compensation_fund\"\n\
+                    start_date = \"2016-02-10\"\nend_date = \"2016-02-20\"\n";
+    let output = Test::new()
+        .file("dated.toml", scenario)
+        .args(["run", "dated.toml", "--out", "out"])
+        .run()
+        .success();
+    let resolved = output.text("out/scenario.toml");
+    assert!(
+        resolved.contains("day = 30"),
+        "2016-03-01 is day 30 (leap year):\n{resolved}"
+    );
+    assert!(
+        resolved.contains("start_day = 10") && resolved.contains("end_day = 20"),
+        "{resolved}"
+    );
+    let error = rejects(
+        &format!("{HEADER}[[event]]\ndate = \"2016-03-01\"\nkind = \"rumour\"\n"),
+        &[],
+    );
+    assert_mentions(
+        &error,
+        &["bad.toml:6:", "event[0].date", "needs the scenario's `start_date`"],
+    );
+    let error = rejects(
+        &format!("start_date = \"2016-02-01\"\n{HEADER}[[event]]\nday = 3\ndate = \"2016-03-01\"\nkind = \"rumour\"\n"),
+        &[],
+    );
+    assert_mentions(&error, &["event[0].date", "not both"]);
 }

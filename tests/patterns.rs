@@ -201,6 +201,38 @@ fn frauds_run_away_soon_after_inflows_dry_up() {
 }
 
 #[test]
+fn stalling_frauds_show_withdrawal_difficulties_where_others_abscond() {
+    let starved = |stall: &str| {
+        let scenario = shipped(
+            "baseline",
+            &[
+                "population.users=5000",
+                "horizon_days=150",
+                &format!("platforms.fraud_stall_share={stall}"),
+                "event=[{day=30, kind=\"fundraising_ban\"}]",
+            ],
+        );
+        let runs = runs(&scenario, 4);
+        let total = |f: fn(&trustsim::model::metrics::StepMetrics) -> u64| -> u64 {
+            runs.iter().flat_map(|r| r.series.iter().map(f)).sum()
+        };
+        (
+            total(|m| m.new_problem_absconded),
+            total(|m| m.new_problem_withdrawal_difficulty),
+        )
+    };
+    let (absconded, difficulty) = starved("0.0");
+    assert!(absconded >= 8, "starved frauds abscond: {absconded}");
+    let (stalled_absconded, stalled_difficulty) = starved("1.0");
+    eprintln!("absconded {absconded} → {stalled_absconded}, difficulty {difficulty} → {stalled_difficulty}");
+    assert!(stalled_absconded * 4 < absconded, "stalling frauds do not run away");
+    assert!(
+        stalled_difficulty >= difficulty + absconded / 2,
+        "they suspend withdrawals instead"
+    );
+}
+
+#[test]
 fn a_data_leak_hits_the_leaking_platforms_users_far_more_than_others() {
     let scenario = shipped("data_leak", &["population.users=10000"]);
     let (mut holders_drop, mut others_drop) = (Vec::new(), Vec::new());

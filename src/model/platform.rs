@@ -147,8 +147,11 @@ pub struct Platform {
     pub fundraising_banned: bool,
     /// Whether its latest rating put it under joint punishment: no deposits, no marketing.
     pub blacklisted: bool,
-    /// Whether a warning response suspended its fund-raising.
+    /// Whether a warning response or a compliance deadline suspended its fund-raising.
     pub fundraising_suspended: bool,
+    /// A fraud that, when it cannot pay, suspends withdrawals (and later collapses) instead of
+    /// running away (`platforms.fraud_stall_share`).
+    pub stalls: bool,
     /// Latest published rating, if ratings are published.
     pub rating: Option<f64>,
     /// Whether a regulator has publicly warned about it.
@@ -205,6 +208,7 @@ impl Platform {
             fundraising_banned: false,
             blacklisted: false,
             fundraising_suspended: false,
+            stalls: false,
             rating: None,
             warned: false,
             inspection_day: None,

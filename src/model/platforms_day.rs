@@ -177,7 +177,8 @@ impl World {
         let params = self.scenario.platforms.clone();
         let day = self.day;
         let platform = &self.platforms[p];
-        if platform.kind == PlatformType::Fraudulent {
+        let stalled = platform.stalls && platform.state == PlatformState::Suspended;
+        if platform.kind == PlatformType::Fraudulent && !stalled {
             let age = i64::from(day) - platform.born_day;
             // What the pool must pay out over a window: withdrawals plus the returns it credits.
             let owed = platform.recent_outflow() as f64
@@ -189,7 +190,11 @@ impl World {
                 && age >= i64::from(params.runaway_min_age_days)
                 && (platform.recent_inflow() as f64) < params.runaway_inflow_ratio * owed;
             if starving || platform.payable_cents < platform.pending_cents {
-                self.close(p, PlatformState::RanAway);
+                if platform.stalls {
+                    self.suspend(p);
+                } else {
+                    self.close(p, PlatformState::RanAway);
+                }
                 return;
             }
         }
@@ -207,12 +212,7 @@ impl World {
                     return;
                 }
             }
-            _ if platform.shortfall_days >= params.suspend_after_days => {
-                platform.state = PlatformState::Suspended;
-                platform.payable_cents = 0;
-                platform.suspended_days = 0;
-                self.mark_problem(p, ProblemKind::WithdrawalDifficulty);
-            }
+            _ if platform.shortfall_days >= params.suspend_after_days => self.suspend(p),
             _ => {
                 let target = platform.claims_cents as f64 * platform.reserve_ratio;
                 let weekly_outflow: i64 = (0..7)
@@ -273,6 +273,15 @@ impl World {
         self.totals.enforcement_actions += 1;
         self.today.enforcement_actions += 1;
         self.close(p, PlatformState::WoundDown);
+    }
+
+    /// Suspends withdrawals at platform `p`: nothing is paid until it resumes or collapses.
+    fn suspend(&mut self, p: usize) {
+        let platform = &mut self.platforms[p];
+        platform.state = PlatformState::Suspended;
+        platform.payable_cents = 0;
+        platform.suspended_days = 0;
+        self.mark_problem(p, ProblemKind::WithdrawalDifficulty);
     }
 
     /// Records that platform `p` became a problem platform today as `kind`, unless it already was

@@ -24,7 +24,7 @@ use crate::scenario::limits::MAX_CENTS;
 use crate::scenario::schedule::ResolvedSchedule;
 use crate::scenario::schema::Scenario;
 use crate::scenario::strategy::Intervention;
-use crate::scenario::tables::{NetworkKind, PlatformType};
+use crate::scenario::tables::{NetworkKind, PlatformParams, PlatformType};
 
 /// Running totals since day 0, in cents and counts.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -194,7 +194,7 @@ impl World {
             holdings_rng.set_word_pos(9 << 48);
             let deposits = users.place_initial_holdings(population.investor_share, &cdf, &mut holdings_rng);
             for platform in &mut platforms {
-                spread_compliance(platform, scenario.platforms.compliance_spread, &mut attribute_rng);
+                draw_attributes(platform, &scenario.platforms, &mut attribute_rng);
             }
             for (platform, deposits) in platforms.iter_mut().zip(deposits) {
                 let capital_ratio = scenario.platforms.capital_ratio.get(platform.kind);
@@ -514,11 +514,7 @@ impl World {
             let regulator = draw_regulator(&self.scenario, self.platform_rng.random::<f64>());
             let id = self.platforms.len() as u32;
             let mut platform = Platform::new(id, kind, regulator, i64::from(self.day), &self.scenario.platforms);
-            spread_compliance(
-                &mut platform,
-                self.scenario.platforms.compliance_spread,
-                &mut self.attribute_rng,
-            );
+            draw_attributes(&mut platform, &self.scenario.platforms, &mut self.attribute_rng);
             platform.disclosure = platform.disclosure.max(self.policy.disclosure_minimum);
             platform.fundraising_banned = self.policy.fundraising_banned.get(regulator).copied().unwrap_or(false);
             self.open_claims_cents += platform.claims_cents;
@@ -533,12 +529,18 @@ impl World {
 /// Day-0 platforms: type counts by largest remainder on the shares; within each type, regulators
 /// by jurisdiction share over evenly spaced positions, so every jurisdiction gets its share of
 /// each type.
-/// Moves `platform`'s compliance by up to ± `spread` (uniform, kept in [0, 1]), with one draw
-/// from the attributes stream; nothing is drawn when `spread` is 0.
-fn spread_compliance(platform: &mut Platform, spread: f64, rng: &mut ChaCha8Rng) {
+/// Draws `platform`'s individual attributes from the attributes stream: its compliance moved by
+/// up to ± `compliance_spread` (one uniform, kept in [0, 1]) when the spread is above 0, then for
+/// a fraud whether it stalls (one uniform below `fraud_stall_share`) when that share is above 0.
+/// Nothing is drawn for a setting at 0.
+fn draw_attributes(platform: &mut Platform, params: &PlatformParams, rng: &mut ChaCha8Rng) {
+    let spread = params.compliance_spread;
     if spread > 0.0 {
         let u: f64 = rng.random();
         platform.compliance = (platform.compliance + spread * (2.0 * u - 1.0)).clamp(0.0, 1.0);
+    }
+    if platform.kind == PlatformType::Fraudulent && params.fraud_stall_share > 0.0 {
+        platform.stalls = rng.random::<f64>() < params.fraud_stall_share;
     }
 }
 

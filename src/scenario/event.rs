@@ -8,7 +8,7 @@ use std::fmt;
 use crate::scenario::action::Action;
 use crate::scenario::params::params;
 use crate::scenario::problem::{prefix, Problem};
-use crate::scenario::schema::Scenario;
+use crate::scenario::schema::{Scenario, HORIZON_DAYS};
 use crate::scenario::tables::{PlatformType, Targeting};
 use crate::scenario::warning::Level;
 
@@ -314,13 +314,13 @@ impl Event {
 
     /// Checks the event's day and parameters; `key` is its dotted key, e.g. `event[2]`.
     pub fn validate(&self, key: &str, scenario: &Scenario) -> Result<(), Problem> {
-        if self.day > scenario.horizon_days {
+        // Days past the horizon are allowed (the event then never happens), so that a shorter
+        // `--set horizon_days` (or a calibration's window) keeps a scenario valid.
+        let latest = *HORIZON_DAYS.end();
+        if self.day > latest {
             return Err(Problem::new(
                 format!("{}day", prefix(key)),
-                format!(
-                    "must be within the horizon, 0 to {}, got {}",
-                    scenario.horizon_days, self.day
-                ),
+                format!("must be a day from 0 to {latest}, got {}", self.day),
             ));
         }
         let regulator = |name: &str| -> Result<(), Problem> {

@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Location, Result};
+use crate::scenario::calendar::{day_of_date, Date};
 use crate::scenario::event::Event;
 use crate::scenario::problem::Problem;
 use crate::scenario::schema::Scenario;
@@ -125,6 +126,57 @@ pub fn load(path: &Path, overrides: &[String]) -> Result<LoadedScenario> {
     Ok(loaded)
 }
 
+/// Replaces the dates of events (`date`) and interventions (`start_date`, `end_date`) by their
+/// days of the run (`day`, `start_day`, `end_day`, §6.5), so that a scenario with a `start_date`
+/// can be written in dates. A date needs the scenario's `start_date`, must not fall before it and
+/// may not be given together with the day it stands for.
+fn dates_to_days(merged: &mut toml::Value) -> Result<(), Problem> {
+    let start = match merged.get("start_date").and_then(toml::Value::as_str) {
+        None | Some("") => None,
+        Some(text) => Some(Date::parse(text).map_err(|m| Problem::new("start_date", m))?),
+    };
+    let convert = |table: &mut toml::Table, key: &str, date_key: &str, day_key: &str| -> Result<(), Problem> {
+        let Some(value) = table.remove(date_key) else {
+            return Ok(());
+        };
+        let at = |message: String| Problem::new(format!("{key}.{date_key}"), message);
+        if table.contains_key(day_key) {
+            return Err(at(format!("give `{date_key}` or `{day_key}`, not both")));
+        }
+        let text = value
+            .as_str()
+            .ok_or_else(|| at(format!("must be a date \"YYYY-MM-DD\", got {value}")))?;
+        let start =
+            start.ok_or_else(|| at("a date needs the scenario's `start_date`; without one, give days".to_string()))?;
+        let date = Date::parse(text).map_err(at)?;
+        let day = day_of_date(start, date).ok_or_else(|| at(format!("{date} is before the start_date {start}")))?;
+        table.insert(day_key.to_string(), toml::Value::Integer(i64::from(day)));
+        Ok(())
+    };
+    if let Some(toml::Value::Array(events)) = merged.get_mut("event") {
+        for (i, event) in events.iter_mut().enumerate() {
+            if let toml::Value::Table(table) = event {
+                convert(table, &format!("event[{i}]"), "date", "day")?;
+            }
+        }
+    }
+    if let Some(toml::Value::Array(strategies)) = merged.get_mut("strategy") {
+        for (i, strategy) in strategies.iter_mut().enumerate() {
+            let Some(toml::Value::Array(interventions)) = strategy.get_mut("intervention") else {
+                continue;
+            };
+            for (j, intervention) in interventions.iter_mut().enumerate() {
+                if let toml::Value::Table(table) = intervention {
+                    let key = format!("strategy[{i}].intervention[{j}]");
+                    convert(table, &key, "start_date", "start_day")?;
+                    convert(table, &key, "end_date", "end_day")?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Parses scenario `text` (named `file` in errors), applying `overrides`.
 pub fn parse(text: &str, file: &str, overrides: &[String], path: &Path) -> Result<Scenario> {
     let table: toml::Table = text.parse().map_err(|e: toml::de::Error| Error::Syntax {
@@ -186,6 +238,7 @@ pub fn parse(text: &str, file: &str, overrides: &[String], path: &Path) -> Resul
             message,
         }
     };
+    dates_to_days(&mut merged).map_err(&locate)?;
     // Events and strategies are read one by one so that an error names the key within them.
     let events = take_tables(&mut merged, "event", Event::from_table).map_err(&locate)?;
     let strategies = take_tables(&mut merged, "strategy", strategy_from_table).map_err(&locate)?;

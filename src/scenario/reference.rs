@@ -177,9 +177,11 @@ pub fn parameters_markdown() -> String {
         "## `[[event]]`\n\
          \n\
          Scheduled shocks and interventions, any number of them (a strategy's interventions \
-         are written under `[[strategy]]`, below). Every event has `day` (0 to \
-         `horizon_days`; day 0 happens before the first step) and `kind`, one of the kinds \
-         below, plus that kind's keys. With `finance.enabled = false` only `seed_withdrawers` \
+         are written under `[[strategy]]`, below). Every event has `day` (0 to 36500; day 0 happens \
+         before the first step, and an event past the horizon never happens) or, with a \
+         `start_date`, `date` (`YYYY-MM-DD`, on or after it), and `kind`, one of the kinds \
+         below, plus that kind's keys. An intervention may likewise give `start_date` and \
+         `end_date` instead of `start_day` and `end_day`. With `finance.enabled = false` only `seed_withdrawers` \
          and `education_campaign` apply.\n\
          \n",
     );

@@ -275,6 +275,8 @@ params! {
         collapse_recovery: f64 = 0.3, 0.0..=1.0, "-";
         /// A fraud runs away when its 30-day inflow falls below this share of what it paid out and credited in 30 days.
         runaway_inflow_ratio: f64 = 0.5, 0.0..=10.0, "-";
+        /// Share of frauds that, when they cannot pay, suspend withdrawals and later collapse instead of running away.
+        fraud_stall_share: f64 = 0.0, 0.0..=1.0, "-";
         /// A fraud does not run away on weak inflows before this age.
         runaway_min_age_days: u32 = 30, 0..=3650, "days";
         /// Probability that a fraud notified of an inspection runs away before it.
