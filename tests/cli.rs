@@ -686,3 +686,19 @@ fn events_and_interventions_may_be_dated_from_the_start_date() {
     );
     assert_mentions(&error, &["event[0].date", "not both"]);
 }
+
+#[test]
+fn a_table_without_rows_is_written_with_its_header() {
+    let output = Test::new()
+        .file("off.toml", &format!("{HEADER}[finance]\nenabled = false\n"))
+        .args(["run", "off.toml", "--out", "out"])
+        .run()
+        .success();
+    let platforms = output.text("out/platforms.csv");
+    assert!(platforms.starts_with("platform,type,regulator,state,"), "{platforms:?}");
+    assert_eq!(
+        platforms.lines().count(),
+        1,
+        "no platforms with finance off: the header alone"
+    );
+}

@@ -48,7 +48,7 @@ pub fn numeric(fields: Vec<(String, String)>, skip: &str) -> Vec<(String, f64)> 
 }
 
 /// One row of `summary.csv`: a metric on one day under one strategy, over seeds.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
 pub struct SummaryRow {
     /// Strategy name.
     pub strategy: String,
@@ -107,7 +107,7 @@ pub fn summarize_series(name: &str, per_run: &[Vec<Vec<(String, f64)>>]) -> Vec<
 
 /// One row of `comparison.csv`: an outcome measure under one strategy, and its paired
 /// difference against the reference strategy over the same seeds.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct ComparisonRow {
     /// Strategy name.
     pub strategy: String,

@@ -24,7 +24,7 @@ pub const MONTHLY_METRICS: [&str; 10] = [
 ];
 
 /// One row of a run's `monthly.csv`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
 pub struct MonthlyRow {
     /// `YYYY-MM`.
     pub month: String,
@@ -35,7 +35,7 @@ pub struct MonthlyRow {
 }
 
 /// One row of a comparison's `monthly.csv`: a metric of one month under one strategy, over seeds.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
 pub struct MonthlySummaryRow {
     /// Strategy name.
     pub strategy: String,

@@ -188,7 +188,7 @@ pub fn outcome(scenario: &Scenario, seed: u64, series: &[StepMetrics], world: &W
 }
 
 /// One platform's fate, for `platforms.csv`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
 pub struct PlatformSummary {
     /// Index.
     pub platform: u32,

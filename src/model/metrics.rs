@@ -12,7 +12,7 @@ use crate::model::world::World;
 use crate::scenario::warning::Level;
 
 /// One day's metrics. Money is in yuan; counts are of users or platforms.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
 pub struct StepMetrics {
     /// Day (0 = initial state).
     pub day: u32,

@@ -10,10 +10,11 @@ use crate::scenario::tables::{PlatformParams, PlatformType};
 pub const WINDOW_DAYS: usize = 30;
 
 /// A platform's state.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum PlatformState {
     /// Taking deposits and paying withdrawals.
+    #[default]
     Operating,
     /// Paying, but short of liquidity or losing deposits fast.
     Distressed,

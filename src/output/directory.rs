@@ -93,8 +93,11 @@ impl OutputDir {
     ///
     /// `file_name` must be a plain name (no `/` or `\`, not `.`, `..` or `manifest.json`) not
     /// written before.
-    pub fn write_csv<T: serde::Serialize>(&mut self, file_name: &str, rows: &[T]) -> Result<()> {
+    pub fn write_csv<T: serde::Serialize + Default>(&mut self, file_name: &str, rows: &[T]) -> Result<()> {
         self.write_csv_with(file_name, |writer| {
+            if rows.is_empty() {
+                return writer.write_record(header_of::<T>());
+            }
             rows.iter().try_for_each(|row| writer.serialize(row))
         })
     }
@@ -297,6 +300,18 @@ impl Drop for OutputDir {
     }
 }
 
+/// The CSV header a row of type `T` is written under: the column names of its default value, so
+/// that a table with no rows still says what it would hold (pandas and R cannot read an empty
+/// file).
+fn header_of<T: serde::Serialize + Default>() -> Vec<String> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    writer.serialize(T::default()).expect("flat rows serialize to CSV");
+    let bytes = writer.into_inner().expect("writing to memory cannot fail");
+    let mut reader = csv::Reader::from_reader(bytes.as_slice());
+    let header = reader.headers().expect("a header was written");
+    header.iter().map(str::to_string).collect()
+}
+
 /// sha256 of `bytes` as lower-case hex.
 pub fn sha256_hex(bytes: &[u8]) -> String {
     hex(&Sha256::digest(bytes))
@@ -454,11 +469,23 @@ fn sorted(value: serde_json::Value) -> serde_json::Value {
 mod tests {
     use super::*;
 
-    #[derive(Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
     struct Row {
         day: u32,
         kind: String,
         trust: f64,
+    }
+
+    #[test]
+    fn a_table_without_rows_still_has_its_header() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut out = OutputDir::create(&dir.path().join("out")).unwrap();
+        out.write_csv::<Row>("empty.csv", &[]).unwrap();
+        let path = out.finish(serde_json::Map::new()).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(path.join("empty.csv")).unwrap(),
+            "day,kind,trust\n"
+        );
     }
 
     fn rows() -> Vec<Row> {

@@ -11,7 +11,7 @@ use crate::output::charts::{Figure, Line, Panel};
 use crate::output::directory::OutputDir;
 
 /// One row of `warning_evaluation.csv`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct WarningRow {
     /// Strategy name.
     pub strategy: String,
@@ -34,7 +34,7 @@ pub struct WarningRow {
 }
 
 /// One row of `warning_roc.csv`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
 pub struct RocRow {
     /// Strategy name.
     pub strategy: String,
@@ -49,7 +49,7 @@ pub struct RocRow {
 }
 
 /// One row of `warning_lead_times.csv`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
 pub struct LeadRow {
     /// Strategy name.
     pub strategy: String,

@@ -28,7 +28,7 @@ pub struct SweepResults<'a> {
 }
 
 /// One row of `aggregates.csv`: an outcome measure at one point under one strategy, over seeds.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
 pub struct AggregateRow {
     /// The point.
     pub point: usize,
@@ -59,7 +59,7 @@ pub struct AggregateRow {
 }
 
 /// One row of `morris.csv`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
 pub struct MorrisRow {
     /// The strategy.
     pub strategy: String,
@@ -78,7 +78,7 @@ pub struct MorrisRow {
 }
 
 /// One row of `sobol.csv`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
 pub struct SobolRow {
     /// The strategy.
     pub strategy: String,
