@@ -690,7 +690,7 @@ fn events_and_interventions_may_be_dated_from_the_start_date() {
 #[test]
 fn a_table_without_rows_is_written_with_its_header() {
     let output = Test::new()
-        .file("off.toml", &format!("{HEADER}[finance]\nenabled = false\n"))
+        .file("off.toml", format!("{HEADER}[finance]\nenabled = false\n"))
         .args(["run", "off.toml", "--out", "out"])
         .run()
         .success();
