@@ -290,8 +290,9 @@ fn run(cli: Cli, said: &mut String) -> Result<ExitCode, trustsim::Error> {
                 let o = &report.outcome;
                 say!(
                     said,
-                    "wrote {}\nnet investor loss {:.0} yuan ({:.2} per user); trust {:.3} before the shock, trough {:.3} on day {}; {} platforms failed",
+                    "wrote {}\nthe scenario is {}\nnet investor loss {:.0} yuan ({:.2} per user); trust {:.3} before the shock, trough {:.3} on day {}; {} platforms failed",
                     report.directory.display(),
+                    report.standing,
                     o.net_loss_yuan,
                     o.net_loss_per_user_yuan,
                     o.pre_shock_trust,

@@ -29,6 +29,7 @@ fn run_writes_outputs_and_a_manifest_of_their_hashes() {
         output.entries(".")
     );
 
+    assert!(output.stdout.contains("the scenario is illustrative"), "{output}");
     let series = output.text("out/series.csv");
     let mut lines = series.lines();
     let header = lines.next().expect("a header");

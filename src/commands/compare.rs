@@ -30,6 +30,8 @@ pub struct CompareReport {
     pub directory: PathBuf,
     /// The comparison table (also in `comparison.csv`).
     pub table: Vec<ComparisonRow>,
+    /// Whether the scenario is calibrated or illustrative, in words ([`Scenario::standing`]).
+    pub standing: String,
 }
 
 /// Runs every strategy of the scenario over seeds 1..=N and writes the comparison atomically;
@@ -44,6 +46,7 @@ pub fn compare(options: &CompareOptions) -> Result<CompareReport> {
         return Ok(CompareReport {
             directory,
             table: Vec::new(),
+            standing: ensemble.scenario().standing(),
         });
     }
     let report = write_comparison(&ensemble, &|name, seed| store.path(&run_id(name, seed)), options.series)?;
@@ -116,7 +119,11 @@ pub(crate) fn write_comparison(ensemble: &Ensemble, load_run: &LoadRun, series: 
     ));
     write_charts(&mut out, charts)?;
     let directory = ensemble.finish(out, manifest_entries(scenario, series))?;
-    Ok(CompareReport { directory, table })
+    Ok(CompareReport {
+        directory,
+        table,
+        standing: scenario.standing(),
+    })
 }
 
 /// A run's per-day rows for `series.csv`: its seed, then the day's metrics (whose first column
@@ -233,7 +240,11 @@ fn figures(scenario: &str, seeds: usize, names: &[String], summary: &[SummaryRow
 /// A short report for the terminal: where the outputs are, and each strategy's net investor
 /// loss and investor exposure with their paired differences against the reference.
 pub fn headline(report: &CompareReport) -> String {
-    let mut text = format!("wrote {}\n", report.directory.display());
+    let mut text = format!(
+        "wrote {}\nthe scenario is {}\n",
+        report.directory.display(),
+        report.standing
+    );
     let measures = [
         ("net_loss_yuan", "net investor loss"),
         ("investor_exposure_yuan", "loss + open fraud claims"),

@@ -36,6 +36,8 @@ pub struct RunReport {
     pub directory: PathBuf,
     /// The run's outcome measures.
     pub outcome: Outcome,
+    /// Whether the scenario is calibrated or illustrative, in words.
+    pub standing: String,
 }
 
 /// Runs one scenario with one seed and writes its outputs atomically.
@@ -73,5 +75,6 @@ pub fn run(options: &RunOptions) -> Result<RunReport> {
     Ok(RunReport {
         directory,
         outcome: result.outcome,
+        standing: scenario.standing(),
     })
 }

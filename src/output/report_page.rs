@@ -59,6 +59,11 @@ fn summary_sentence(output: &CompareOutput) -> String {
         return String::new();
     };
     let mut text = format!(
+        "<p class=\"standing\">The scenario is {}.</p>\n",
+        escape(&output.scenario.standing())
+    );
+    let _ = write!(
+        text,
         "<p>With no change of policy (strategy <code>{}</code>), investors lose {} yuan on average (95% CI {} to {}).",
         escape(&reference.strategy),
         number(reference.mean, 0),

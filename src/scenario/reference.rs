@@ -142,6 +142,14 @@ pub fn parameters_markdown() -> String {
     );
     row(
         &mut out,
+        "calibration",
+        "\"\" (illustrative)",
+        "any",
+        "-",
+        "The calibration whose fitted values the scenario holds (e.g. `calibrations/p2p_china.toml`); empty for an illustrative scenario. Outputs say which.",
+    );
+    row(
+        &mut out,
         "start_date",
         "\"\" (no calendar)",
         "a date `YYYY-MM-DD`, 1900-01-01 to 2200-12-31",

@@ -45,6 +45,10 @@ pub struct Scenario {
     /// Simulated days.
     #[serde(default = "default_horizon")]
     pub horizon_days: u32,
+    /// The calibration whose fitted values this scenario holds (e.g. `calibrations/x.toml`), or
+    /// "" for an illustrative scenario whose numbers are not fitted to data.
+    #[serde(default)]
+    pub calibration: String,
     /// The date of day 1 (`YYYY-MM-DD`), or "" for a run without a calendar.
     #[serde(default)]
     pub start_date: String,
@@ -107,6 +111,7 @@ impl Default for Scenario {
             name: "default".to_string(),
             description: String::new(),
             horizon_days: default_horizon(),
+            calibration: String::new(),
             start_date: String::new(),
             scale: ScaleParams::default(),
             population: PopulationParams::default(),
@@ -192,6 +197,16 @@ impl Scenario {
         }
         self.validate_strategies()?;
         self.validate_schedules()
+    }
+
+    /// Whether its numbers are fitted to data, in words for every output a reader meets.
+    pub fn standing(&self) -> String {
+        match self.calibration.as_str() {
+            "" => "illustrative: its parameters are not fitted to data, so its numbers show how the model \
+                   behaves, not what happened or would happen"
+                .to_string(),
+            by => format!("calibrated to data by {by}: its numbers carry the uncertainty that calibration states"),
+        }
     }
 
     /// The date of day 1, if the scenario has a calendar.
