@@ -54,3 +54,18 @@ pub(crate) fn parse_strict<T: DeserializeOwned>(text: &str, name: &str) -> Resul
         }
     })
 }
+
+/// Where `key` is in the file `name` whose text is `text`: its line, or line 1 when the file
+/// does not write it.
+pub(crate) fn key_location(text: &str, name: &str, key: &str) -> Location {
+    Location::new(name, find_line(text, key).or(Some(1)))
+}
+
+/// An [`Error::Invalid`] of `key` in the file `name` whose text is `text`, at the key's line.
+pub(crate) fn invalid_key(text: &str, name: &str, key: &str, message: String) -> Error {
+    Error::Invalid {
+        location: key_location(text, name, key),
+        key: key.to_string(),
+        message,
+    }
+}

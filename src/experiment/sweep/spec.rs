@@ -12,9 +12,9 @@ use crate::error::{Error, Location, Result};
 use crate::experiment::outcome::Outcome;
 use crate::experiment::sweep::file::{check, parse, Design, Parameter, SweepFile};
 use crate::experiment::sweep::record::sweep_run_id;
-use crate::scenario::loader::{find_line, load, toml_value, value_at, LoadedScenario};
-use crate::scenario::strict::read_text;
+use crate::scenario::loader::{load, toml_value, value_at, LoadedScenario};
 use crate::scenario::schema::Scenario;
+use crate::scenario::strict::{invalid_key, key_location, read_text};
 
 /// Stream of the design seed's ChaCha8 generator that draws the design's points.
 pub const DESIGN_STREAM: u64 = 0;
@@ -80,12 +80,8 @@ impl Sweep {
     fn load_with_base(path: &Path, base: Option<&Path>) -> Result<Sweep> {
         let (source, text) = read_text(path)?;
         let name = path.display().to_string();
-        let at = |key: &str| Location::new(&name, find_line(&text, key).or(Some(1)));
-        let invalid = |key: &str, message: String| Error::Invalid {
-            location: at(key),
-            key: key.to_string(),
-            message,
-        };
+        let at = |key: &str| key_location(&text, &name, key);
+        let invalid = |key: &str, message: String| invalid_key(&text, &name, key, message);
         let file = parse(&text, &name)?;
         check(&file).map_err(|(key, message)| invalid(&key, message))?;
         let named = path.parent().unwrap_or(Path::new(".")).join(&file.scenario);
