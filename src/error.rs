@@ -77,6 +77,14 @@ pub enum Error {
         /// What is wrong and what is expected.
         message: String,
     },
+    /// An observed-data file (a calibration's CSV) is malformed.
+    #[error("{location}: {message}")]
+    Data {
+        /// Where the bad header or row is.
+        location: Location,
+        /// What is wrong and what is expected.
+        message: String,
+    },
     /// An input file is larger than trustsim reads (see `limits`).
     #[error("{location}: {message}")]
     TooLarge {

@@ -8,6 +8,7 @@ use std::process::ExitCode;
 
 use trustsim::commands::animate::{animate, AnimateOptions};
 use trustsim::commands::bench::{bench, BenchOptions};
+use trustsim::commands::calibrate::{self, CalibrateOptions};
 use trustsim::commands::compare::{compare, headline, CompareOptions};
 use trustsim::commands::merge::{merge, MergeOptions, MergeReport};
 use trustsim::commands::sweep::{self, SweepOptions};
@@ -75,7 +76,7 @@ enum Command {
     /// in it, and check that every output file comes out identical (exit 0) or name those that
     /// differ and, for CSV files, the first differing line (exit 1).
     Verify {
-        /// An output directory of `run`, `compare`, `warn`, `sweep` or `merge`.
+        /// An output directory of `run`, `compare`, `warn`, `sweep`, `merge` or `calibrate`.
         dir: PathBuf,
         /// Worker threads, 1 to 1024 [default: one per core]; results are identical for any number.
         #[arg(long, value_parser = clap::value_parser!(u16).range(1..=1024))]
@@ -147,6 +148,27 @@ enum Command {
         quiet: bool,
         #[command(flatten)]
         scale_out: ScaleOutArgs,
+    },
+    /// Fit a scenario's parameters to observed monthly series by ABC-SMC (a calibration file:
+    /// base scenario, data, window, series and distances, parameters and priors, algorithm);
+    /// write the posterior of every generation, parameter summaries, posterior predictive bands
+    /// against the data, the fit in the window, charts, the calibrated scenario and a manifest.
+    Calibrate {
+        /// Calibration file (TOML).
+        calibration: PathBuf,
+        /// Worker threads, 1 to 1024 [default: one per core]; results are identical for any number.
+        #[arg(long, value_parser = clap::value_parser!(u16).range(1..=1024))]
+        threads: Option<u16>,
+        /// Output directory [default: output/<calibration file name>-calibrate].
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Keep the generations an interrupted execution with the same output directory saved,
+        /// and continue from the last one.
+        #[arg(long)]
+        resume: bool,
+        /// No progress display and no summary.
+        #[arg(long)]
+        quiet: bool,
     },
     /// Check scenario files without simulating.
     Validate {
@@ -419,6 +441,25 @@ fn run(cli: Cli, said: &mut String) -> Result<ExitCode, trustsim::Error> {
             })?;
             if !quiet {
                 said.push_str(&sweep::summary(&report));
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Calibrate {
+            calibration,
+            threads,
+            out,
+            resume,
+            quiet,
+        } => {
+            let report = calibrate::calibrate(&CalibrateOptions {
+                calibration,
+                threads: threads.map(usize::from),
+                out,
+                quiet,
+                resume,
+            })?;
+            if !quiet {
+                said.push_str(&calibrate::summary(&report));
             }
             Ok(ExitCode::SUCCESS)
         }

@@ -10,7 +10,7 @@ use crate::common::root;
 use crate::sweep::{sweep_file, MORRIS};
 
 /// `trustsim args` in `dir` with `env` set; returns (exit code, stdout, stderr).
-fn trustsim(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> (Option<i32>, String, String) {
+pub(crate) fn trustsim(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> (Option<i32>, String, String) {
     let output = Command::new(env!("CARGO_BIN_EXE_trustsim"))
         .args(args)
         .envs(env.iter().copied())
@@ -22,7 +22,7 @@ fn trustsim(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> (Option<i32>, St
 }
 
 /// Like [`trustsim`], asserting success; returns stdout.
-fn succeeds(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> String {
+pub(crate) fn succeeds(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> String {
     let (code, stdout, stderr) = trustsim(dir, args, env);
     assert_eq!(code, Some(0), "trustsim {args:?}\n{stdout}{stderr}");
     stdout

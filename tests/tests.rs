@@ -1,6 +1,7 @@
 //! Integration tests, compiled as one binary so the suite builds once.
 
 mod baselines;
+mod calibrate;
 mod binary;
 mod classic;
 mod cli;

@@ -8,20 +8,36 @@ use crate::analysis::stats::{paired, quantile, summarize};
 
 /// A row's fields as the CSV writer writes them: (column name, text), in column order.
 pub fn csv_fields<T: Serialize>(row: &T) -> Vec<(String, String)> {
+    csv_rows(std::slice::from_ref(row))
+        .pop()
+        .expect("one record was written")
+}
+
+/// Each row's numeric fields as [`numeric_fields`] gives them, written and read back through one
+/// CSV writer and reader for all the rows (a reader per row would cost more than a small run).
+pub fn numeric_rows<T: Serialize>(rows: &[T], skip: &str) -> Vec<Vec<(String, f64)>> {
+    csv_rows(rows).into_iter().map(|fields| numeric(fields, skip)).collect()
+}
+
+/// Each row's fields as the CSV writer writes them, through one writer and one reader.
+fn csv_rows<T: Serialize>(rows: &[T]) -> Vec<Vec<(String, String)>> {
     let mut writer = csv::Writer::from_writer(Vec::new());
-    writer.serialize(row).expect("flat rows serialize to CSV");
+    for row in rows {
+        writer.serialize(row).expect("flat rows serialize to CSV");
+    }
     let bytes = writer.into_inner().expect("writing to memory cannot fail");
     let mut reader = csv::Reader::from_reader(bytes.as_slice());
     let header = reader.headers().expect("a header was written").clone();
-    let record = reader
+    reader
         .records()
-        .next()
-        .expect("one record was written")
-        .expect("what was written reads back");
-    header
-        .iter()
-        .zip(record.iter())
-        .map(|(name, value)| (name.to_string(), value.to_string()))
+        .map(|record| {
+            let record = record.expect("what was written reads back");
+            header
+                .iter()
+                .zip(record.iter())
+                .map(|(name, value)| (name.to_string(), value.to_string()))
+                .collect()
+        })
         .collect()
 }
 

@@ -132,11 +132,7 @@ fn merge_ensemble(
         shard: None,
         resume: false,
     };
-    let origin = Origin {
-        file: text("scenario_file"),
-        sha256: text("scenario_sha256"),
-        overrides: serde_json::from_value(first.get("overrides").cloned().unwrap_or_default()).unwrap_or_default(),
-    };
+    let origin = Origin::recorded(first);
     let command = if text("command") == "compare" {
         "compare"
     } else {

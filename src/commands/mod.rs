@@ -3,6 +3,7 @@
 
 pub mod animate;
 pub mod bench;
+pub mod calibrate;
 pub mod compare;
 pub mod merge;
 pub mod run;

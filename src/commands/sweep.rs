@@ -16,7 +16,7 @@ use crate::experiment::sweep::record::SweepRun;
 use crate::experiment::sweep::spec::{Job, Sweep, BOOTSTRAP_STREAM, DESIGN_STREAM};
 use crate::experiment::sweep::tables::SweepResults;
 use crate::output::directory::{file_sha256, sha256_hex, OutputDir};
-use crate::output::manifest::{manifest_base, Origin};
+use crate::output::manifest::{manifest_base, recorded_text, Origin};
 use crate::output::provenance::{Execution, EXECUTION};
 use crate::scenario::loader::LoadedScenario;
 
@@ -72,22 +72,10 @@ impl SweepOrigin {
 
     /// The origin a sweep's manifest records.
     pub fn recorded(manifest: &Map<String, Value>) -> SweepOrigin {
-        let text = |key: &str| {
-            manifest
-                .get(key)
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_string()
-        };
         SweepOrigin {
-            file: text("sweep_file"),
-            sha256: text("sweep_sha256"),
-            scenario: Origin {
-                file: text("scenario_file"),
-                sha256: text("scenario_sha256"),
-                overrides: serde_json::from_value(manifest.get("overrides").cloned().unwrap_or_default())
-                    .unwrap_or_default(),
-            },
+            file: recorded_text(manifest, "sweep_file"),
+            sha256: recorded_text(manifest, "sweep_sha256"),
+            scenario: Origin::recorded(manifest),
         }
     }
 }

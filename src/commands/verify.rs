@@ -1,15 +1,18 @@
 //! `trustsim verify`: re-runs what an output directory's manifest describes (its command,
-//! seeds, strategy and shard, from the resolved scenario (and sweep) stored beside it, so the
-//! original files need not exist) into a scratch directory, and compares every output file byte for byte.
+//! seeds, strategy and shard, from the resolved scenario (and sweep, or calibration with its
+//! data) stored beside it, so the original files need not exist) into a scratch directory, and
+//! compares every output file byte for byte.
 
 use serde_json::{Map, Value};
 use std::path::{Path, PathBuf};
 
+use crate::commands::calibrate::{run_calibration, CalibrateOptions, CalibrationOrigin};
 use crate::commands::compare::{compare, CompareOptions};
 use crate::commands::run::{self, RunOptions};
 use crate::commands::sweep::{run_sweep, SweepOptions, SweepOrigin};
 use crate::commands::warn::{warn, WarnOptions};
 use crate::error::{Error, Result};
+use crate::experiment::calibrate::spec::Calibration;
 use crate::experiment::ensemble::EnsembleOptions;
 use crate::experiment::shard::{Shard, ShardSpec};
 use crate::experiment::sweep::spec::Sweep;
@@ -163,10 +166,27 @@ fn rerun_into(
             let sweep = Sweep::load_stored(dir)?;
             run_sweep(&sweep, &SweepOrigin::recorded(manifest), &options, Execution::start()).map(drop)
         }
+        Some("calibrate") => {
+            let options = CalibrateOptions {
+                calibration: dir.join("calibration.toml"),
+                threads,
+                out: Some(out.to_path_buf()),
+                quiet: true,
+                resume: false,
+            };
+            let calibration = Calibration::load_stored(dir)?;
+            run_calibration(
+                &calibration,
+                &CalibrationOrigin::recorded(manifest),
+                &options,
+                Execution::start(),
+            )
+            .map(drop)
+        }
         other => Err(Error::Damaged {
             path: dir.join(MANIFEST),
             message: format!(
-                "`command` is {}, not `run`, `compare`, `warn` or `sweep`",
+                "`command` is {}, not `run`, `compare`, `warn`, `sweep` or `calibrate`",
                 other.map_or("missing".to_string(), |c| format!("`{c}`"))
             ),
         }),

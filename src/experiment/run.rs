@@ -34,13 +34,7 @@ pub fn simulate(scenario: &Scenario, edge_list: Option<&Path>, seed: u64) -> Res
 
 /// Runs `scenario` under strategy `strategy` (an index into [`Scenario::strategies`]) with `seed`.
 pub fn simulate_for(scenario: &Scenario, strategy: usize, edge_list: Option<&Path>, seed: u64) -> Result<RunResult> {
-    let mut world = World::build_for(scenario, strategy, edge_list, seed)?;
-    let mut series = Vec::with_capacity(scenario.horizon_days as usize + 1);
-    series.push(observe(&world));
-    for _ in 0..scenario.horizon_days {
-        world.step()?;
-        series.push(observe(&world));
-    }
+    let (world, series) = step_to_horizon(scenario, strategy, edge_list, seed)?;
     Ok(RunResult {
         seed,
         outcome: outcome(scenario, seed, &series, &world),
@@ -48,6 +42,34 @@ pub fn simulate_for(scenario: &Scenario, strategy: usize, edge_list: Option<&Pat
         warnings: evaluate(&world),
         series,
     })
+}
+
+/// The metrics of day 0 to the horizon of `scenario` under strategy `strategy` with `seed`, and
+/// nothing else: the part of [`simulate_for`] a calibration needs.
+pub fn simulate_series(
+    scenario: &Scenario,
+    strategy: usize,
+    edge_list: Option<&Path>,
+    seed: u64,
+) -> Result<Vec<StepMetrics>> {
+    step_to_horizon(scenario, strategy, edge_list, seed).map(|(_, series)| series)
+}
+
+/// The world of a run stepped to the horizon, with the metrics observed on every day.
+fn step_to_horizon(
+    scenario: &Scenario,
+    strategy: usize,
+    edge_list: Option<&Path>,
+    seed: u64,
+) -> Result<(World, Vec<StepMetrics>)> {
+    let mut world = World::build_for(scenario, strategy, edge_list, seed)?;
+    let mut series = Vec::with_capacity(scenario.horizon_days as usize + 1);
+    series.push(observe(&world));
+    for _ in 0..scenario.horizon_days {
+        world.step()?;
+        series.push(observe(&world));
+    }
+    Ok((world, series))
 }
 
 /// Runs `scenario` for every seed in parallel; results come back in the order of `seeds`, so

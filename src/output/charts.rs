@@ -7,12 +7,13 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use crate::output::axis::axis;
+use plotters::coord::ranged1d::Ranged;
 use plotters::coord::Shift;
 use plotters::data::float::pretty_print_float;
 use plotters::drawing::{DrawingArea, DrawingAreaErrorKind, IntoDrawingArea};
 use plotters::prelude::{
-    BitMapBackend, ChartBuilder, Circle, Color, DrawingBackend, EmptyElement, IntoFont, PathElement, Polygon,
-    Rectangle, SVGBackend, SeriesLabelPosition, TextStyle, BLACK, TRANSPARENT, WHITE,
+    BitMapBackend, Cartesian2d, ChartBuilder, ChartContext, Circle, Color, DrawingBackend, EmptyElement, IntoFont,
+    PathElement, Polygon, Rectangle, SVGBackend, SeriesLabelPosition, TextStyle, BLACK, TRANSPARENT, WHITE,
 };
 use plotters::style::{register_font, FontStyle, RGBColor};
 
@@ -295,12 +296,39 @@ fn draw_figure<DB: DrawingBackend>(
     figure: &Figure,
     root: DrawingArea<DB, Shift>,
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    draw_grid(root, &figure.title, &figure.panels, |panel, area| {
+        draw_panel(panel, &figure.x_label, area)
+    })
+}
+
+/// Draws the legend of the series labelled on `chart` in a white box with a black border at
+/// `position`: the legend of the sweep and calibration charts.
+pub(crate) fn boxed_legend<'a, DB: DrawingBackend + 'a, X: Ranged, Y: Ranged>(
+    chart: &mut ChartContext<'a, DB, Cartesian2d<X, Y>>,
+    position: SeriesLabelPosition,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    chart
+        .configure_series_labels()
+        .position(position)
+        .legend_area_size(42)
+        .background_style(WHITE.mix(LEGEND_BACKGROUND_OPACITY))
+        .border_style(BLACK)
+        .label_font((FONT_FAMILY, LABEL_FONT_PX))
+        .draw()
+}
+
+/// Fills `root` white, titles it, draws each of `panels` with `draw` in its cell of the grid
+/// (row by row) and presents it: the frame of every kind of figure.
+pub(crate) fn draw_grid<DB: DrawingBackend, P>(
+    root: DrawingArea<DB, Shift>,
+    title: &str,
+    panels: &[P],
+    draw: impl Fn(&P, &DrawingArea<DB, Shift>) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>>,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
     root.fill(&WHITE)?;
-    let body = root
-        .margin(10, 0, 0, 0)
-        .titled(&figure.title, (FONT_FAMILY, TITLE_FONT_PX))?;
-    for (panel, area) in figure.panels.iter().zip(body.split_evenly(grid(figure.panels.len()))) {
-        draw_panel(panel, &figure.x_label, &area)?;
+    let body = root.margin(10, 0, 0, 0).titled(title, (FONT_FAMILY, TITLE_FONT_PX))?;
+    for (panel, area) in panels.iter().zip(body.split_evenly(grid(panels.len()))) {
+        draw(panel, &area)?;
     }
     root.present()
 }

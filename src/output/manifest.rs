@@ -157,7 +157,27 @@ pub(crate) struct Origin {
     pub overrides: Vec<String>,
 }
 
+/// The text a manifest records under `key`, or "" (for origins, which a re-run only repeats
+/// into its own manifest).
+pub(crate) fn recorded_text(manifest: &Map<String, Value>, key: &str) -> String {
+    manifest
+        .get(key)
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string()
+}
+
 impl Origin {
+    /// The scenario's origin a manifest records.
+    pub fn recorded(manifest: &Map<String, Value>) -> Origin {
+        Origin {
+            file: recorded_text(manifest, "scenario_file"),
+            sha256: recorded_text(manifest, "scenario_sha256"),
+            overrides: serde_json::from_value(manifest.get("overrides").cloned().unwrap_or_default())
+                .unwrap_or_default(),
+        }
+    }
+
     /// The origin of a scenario just loaded.
     pub fn of(loaded: &LoadedScenario) -> Origin {
         Origin {

@@ -6,6 +6,7 @@
 pub mod animation;
 pub mod animation_page;
 pub(crate) mod axis;
+pub mod calibration_charts;
 pub(crate) mod charts;
 pub(crate) mod directory;
 pub(crate) mod html;

@@ -15,6 +15,7 @@ pub(crate) mod problem;
 pub mod reference;
 pub mod schedule;
 pub mod schema;
+pub(crate) mod strict;
 pub(crate) mod strategy;
 pub mod tables;
 pub(crate) mod warning;

@@ -19,8 +19,8 @@ use plotters::style::RGBColor;
 use crate::experiment::sweep::file::Design;
 use crate::experiment::sweep::tables::{AggregateRow, MorrisRow, SobolRow, SweepResults};
 use crate::output::charts::{
-    colour, grid, padded_range, write_drawing, ChartError, Drawing, BAND_OPACITY, FONT_FAMILY, LABEL_FONT_PX,
-    LINE_WIDTH_PX, PANEL_TITLE_FONT_PX, TICK_FONT_PX, TITLE_FONT_PX,
+    boxed_legend, colour, draw_grid, padded_range, write_drawing, ChartError, Drawing, BAND_OPACITY, FONT_FAMILY,
+    LABEL_FONT_PX, LINE_WIDTH_PX, PANEL_TITLE_FONT_PX, TICK_FONT_PX,
 };
 
 /// A figure of sweep panels, laid out like [`crate::output::charts::Figure`].
@@ -278,14 +278,7 @@ impl Drawing for SweepFigure {
     }
 
     fn draw<DB: DrawingBackend>(&self, root: DrawingArea<DB, Shift>) -> Drawn<DB> {
-        root.fill(&WHITE)?;
-        let body = root
-            .margin(10, 0, 0, 0)
-            .titled(&self.title, (FONT_FAMILY, TITLE_FONT_PX))?;
-        for (panel, area) in self.panels.iter().zip(body.split_evenly(grid(self.panels.len()))) {
-            draw_panel(panel, &area)?;
-        }
-        root.present()
+        draw_grid(root, &self.title, &self.panels, draw_panel)
     }
 }
 
@@ -493,14 +486,7 @@ fn draw_heatmap<'a, DB: DrawingBackend + 'a>(
 }
 
 fn legend<'a, DB: DrawingBackend + 'a>(chart: &mut Chart<'a, DB>) -> Drawn<DB> {
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperRight)
-        .legend_area_size(42)
-        .background_style(WHITE.mix(0.8))
-        .border_style(BLACK)
-        .label_font((FONT_FAMILY, LABEL_FONT_PX))
-        .draw()
+    boxed_legend(chart, SeriesLabelPosition::UpperRight)
 }
 
 /// The pixel position of data point `at` relative to `area`'s top left corner.

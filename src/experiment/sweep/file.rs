@@ -5,8 +5,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Location, Result};
-use crate::scenario::loader::{find_line, line_of};
+use crate::error::Result;
+use crate::scenario::strict::parse_strict;
 
 /// The version of the sweep file format this build reads.
 pub const SWEEP_SCHEMA_VERSION: u32 = 1;
@@ -186,33 +186,7 @@ impl Parameter {
 
 /// Parses the sweep's TOML into a [`SweepFile`], naming the file, line and key of a problem.
 pub(crate) fn parse(text: &str, name: &str) -> Result<SweepFile> {
-    let table: toml::Value = text
-        .parse::<toml::Table>()
-        .map(toml::Value::Table)
-        .map_err(|e| Error::Syntax {
-            location: Location::new(name, e.span().map(|s| line_of(text.as_bytes(), s.start))),
-            message: e.message().trim_end().to_string(),
-        })?;
-    serde_path_to_error::deserialize(table).map_err(|e| {
-        let path = e.path().to_string();
-        let message = e.into_inner().message().trim_end().to_string();
-        // An unknown key in a tagged table (the design) is reported at the table: name the key.
-        let named = |prefix: &str| message.strip_prefix(prefix).and_then(|rest| rest.split('`').next());
-        let unknown = named("unknown field `").filter(|field| !path.ends_with(&format!(".{field}")) && path != *field);
-        // A missing key is reported at the table that lacks it: name the key.
-        let field = unknown.or_else(|| named("missing field `"));
-        let key = match (path.as_str(), field) {
-            (".", Some(field)) => field.to_string(),
-            (_, Some(field)) => format!("{path}.{field}"),
-            (".", None) => String::new(),
-            (_, None) => path,
-        };
-        Error::Invalid {
-            location: Location::new(name, find_line(text, &key).or(Some(1))),
-            key,
-            message,
-        }
-    })
+    parse_strict(text, name)
 }
 
 /// Checks what can be checked without the scenario: the version, the seeds, the design's

@@ -12,8 +12,9 @@ use crate::error::{Error, Location, Result};
 use crate::experiment::outcome::Outcome;
 use crate::experiment::sweep::file::{check, parse, Design, Parameter, SweepFile};
 use crate::experiment::sweep::record::sweep_run_id;
-use crate::scenario::loader::{find_line, line_of, load, toml_value, value_at, LoadedScenario};
+use crate::scenario::loader::{load, toml_value, value_at, LoadedScenario};
 use crate::scenario::schema::Scenario;
+use crate::scenario::strict::{invalid_key, key_location, read_text};
 
 /// Stream of the design seed's ChaCha8 generator that draws the design's points.
 pub const DESIGN_STREAM: u64 = 0;
@@ -77,18 +78,10 @@ impl Sweep {
 
     /// Reads the sweep in `path` over the base scenario `base`, or the file it names.
     fn load_with_base(path: &Path, base: Option<&Path>) -> Result<Sweep> {
-        let source = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+        let (source, text) = read_text(path)?;
         let name = path.display().to_string();
-        let text = String::from_utf8(source.clone()).map_err(|e| Error::Syntax {
-            location: Location::new(&name, Some(line_of(&source, e.utf8_error().valid_up_to()))),
-            message: "the file is not valid UTF-8".to_string(),
-        })?;
-        let at = |key: &str| Location::new(&name, find_line(&text, key).or(Some(1)));
-        let invalid = |key: &str, message: String| Error::Invalid {
-            location: at(key),
-            key: key.to_string(),
-            message,
-        };
+        let at = |key: &str| key_location(&text, &name, key);
+        let invalid = |key: &str, message: String| invalid_key(&text, &name, key, message);
         let file = parse(&text, &name)?;
         check(&file).map_err(|(key, message)| invalid(&key, message))?;
         let named = path.parent().unwrap_or(Path::new(".")).join(&file.scenario);
@@ -408,7 +401,7 @@ fn parameter_of(file: &SweepFile, error: &Error) -> Option<usize> {
 
 /// A scenario error caused by the sweep's overrides, moved to the sweep file's `key` at
 /// `location`, the scenario's own key and message kept in the message after `prefix`.
-fn relocate(error: Error, location: Location, key: &str, prefix: Option<String>) -> Error {
+pub(crate) fn relocate(error: Error, location: Location, key: &str, prefix: Option<String>) -> Error {
     let message = match error {
         Error::Invalid { key, message, .. } => format!("`{key}`: {message}"),
         Error::Override { argument, message } => format!("`{argument}`: {message}"),
@@ -422,7 +415,7 @@ fn relocate(error: Error, location: Location, key: &str, prefix: Option<String>)
 }
 
 /// Names in backticks, comma-separated.
-fn ticked(names: &[String]) -> String {
+pub(crate) fn ticked(names: &[String]) -> String {
     names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
 }
 
