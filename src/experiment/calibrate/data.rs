@@ -74,10 +74,12 @@ pub(crate) fn observations(rows: &[DataRow], name: &str, series: &Series) -> Res
         key: column.to_string(),
         message,
     };
-    let mut found: Vec<(Month, f64, &DataRow)> = Vec::new();
-    for row in rows
+    // (month, value, the row, its source's rank in the order of preference)
+    let mut found: Vec<(Month, f64, &DataRow, usize)> = Vec::new();
+    for (row, rank) in rows
         .iter()
-        .filter(|row| row.metric == series.metric && row.source == series.source)
+        .filter(|row| row.metric == series.metric)
+        .filter_map(|row| Some((row, series.source.rank(&row.source)?)))
     {
         let month = Month::parse(&row.month).map_err(|message| invalid(row, "month", message))?;
         let value: f64 = row
@@ -93,19 +95,24 @@ pub(crate) fn observations(rows: &[DataRow], name: &str, series: &Series) -> Res
                 format!("{value} cannot be fitted by series `{}`: {reason}", series.name),
             ));
         }
-        if let Some((_, _, earlier)) = found.iter().find(|(m, _, _)| *m == month) {
-            return Err(invalid(
-                row,
-                "month",
-                format!(
-                    "{month} has another row of metric `{}` from source `{}` (line {}); a series takes one value a month",
-                    series.metric, series.source, earlier.line
-                ),
-            ));
+        match found.iter_mut().find(|(m, ..)| *m == month) {
+            Some((_, _, earlier, earlier_rank)) if *earlier_rank == rank => {
+                return Err(invalid(
+                    row,
+                    "month",
+                    format!(
+                        "{month} has another row of metric `{}` from source `{}` (line {}); a series takes one value a \
+                         month from a source",
+                        series.metric, row.source, earlier.line
+                    ),
+                ))
+            }
+            Some(kept) if kept.3 > rank => *kept = (month, value, row, rank),
+            Some(_) => {}
+            None => found.push((month, value, row, rank)),
         }
-        found.push((month, value, row));
     }
-    let mut observations: Vec<(Month, f64)> = found.into_iter().map(|(m, v, _)| (m, v)).collect();
+    let mut observations: Vec<(Month, f64)> = found.into_iter().map(|(m, v, ..)| (m, v)).collect();
     observations.sort_by_key(|(month, _)| *month);
     Ok(observations)
 }

@@ -95,13 +95,62 @@ pub struct Series {
     pub name: String,
     /// A monthly metric: one of [`MONTHLY_METRICS`].
     pub metric: String,
-    /// The data's rows of this metric with this `source_id` (one per month at most).
-    pub source: String,
+    /// The data's rows of this metric with this `source_id` (one per month at most), or with
+    /// one of several, in order of preference: a month takes the first listed source that has it.
+    pub source: Sources,
     /// How a month's observation is compared with the simulated value.
     pub distance: Distance,
     /// Weight of the series' mean per-month distance in the total (positive).
     #[serde(default = "default_weight")]
     pub weight: f64,
+}
+
+/// The `source_id`s a series takes, in order of preference: written as one name or a list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sources(pub Vec<String>);
+
+impl Sources {
+    /// Where `source` stands in the order of preference, if it is listed.
+    pub fn rank(&self, source: &str) -> Option<usize> {
+        self.0.iter().position(|s| s == source)
+    }
+}
+
+impl std::fmt::Display for Sources {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let names: Vec<String> = self.0.iter().map(|s| format!("`{s}`")).collect();
+        write!(f, "{}", names.join(", "))
+    }
+}
+
+impl Serialize for Sources {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        match &self.0[..] {
+            [one] => one.serialize(serializer),
+            many => many.serialize(serializer),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Sources {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> std::result::Result<Sources, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Written {
+            One(String),
+            Many(Vec<String>),
+        }
+        let sources = match Written::deserialize(deserializer).map_err(|_| {
+            serde::de::Error::custom("must be a source_id, or a list of them in order of preference")
+        })? {
+            Written::One(one) => vec![one],
+            Written::Many(many) => many,
+        };
+        if sources.is_empty() || sources.iter().any(String::is_empty) {
+            return Err(serde::de::Error::custom("must name at least one source_id, none empty"));
+        }
+        Ok(Sources(sources))
+    }
 }
 
 /// How one month's observation `y` is compared with the simulated value `mu` (the mean over a
@@ -415,7 +464,7 @@ fn check_series(file: &CalibrationFile, i: usize, series: &Series) -> std::resul
             ),
         );
     }
-    if series.source.trim().is_empty() {
+    if series.source.0.iter().any(|s| s.trim().is_empty()) {
         return problem(
             "source",
             "must name the `source_id` of the data rows to fit".to_string(),

@@ -21,7 +21,7 @@ k·S + 1 to k·S + S, S the seeds per draw";
 const QUANTILES: [f64; 5] = [0.05, 0.25, 0.5, 0.75, 0.95];
 
 /// One row of `predictive.csv`: a series in a month.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
 pub struct PredictiveRow {
     /// The series' name.
     pub series: String,
@@ -44,13 +44,13 @@ pub struct PredictiveRow {
 }
 
 /// One row of `fit.csv`: how the predictive bands fit a series' data in the window.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
 pub struct FitRow {
     /// The series' name.
     pub series: String,
     /// Its metric.
     pub metric: String,
-    /// Its data's `source_id`.
+    /// Its data's `source_id`s, in order of preference, separated by spaces.
     pub source: String,
     /// Months of the window with an observation.
     pub points: usize,
@@ -153,7 +153,7 @@ pub fn fit_rows(calibration: &Calibration, predictive: &[PredictiveRow]) -> Vec<
             FitRow {
                 series: series.name.clone(),
                 metric: series.metric.clone(),
-                source: series.source.clone(),
+                source: series.source.0.join(" "),
                 points: fit.points,
                 rmse: fit.rmse,
                 coverage_50: fit.coverage_50,

@@ -46,7 +46,7 @@ fn number(x: f64) -> String {
 }
 
 /// One row of `generations.csv`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
 pub struct GenerationRow {
     /// 0 for the prior draws, then 1, 2, …
     pub generation: usize,
@@ -81,7 +81,7 @@ pub fn generation_rows(calibration: &Calibration, generations: &[Generation]) ->
 }
 
 /// One row of `parameters.csv`: a parameter's prior and posterior.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
 pub struct ParameterRow {
     /// The scenario key.
     pub key: String,
