@@ -64,15 +64,15 @@ fn calibration_file(last: &str, top: &str, tables: &str) -> String {
 /// 250 a year, paired differently), the data is one run of the model with them (seed 1000 +
 /// case, which the calibration never uses) of a sector of 300 users over nine months, of which
 /// the first six are fitted, and the calibration is small: 3 seeds per candidate
-/// (common random numbers, the default), 40 particles, 4 generations (about 650 candidates).
+/// (common random numbers, the default), 40 particles, 4 generations (about 500 candidates).
 /// Each parameter's 90% credible interval must cover its truth in at least 6 of the 8 cases
 /// (this build covers 8 and 8), its 50% interval in 2 to 7 of them (4 and 5), and the 90%
 /// intervals must be on average under 0.7 times as wide as the prior's 90% interval (in the
 /// logarithm for the log-uniform entry rate; this build: 0.50 and 0.25): a biased or
-/// overconfident posterior fails the first, one no better than the prior the last two. With 1
-/// seed per candidate the 90% intervals covered only 9 of 12 truths in a batch of 6 such cases:
-/// common random numbers then condition the posterior on one run's noise. Deterministic
-/// (seeded); about 40 s in release on 2 idle cores.
+/// overconfident posterior fails the first, one no better than the prior the last two. (With one
+/// seed per candidate, six such cases at 500 users covered only 9 of 12 truths with their 90%
+/// intervals: common random numbers then condition the posterior on one run's noise; see
+/// docs/CALIBRATION.md.) Deterministic (seeded); about 40 s in release on 2 idle cores.
 #[test]
 fn credible_intervals_cover_the_truths_of_synthetic_data() {
     let cases = 8;

@@ -25,6 +25,8 @@ use crate::output::charts::{
 const OUTER_BAND_OPACITY: f64 = 0.18;
 /// Opacity of the fitted window's grey.
 const WINDOW_OPACITY: f64 = 0.07;
+/// Share of the data's span added above it, where the legend goes.
+const LEGEND_ROOM: f64 = 0.35;
 /// Radius of a data point.
 const DATA_RADIUS_PX: i32 = 5;
 
@@ -231,6 +233,8 @@ impl PanelDrawing for BandPanel {
         let last = self.x.last().copied().unwrap_or(1.0) + half_month;
         let values = self.quantiles.iter().flatten().chain(&self.data).copied();
         let y = padded_range(values.chain([0.0]));
+        // Room above the data for the legend.
+        let y = y.start..y.end + LEGEND_ROOM * (y.end - y.start);
         let calendar = CalendarAxis((first..last).into());
         let yearly = calendar.step(10) >= 12;
         let format = move |value: &f64| month_label(*value, yearly);
@@ -289,7 +293,7 @@ impl PanelDrawing for HistogramPanel {
         let x = padded_range(self.edges.iter().copied());
         let heights = self.density.iter().chain(self.prior.iter().map(|(_, d)| d));
         let top = heights.copied().filter(|d| d.is_finite()).fold(0.0, f64::max);
-        let y = 0.0..if top > 0.0 { top * 1.1 } else { 1.0 };
+        let y = 0.0..if top > 0.0 { top * (1.0 + LEGEND_ROOM) } else { 1.0 };
         let format = |value: &f64| pretty_print_float(*value, false);
         let mut chart = chart(
             area,
