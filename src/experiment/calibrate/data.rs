@@ -132,13 +132,13 @@ pub(crate) fn sources_of(rows: &[DataRow], metric: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::experiment::calibrate::file::Distance;
+    use crate::experiment::calibrate::file::{Distance, Sources};
 
     fn series(distance: Distance) -> Series {
         Series {
             name: "s".to_string(),
             metric: "new_problem_police".to_string(),
-            source: "A".to_string(),
+            source: Sources(vec!["A".to_string()]),
             distance,
             weight: 1.0,
         }
@@ -157,6 +157,22 @@ mod tests {
         let months: Vec<String> = found.iter().map(|(m, v)| format!("{m}={v}")).collect();
         assert_eq!(months, ["2014-01=0", "2014-02=3"]);
         assert_eq!(sources_of(&rows, "new_problem_police"), ["A", "B"]);
+    }
+
+    #[test]
+    fn a_month_takes_the_first_listed_source_that_has_it() {
+        let rows = read_rows(DATA.as_bytes(), "d.csv").unwrap();
+        let preferring = |sources: &[&str]| {
+            let series = Series {
+                source: Sources(sources.iter().map(|s| s.to_string()).collect()),
+                ..series(Distance::Poisson {})
+            };
+            let found = observations(&rows, "d.csv", &series).unwrap();
+            found.iter().map(|(m, v)| format!("{m}={v}")).collect::<Vec<_>>()
+        };
+        assert_eq!(preferring(&["B", "A"]), ["2014-01=5", "2014-02=3"]);
+        assert_eq!(preferring(&["A", "B"]), ["2014-01=0", "2014-02=3"]);
+        assert_eq!(preferring(&["B"]), ["2014-01=5"]);
     }
 
     #[test]
