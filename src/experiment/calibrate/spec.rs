@@ -159,7 +159,7 @@ impl Calibration {
                 return Err(invalid(
                     &format!("series[{i}].source"),
                     format!(
-                        "the data file `{}` has no rows of metric `{}` with source_id `{}` in the window {} to {}; {exist}",
+                        "the data file `{}` has no rows of metric `{}` with source_id {} in the window {} to {}; {exist}",
                         data_path.display(),
                         series.metric,
                         series.source,
