@@ -157,7 +157,10 @@ pub fn predictive_figure(calibration: &Calibration, rows: &[PredictiveRow]) -> C
             let rows: Vec<&PredictiveRow> = rows.iter().filter(|r| r.series == series.name).collect();
             let column = |f: fn(&PredictiveRow) -> f64| rows.iter().map(|r| f(r)).collect::<Vec<f64>>();
             BandPanel {
-                title: format!("{} ({})", series.name, series.source),
+                title: match &series.source.0[..] {
+                    [one] => format!("{} ({one})", series.name),
+                    many => format!("{} ({} sources)", series.name, many.len()),
+                },
                 y_label: series.metric.clone(),
                 x: x.clone(),
                 quantiles: [
