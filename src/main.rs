@@ -221,6 +221,11 @@ struct EnsembleArgs {
     /// No progress bar and no summary.
     #[arg(long)]
     quiet: bool,
+    /// Run each seed with its own draw from a calibration's posterior (the output directory of
+    /// `trustsim calibrate`), every strategy of a seed with the same draw, so that the paired
+    /// differences carry the parameters' uncertainty; the draws go to posterior_draws.csv.
+    #[arg(long, value_name = "CALIBRATE_OUTPUT")]
+    posterior: Option<PathBuf>,
     #[command(flatten)]
     scale_out: ScaleOutArgs,
 }
@@ -250,6 +255,7 @@ impl From<EnsembleArgs> for EnsembleOptions {
             quiet: args.quiet,
             shard: args.scale_out.shard,
             resume: args.scale_out.resume,
+            posterior: args.posterior,
         }
     }
 }

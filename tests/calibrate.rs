@@ -264,6 +264,8 @@ fn calibrate_writes_its_outputs_identically_and_verifies_and_resumes() {
     let stdout = succeeds(dir, &["verify", "one"], &[]);
     assert!(stdout.starts_with("identical: all 13 output files"), "{stdout}");
 
+    compare_with_the_posterior(dir, &one);
+
     // A bad file is refused before any run, naming its line and key.
     let bad = calibration_file("2014-03", "seeds = 1", SMOKE).replace("operating_platforms", "operating");
     let output = Test::new()
@@ -274,5 +276,83 @@ fn calibrate_writes_its_outputs_identically_and_verifies_and_resumes() {
     assert_mentions(
         &error,
         &["bad.toml:11: `series[1].metric`: `operating` is not a monthly metric"],
+    );
+}
+
+/// `compare --posterior` over the calibration in `one` (made by the smoke test in `dir`): each
+/// seed takes a particle of the final generation, with the calibration's values and balance;
+/// the same bytes on one and two threads and from two shards merged; `verify` re-runs it from
+/// the draws it wrote; and an output that is not a calibration's is refused, naming the option.
+fn compare_with_the_posterior(dir: &Path, one: &Path) {
+    let compare = |out: &str, extra: &[&str]| {
+        let mut args = vec![
+            "compare",
+            "scenario.toml",
+            "--seeds",
+            "6",
+            "--posterior",
+            "one",
+            "--out",
+            out,
+            "--quiet",
+        ];
+        args.extend(extra);
+        succeeds(dir, &args, &[]);
+    };
+    compare("post1", &["--threads", "1"]);
+    compare("post2", &["--threads", "2"]);
+    assert_same_outputs(&dir.join("post1"), &dir.join("post2"));
+    compare("shard1", &["--shard", "1/2"]);
+    compare("shard2", &["--shard", "2/2"]);
+    succeeds(dir, &["merge", "shard2", "shard1", "--out", "merged", "--quiet"], &[]);
+    assert_same_outputs(&dir.join("post1"), &dir.join("merged"));
+
+    let (header, draws) = csv_rows(&dir.join("post1/posterior_draws.csv"));
+    assert_eq!(
+        header.join(","),
+        "seed,particle,platforms.share.fraudulent,platforms.entry_rate,platforms.share.sound"
+    );
+    assert_eq!(
+        draws.iter().map(|r| r[0].as_str()).collect::<Vec<_>>(),
+        ["1", "2", "3", "4", "5", "6"]
+    );
+    let (_, posterior) = csv_rows(&one.join("posterior.csv"));
+    let number = |text: &str| text.parse::<f64>().unwrap();
+    for draw in &draws {
+        let particle = posterior
+            .iter()
+            .find(|p| p[0] == "2" && p[1] == draw[1])
+            .expect("a particle of the final generation");
+        assert_eq!(number(&draw[2]), number(&particle[2]), "the particle's share of frauds");
+        assert_eq!(number(&draw[3]), number(&particle[3]), "its entry rate");
+        assert!(
+            (number(&draw[2]) + number(&draw[4]) - 0.8).abs() < 1e-12,
+            "the balance keeps the shares' sum"
+        );
+    }
+    let particles: std::collections::BTreeSet<&str> = draws.iter().map(|r| r[1].as_str()).collect();
+    assert!(particles.len() >= 2, "six seeds take more than one particle: {draws:?}");
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("post1/manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest["posterior"]["source"], "one");
+    assert!(manifest["files"]["posterior_draws.csv"].is_string());
+
+    succeeds(
+        dir,
+        &["compare", "scenario.toml", "--seeds", "6", "--out", "fixed", "--quiet"],
+        &[],
+    );
+    let outcomes = |out: &str| std::fs::read(dir.join(out).join("outcomes.csv")).unwrap();
+    assert_ne!(outcomes("post1"), outcomes("fixed"), "the draws change the runs");
+    let stdout = succeeds(dir, &["verify", "post1"], &[]);
+    assert!(stdout.starts_with("identical"), "{stdout}");
+
+    let output = Test::new()
+        .file("s.toml", scenario(50, 30))
+        .args(["compare", "s.toml", "--seeds", "2", "--posterior", ".", "--out", "out"])
+        .run();
+    assert_mentions(
+        &output.error("out"),
+        &["--posterior", "is not the output directory of `trustsim calibrate`"],
     );
 }

@@ -17,7 +17,7 @@ use crate::experiment::run_store::run_file_name;
 use crate::experiment::sweep::spec::Sweep;
 use crate::output::directory::sha256_hex;
 use crate::output::manifest::Origin;
-use crate::output::manifest::{read_manifest, seed_count, series};
+use crate::output::manifest::{posterior_file, read_manifest, seed_count, series};
 use crate::output::provenance::Execution;
 use crate::output::provenance::EXECUTION;
 
@@ -131,6 +131,7 @@ fn merge_ensemble(
         quiet: true,
         shard: None,
         resume: false,
+        posterior: posterior_file(first, first_dir),
     };
     let origin = Origin::recorded(first);
     let command = if text("command") == "compare" {

@@ -17,7 +17,9 @@ use crate::experiment::ensemble::EnsembleOptions;
 use crate::experiment::shard::{Shard, ShardSpec};
 use crate::experiment::sweep::spec::Sweep;
 use crate::output::directory::{sha256_hex, MANIFEST};
-use crate::output::manifest::{file_names, read_manifest, recorded_edge_list, seed, seed_count, series, strategy};
+use crate::output::manifest::{
+    file_names, posterior_file, read_manifest, recorded_edge_list, seed, seed_count, series, strategy,
+};
 use crate::output::provenance::{self, Execution};
 use crate::scenario::loader::load;
 use crate::scenario::schema::Scenario;
@@ -133,6 +135,7 @@ fn rerun_into(
             quiet: true,
             shard,
             resume: false,
+            posterior: posterior_file(manifest, dir),
         })
     };
     match text("command").as_deref() {

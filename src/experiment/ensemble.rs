@@ -8,6 +8,7 @@ use serde_json::{json, Map, Value};
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
+use crate::experiment::posterior_draws::{SeedDraws, DRAWS_FILE, DRAW_DERIVATION};
 use crate::experiment::run::simulate_for;
 use crate::experiment::run_record::{run_id, RunRecord};
 use crate::experiment::run_store::{run_key, RunStore, StoredRun};
@@ -16,7 +17,7 @@ use crate::output::charts::{write_figure, Figure};
 use crate::output::directory::{file_sha256, sha256_hex, OutputDir};
 use crate::output::manifest::{manifest_base, Origin};
 use crate::output::provenance::{Execution, EXECUTION};
-use crate::scenario::loader::{load, LoadedScenario};
+use crate::scenario::loader::{load, parse, LoadedScenario};
 use crate::scenario::schema::Scenario;
 
 /// Options every command over many seeds takes.
@@ -38,6 +39,9 @@ pub struct EnsembleOptions {
     pub shard: Option<ShardSpec>,
     /// Keep the runs an interrupted execution finished, and run only the others.
     pub resume: bool,
+    /// Each seed runs with its own posterior draw: a `calibrate` output directory, or the
+    /// `posterior_draws.csv` of an earlier output ([`SeedDraws::load`]).
+    pub posterior: Option<PathBuf>,
 }
 
 /// A loaded scenario with its edge list and seeds, for one command.
@@ -51,6 +55,8 @@ pub(crate) struct Ensemble<'a> {
     resolved: String,
     shard: Option<Shard>,
     execution: Execution,
+    /// Each seed's posterior draw and its scenario, with `--posterior`.
+    posterior: Option<(SeedDraws, Vec<Scenario>)>,
     /// Seeds 1..=N.
     pub seeds: Vec<u64>,
 }
@@ -65,7 +71,10 @@ impl EnsembleOptions {
     pub(crate) fn load(&self, command: &'static str, origin: Option<Origin>) -> Result<Ensemble<'_>> {
         let execution = Execution::start();
         let loaded = load(&self.scenario, &self.overrides)?;
-        let origin = origin.unwrap_or_else(|| Origin::of(&loaded));
+        let origin = origin.unwrap_or_else(|| Origin {
+            posterior: self.posterior.as_ref().map(|p| p.display().to_string()),
+            ..Origin::of(&loaded)
+        });
         Ensemble::new(self, command, loaded, origin, execution)
     }
 }
@@ -81,6 +90,23 @@ impl<'a> Ensemble<'a> {
         let edges = loaded.edge_list();
         let resolved = loaded.resolved_text()?;
         let shard = options.shard.map(|spec| spec.resolve_from_env()).transpose()?;
+        let seeds: Vec<u64> = (1..=options.seeds).collect();
+        let posterior = match &options.posterior {
+            Some(path) => {
+                let draws = SeedDraws::load(path, &seeds)?;
+                let name = loaded.path.display().to_string();
+                let scenarios = seeds
+                    .iter()
+                    .map(|&seed| parse(&resolved, &name, &draws.overrides(seed), &loaded.path))
+                    .collect::<Result<_>>()
+                    .map_err(|e| Error::Usage {
+                        option: "--posterior".to_string(),
+                        message: format!("a posterior draw does not fit the scenario: {e}"),
+                    })?;
+                Some((draws, scenarios))
+            }
+            None => None,
+        };
         Ok(Ensemble {
             options,
             command,
@@ -90,7 +116,8 @@ impl<'a> Ensemble<'a> {
             resolved,
             shard,
             execution,
-            seeds: (1..=options.seeds).collect(),
+            posterior,
+            seeds,
         })
     }
 
@@ -99,16 +126,32 @@ impl<'a> Ensemble<'a> {
         &self.scenario
     }
 
+    /// The scenario the runs of `seed` take: the scenario, or with `--posterior` the seed's draw
+    /// of it.
+    fn scenario_of(&self, seed: u64) -> &Scenario {
+        match &self.posterior {
+            Some((_, scenarios)) => &scenarios[(seed - 1) as usize],
+            None => &self.scenario,
+        }
+    }
+
     /// The shard this execution runs, if any.
     pub fn shard(&self) -> Option<Shard> {
         self.shard
     }
 
     /// The key every run record of this ensemble carries: sha256 of the version, git commit,
-    /// resolved scenario and edge list.
+    /// resolved scenario, edge list and posterior draws.
     fn scenario_key(&self) -> Result<String> {
         let edges = self.edges.as_deref().map(file_sha256).transpose()?.unwrap_or_default();
-        Ok(run_key(&[&sha256_hex(self.resolved.as_bytes()), &edges]))
+        let draws = match &self.posterior {
+            Some((draws, _)) => {
+                let lines: Vec<String> = draws.records().iter().map(|record| record.join(",")).collect();
+                sha256_hex(lines.join("\n").as_bytes())
+            }
+            None => String::new(),
+        };
+        Ok(run_key(&[&sha256_hex(self.resolved.as_bytes()), &edges, &draws]))
     }
 
     /// The run ids of `strategies` (indices into [`Scenario::strategies`]) × seeds, in run
@@ -147,7 +190,7 @@ impl<'a> Ensemble<'a> {
             &key,
             (options.threads, options.quiet),
             |&(s, seed)| {
-                let result = simulate_for(scenario, s, edges, seed)?;
+                let result = simulate_for(self.scenario_of(seed), s, edges, seed)?;
                 Ok(RunRecord::new(&scenario.strategies()[s].name, &result, &key))
             },
         )?;
@@ -195,12 +238,20 @@ impl<'a> Ensemble<'a> {
         OutputDir::create(&self.destination())
     }
 
-    /// Writes the resolved scenario and the manifest (the common entries, the seeds and
-    /// `entries`), and moves the output into place. Returns its directory.
+    /// Writes the resolved scenario, the posterior draws if any, and the manifest (the common
+    /// entries, the seeds, the posterior's source and `entries`), and moves the output into
+    /// place. Returns its directory.
     pub fn finish(&self, mut out: OutputDir, entries: Map<String, Value>) -> Result<PathBuf> {
         out.write_text("scenario.toml", &self.resolved)?;
         let mut manifest = manifest_base(self.command, &self.origin, &self.resolved, self.edges.as_deref())?;
         manifest.insert("seeds".into(), json!(self.seeds));
+        if let Some((draws, _)) = &self.posterior {
+            out.write_records(DRAWS_FILE, draws.records())?;
+            manifest.insert(
+                "posterior".into(),
+                json!({"source": self.origin.posterior, "file": DRAWS_FILE, "draws": DRAW_DERIVATION}),
+            );
+        }
         manifest.extend(entries);
         let threads = self.options.threads.unwrap_or_else(rayon::current_num_threads);
         manifest.insert(EXECUTION.into(), self.execution.record(threads));

@@ -6,6 +6,7 @@
 pub mod calibrate;
 pub mod ensemble;
 pub mod monthly;
+pub mod posterior_draws;
 pub(crate) mod outcome;
 pub mod run;
 pub(crate) mod run_record;

@@ -47,6 +47,13 @@ pub(crate) fn seed(manifest: &Map<String, Value>, dir: &Path) -> Result<u64> {
     })
 }
 
+/// The posterior draws a `compare` or `warn` manifest (in `dir`) ran with, if it ran with
+/// `--posterior`: the file its `posterior.file` names.
+pub(crate) fn posterior_file(manifest: &Map<String, Value>, dir: &Path) -> Option<PathBuf> {
+    let file = manifest.get("posterior")?.get("file")?.as_str()?;
+    Some(dir.join(file))
+}
+
 /// How many seeds a `compare` or `warn` manifest (in `dir`) ran: its `seeds` must be 1, 2, …, N
 /// with N ≥ 1, as those commands write them.
 pub(crate) fn seed_count(manifest: &Map<String, Value>, dir: &Path) -> Result<u64> {
@@ -155,6 +162,8 @@ pub(crate) struct Origin {
     pub sha256: String,
     /// The overrides, in order.
     pub overrides: Vec<String>,
+    /// The posterior the seeds drew from (`--posterior`) as given, if any.
+    pub posterior: Option<String>,
 }
 
 /// The text a manifest records under `key`, or "" (for origins, which a re-run only repeats
@@ -175,6 +184,11 @@ impl Origin {
             sha256: recorded_text(manifest, "scenario_sha256"),
             overrides: serde_json::from_value(manifest.get("overrides").cloned().unwrap_or_default())
                 .unwrap_or_default(),
+            posterior: manifest
+                .get("posterior")
+                .and_then(|p| p.get("source"))
+                .and_then(Value::as_str)
+                .map(String::from),
         }
     }
 
@@ -184,6 +198,7 @@ impl Origin {
             file: loaded.path.display().to_string(),
             sha256: sha256_hex(&loaded.source),
             overrides: loaded.overrides.clone(),
+            posterior: None,
         }
     }
 }

@@ -30,6 +30,9 @@ pub enum Stream {
     /// Platforms' individual attributes beyond their type's (compliance spread, stalling), drawn only when
     /// a scenario asks for them, so that other scenarios' draws are unchanged.
     Attributes = 9,
+    /// Which posterior draw a seed of `compare --posterior` or `warn --posterior` runs with
+    /// (drawn before the run, never inside it).
+    Posterior = 10,
 }
 
 /// The ChaCha8 generator for `stream` of the run with `seed`: `ChaCha8Rng::seed_from_u64(seed)`
