@@ -266,6 +266,14 @@ fn calibrate_writes_its_outputs_identically_and_verifies_and_resumes() {
 
     compare_with_the_posterior(dir, &one);
 
+    // A directory that is not an output is refused as --out before any run.
+    std::fs::create_dir(dir.join("foreign")).unwrap();
+    std::fs::write(dir.join("foreign/x"), "precious").unwrap();
+    let (code, _, stderr) = calibrate("foreign", "2", &[]);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert_mentions(&stderr, &["not a trustsim output"]);
+    assert!(!dir.join(".foreign.runs").exists() && !dir.join(".foreign.runs.lock").exists());
+
     // A bad file is refused before any run, naming its line and key.
     let bad = calibration_file("2014-03", "seeds = 1", SMOKE).replace("operating_platforms", "operating");
     let output = Test::new()

@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 
 use crate::binary::*;
-use crate::common::shipped_scenarios;
+use crate::common::{root, shipped_scenarios};
 
 #[test]
 fn run_writes_outputs_and_a_manifest_of_their_hashes() {
@@ -428,6 +428,57 @@ fn out_onto_a_directory_that_is_not_an_output_keeps_it_and_an_earlier_output_is_
         .run()
         .success();
     assert!(first.text("out/manifest.json").contains("\"seed\": 2"));
+}
+
+/// A directory that is not a trustsim output is refused as `--out` before any run: no run store
+/// or lock is left beside it (issue 21). The runs asked for are many, so that running them first
+/// would also show as a slow test.
+#[test]
+fn a_foreign_out_is_refused_before_any_run() {
+    let sweep = root().join("sweeps").join("compensation_vs_education.toml");
+    let commands: [Vec<std::ffi::OsString>; 4] = [
+        vec!["run".into(), shipped_path().into()],
+        vec!["compare".into(), shipped_path().into(), "--seeds".into(), "500".into()],
+        vec!["warn".into(), shipped_path().into(), "--seeds".into(), "500".into()],
+        vec!["sweep".into(), sweep.into()],
+    ];
+    for command in commands {
+        let output = Test::new()
+            .file("d/x", "precious")
+            .args(command.clone())
+            .args(["--out", "d"])
+            .run()
+            .failure();
+        assert_mentions(&output.stderr, &["d", "not a trustsim output"]);
+        assert_eq!(output.text("d/x"), "precious");
+        for left in [".d.runs", ".d.runs.lock"] {
+            assert!(!output.path(left).exists(), "{command:?} left {left}");
+        }
+    }
+}
+
+/// While another command holds an output's lock, `run` and `compare` to that output are refused
+/// with a message saying so, and leave the lock's holder alone (issue 21: `run` took no lock).
+#[test]
+fn an_output_another_command_is_writing_is_refused() {
+    for command in ["run", "compare"] {
+        let test = Test::new().file(".d.runs.lock", "");
+        let lock = std::fs::OpenOptions::new()
+            .write(true)
+            .open(test.path(".d.runs.lock"))
+            .unwrap();
+        lock.lock().unwrap();
+        let output = test
+            .arg(command)
+            .arg(shipped_path())
+            .args(["--out", "d", "--seeds", "1"][..if command == "run" { 2 } else { 4 }].to_vec())
+            .args(SMALL)
+            .run()
+            .failure();
+        assert_mentions(&output.stderr, &["another trustsim command is writing to this output"]);
+        assert!(!output.path("d").exists(), "{command} wrote its output");
+        drop(lock);
+    }
 }
 
 #[test]

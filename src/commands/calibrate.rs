@@ -18,7 +18,7 @@ use crate::experiment::calibrate::tables::{
 use crate::experiment::ensemble::thread_pool;
 use crate::experiment::run_store::{run_key, RunStore};
 use crate::output::calibration_charts::{write_bands, write_histograms};
-use crate::output::directory::{file_sha256, sha256_hex, OutputDir};
+use crate::output::directory::{check_destination, file_sha256, sha256_hex, OutputDir};
 use crate::output::manifest::{manifest_base, recorded_text, Origin};
 use crate::output::provenance::{Execution, EXECUTION};
 
@@ -112,6 +112,7 @@ pub(crate) fn run_calibration(
         Path::new("output").join(format!("{}-calibrate", stem.unwrap_or_default()))
     });
     let key = calibration_key(calibration)?;
+    check_destination(&destination)?;
     let store = RunStore::open(RunStore::beside(&destination), options.resume)?;
     let progress = progress(options.quiet);
     let (sampled, runs) = thread_pool(options.threads)?.install(|| -> Result<_> {

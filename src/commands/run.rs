@@ -9,10 +9,11 @@ use crate::error::Result;
 use crate::experiment::monthly::monthly;
 use crate::experiment::outcome::Outcome;
 use crate::experiment::run::simulate_for;
-use crate::output::directory::OutputDir;
+use crate::experiment::run_store::RunStore;
+use crate::output::directory::{check_destination, OutputDir};
 use crate::output::manifest::{manifest_base, Origin};
 use crate::output::provenance::{Execution, EXECUTION};
-use crate::scenario::loader::load;
+use crate::scenario::loader::{load, LoadedScenario};
 
 /// Options of `trustsim run`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -51,14 +52,34 @@ pub fn run(options: &RunOptions) -> Result<RunReport> {
             option: "--strategy".to_string(),
             message,
         })?;
-    let edges = loaded.edge_list();
-    let result = simulate_for(scenario, strategy, edges.as_deref(), options.seed)?;
     let directory = options
         .out
         .clone()
         .unwrap_or_else(|| Path::new("output").join(format!("{}-seed{}", scenario.name, options.seed)));
+    check_destination(&directory)?;
+    // The run store's lock, as `compare` takes it: another command writing to the same output
+    // is refused rather than raced. A run keeps nothing in the store, so it is removed whether
+    // the run succeeds or fails.
+    let lock = RunStore::open(RunStore::beside(&directory), false)?;
+    let written = simulate_and_write(options, &loaded, strategy, &directory, execution);
+    lock.remove();
+    written
+}
+
+/// Runs strategy `strategy` of the loaded scenario with the options' seed and writes the outputs
+/// to `directory`.
+fn simulate_and_write(
+    options: &RunOptions,
+    loaded: &LoadedScenario,
+    strategy: usize,
+    directory: &Path,
+    execution: Execution,
+) -> Result<RunReport> {
+    let scenario = &loaded.scenario;
+    let edges = loaded.edge_list();
+    let result = simulate_for(scenario, strategy, edges.as_deref(), options.seed)?;
     let resolved = loaded.resolved_text()?;
-    let mut out = OutputDir::create(&directory)?;
+    let mut out = OutputDir::create(directory)?;
     out.write_csv("series.csv", &result.series)?;
     out.write_csv("outcome.csv", std::slice::from_ref(&result.outcome))?;
     out.write_csv("platforms.csv", &result.platforms)?;
@@ -67,7 +88,7 @@ pub fn run(options: &RunOptions) -> Result<RunReport> {
         out.write_csv("monthly.csv", &monthly(start, &scenario.scale, &series))?;
     }
     out.write_text("scenario.toml", &resolved)?;
-    let mut manifest = manifest_base("run", &Origin::of(&loaded), &resolved, edges.as_deref())?;
+    let mut manifest = manifest_base("run", &Origin::of(loaded), &resolved, edges.as_deref())?;
     manifest.insert("seed".into(), json!(options.seed));
     manifest.insert("strategy".into(), json!(scenario.strategies()[strategy].name));
     manifest.insert(EXECUTION.into(), execution.record(rayon::current_num_threads()));

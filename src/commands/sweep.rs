@@ -15,7 +15,7 @@ use crate::experiment::sweep::charts;
 use crate::experiment::sweep::record::SweepRun;
 use crate::experiment::sweep::spec::{Job, Sweep, BOOTSTRAP_STREAM, DESIGN_STREAM};
 use crate::experiment::sweep::tables::SweepResults;
-use crate::output::directory::{file_sha256, sha256_hex, OutputDir};
+use crate::output::directory::{check_destination, file_sha256, sha256_hex, OutputDir};
 use crate::output::manifest::{manifest_base, recorded_text, Origin};
 use crate::output::provenance::{Execution, EXECUTION};
 use crate::scenario::loader::LoadedScenario;
@@ -101,6 +101,7 @@ pub(crate) fn run_sweep(
         Path::new("output").join(format!("{}-sweep", stem.unwrap_or_default()))
     });
     let key = scenario_key(sweep)?;
+    check_destination(&destination)?;
     let store = RunStore::open(RunStore::beside(&destination), options.resume)?;
     let jobs: Vec<(String, Job)> = sweep.jobs().into_iter().map(|job| (sweep.run_id(&job), job)).collect();
     let edges: Vec<Option<PathBuf>> = sweep.scenarios.iter().map(LoadedScenario::edge_list).collect();

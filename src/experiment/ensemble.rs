@@ -14,7 +14,7 @@ use crate::experiment::run_record::{run_id, RunRecord};
 use crate::experiment::run_store::{run_key, RunStore, StoredRun};
 use crate::experiment::shard::{Shard, ShardSpec};
 use crate::output::charts::{write_figure, Figure};
-use crate::output::directory::{file_sha256, sha256_hex, OutputDir};
+use crate::output::directory::{check_destination, file_sha256, sha256_hex, OutputDir};
 use crate::output::manifest::{manifest_base, Origin};
 use crate::output::provenance::{Execution, EXECUTION};
 use crate::scenario::loader::{load, parse, LoadedScenario};
@@ -176,6 +176,7 @@ impl<'a> Ensemble<'a> {
     pub fn run(&self, strategies: &[usize]) -> Result<RunStore> {
         let (scenario, edges) = (self.scenario(), self.edges.as_deref());
         let key = self.scenario_key()?;
+        check_destination(&self.destination())?;
         let store = RunStore::open(RunStore::beside(&self.destination()), self.options.resume)?;
         let jobs: Vec<(String, (usize, u64))> = self
             .jobs(strategies)

@@ -94,35 +94,20 @@ impl SeedDraws {
 
     /// Reads the draws a comparison wrote, checking that it holds exactly `seeds`.
     fn read(path: &Path, seeds: &[u64]) -> Result<SeedDraws> {
-        let name = path.display().to_string();
-        let problem = |line: Option<usize>, message: String| Error::Data {
-            location: Location::new(&name, line),
-            message,
-        };
-        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-        let mut reader = csv::ReaderBuilder::new().from_reader(bytes.as_slice());
-        let header: Vec<String> = reader
-            .headers()
-            .map_err(|e| problem(Some(1), format!("not a CSV file: {e}")))?
-            .iter()
-            .map(String::from)
-            .collect();
+        let table = Table::read(path)?;
+        let header = &table.header;
         if header.len() < 3 || header[0] != "seed" || header[1] != "particle" {
-            return Err(problem(
+            return Err(table.problem(
                 Some(1),
-                "the header must be `seed,particle,` then the keys set, as `compare --posterior` writes it".to_string(),
+                "the header must be `seed,particle,` then the keys set, as `compare --posterior` writes it",
             ));
         }
         let mut rows = Vec::new();
-        for (k, record) in reader.records().enumerate() {
-            let line = k + 2;
-            let record = record.map_err(|e| problem(Some(line), format!("not a CSV row: {e}")))?;
+        for (line, record) in table.rows() {
+            let record = record?;
             let number = |column: usize| record[column].parse::<u64>().ok();
             let (Some(seed), Some(particle)) = (number(0), number(1)) else {
-                return Err(problem(
-                    Some(line),
-                    "`seed` and `particle` must be whole numbers".to_string(),
-                ));
+                return Err(table.problem(Some(line), "`seed` and `particle` must be whole numbers"));
             };
             rows.push(SeedDraw {
                 seed,
@@ -132,9 +117,9 @@ impl SeedDraws {
         }
         let found: Vec<u64> = rows.iter().map(|r| r.seed).collect();
         if found != seeds {
-            return Err(problem(
+            return Err(table.problem(
                 None,
-                format!(
+                &format!(
                     "holds the draws of seeds {}, but the comparison runs seeds {}",
                     seed_range(&found),
                     seed_range(seeds)
@@ -142,7 +127,7 @@ impl SeedDraws {
             ));
         }
         Ok(SeedDraws {
-            keys: header[2..].to_vec(),
+            keys: table.header[2..].to_vec(),
             rows,
         })
     }
@@ -180,45 +165,38 @@ impl SeedDraws {
 /// The particles of the last generation in a calibration's `posterior.csv`: each one's values of
 /// `keys` and its weight.
 fn final_generation(path: &Path, keys: &[String]) -> Result<Vec<(Vec<f64>, f64)>> {
-    let name = path.display().to_string();
-    let problem = |line: Option<usize>, message: String| Error::Data {
-        location: Location::new(&name, line),
-        message,
-    };
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-    let mut reader = csv::ReaderBuilder::new().from_reader(bytes.as_slice());
-    let header: Vec<String> = reader
-        .headers()
-        .map_err(|e| problem(Some(1), format!("not a CSV file: {e}")))?
-        .iter()
-        .map(String::from)
-        .collect();
+    let table = Table::read(path)?;
     let column = |wanted: &str| {
-        header
+        table
+            .header
             .iter()
             .position(|h| h == wanted)
-            .ok_or_else(|| problem(Some(1), format!("the header has no `{wanted}` column")))
+            .ok_or_else(|| table.problem(Some(1), &format!("the header has no `{wanted}` column")))
     };
     let generation = column("generation")?;
     let weight = column("weight")?;
     let values: Vec<usize> = keys.iter().map(|key| column(key)).collect::<Result<_>>()?;
     let mut particles: Vec<(u64, Vec<f64>, f64)> = Vec::new();
-    for (k, record) in reader.records().enumerate() {
-        let line = k + 2;
-        let record = record.map_err(|e| problem(Some(line), format!("not a CSV row: {e}")))?;
+    for (line, record) in table.rows() {
+        let record = record?;
         let number = |column: usize| {
             record[column]
                 .parse::<f64>()
                 .ok()
                 .filter(|x| x.is_finite())
-                .ok_or_else(|| problem(Some(line), format!("`{}` is not a finite number", header[column])))
+                .ok_or_else(|| {
+                    table.problem(
+                        Some(line),
+                        &format!("`{}` is not a finite number", table.header[column]),
+                    )
+                })
         };
         let g = record[generation]
             .parse::<u64>()
-            .map_err(|_| problem(Some(line), "`generation` is not a whole number".to_string()))?;
+            .map_err(|_| table.problem(Some(line), "`generation` is not a whole number"))?;
         let w = number(weight)?;
         if w < 0.0 {
-            return Err(problem(Some(line), "`weight` is negative".to_string()));
+            return Err(table.problem(Some(line), "`weight` is negative"));
         }
         particles.push((g, values.iter().map(|&c| number(c)).collect::<Result<_>>()?, w));
     }
@@ -229,12 +207,56 @@ fn final_generation(path: &Path, keys: &[String]) -> Result<Vec<(Vec<f64>, f64)>
         .map(|(_, values, weight)| (values, weight))
         .collect();
     if particles.iter().map(|p| p.1).sum::<f64>() <= 0.0 {
-        return Err(problem(
-            None,
-            "the final generation has no particle of positive weight".to_string(),
-        ));
+        return Err(table.problem(None, "the final generation has no particle of positive weight"));
     }
     Ok(particles)
+}
+
+/// A CSV file read whole: its header and records, for errors naming the file and line.
+struct Table {
+    name: String,
+    header: Vec<String>,
+    records: Vec<std::result::Result<csv::StringRecord, csv::Error>>,
+}
+
+impl Table {
+    fn read(path: &Path) -> Result<Table> {
+        let name = path.display().to_string();
+        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+        let mut reader = csv::ReaderBuilder::new().from_reader(bytes.as_slice());
+        let header = match reader.headers() {
+            Ok(header) => header.iter().map(String::from).collect(),
+            Err(e) => {
+                return Err(Error::Data {
+                    location: Location::new(&name, Some(1)),
+                    message: format!("not a CSV file: {e}"),
+                })
+            }
+        };
+        let records = reader.records().collect();
+        Ok(Table { name, header, records })
+    }
+
+    /// An error at `line` (1 is the header) of the file.
+    fn problem(&self, line: Option<usize>, message: &str) -> Error {
+        Error::Data {
+            location: Location::new(&self.name, line),
+            message: message.to_string(),
+        }
+    }
+
+    /// The records with their line numbers; a malformed one is an error naming its line.
+    fn rows(&self) -> impl Iterator<Item = (usize, Result<&csv::StringRecord>)> {
+        self.records.iter().enumerate().map(|(k, record)| {
+            let line = k + 2;
+            (
+                line,
+                record
+                    .as_ref()
+                    .map_err(|e| self.problem(Some(line), &format!("not a CSV row: {e}"))),
+            )
+        })
+    }
 }
 
 /// Seeds as a short text: `1 to 20`, or the list when they are not consecutive.
@@ -303,7 +325,10 @@ mod tests {
     fn a_table_without_the_seed_and_particle_columns_is_refused() {
         let file = write(&[vec!["particle".into(), "seed".into(), "x".into()]]);
         let error = SeedDraws::load(file.path(), &[1]).unwrap_err().to_string();
-        assert!(error.contains("line 1") && error.contains("seed,particle"), "{error}");
+        assert!(
+            error.contains(":1: the header must be") && error.contains("seed,particle"),
+            "{error}"
+        );
     }
 
     #[test]

@@ -35,37 +35,49 @@ pub struct OutputDir {
     finished: bool,
 }
 
+/// Checks that an output may be written to `destination`: it does not exist, or is an empty
+/// directory, or an earlier trustsim output (which the new one replaces). Anything else is
+/// refused, naming the path. Commands call it before any work, so that a bad `--out` costs
+/// nothing; [`OutputDir::create`] checks again when the output is written.
+pub fn check_destination(destination: &Path) -> Result<()> {
+    let destination = &settled(destination)?;
+    destination_name(destination)?;
+    let refuse = |message: &str| {
+        Err(Error::io(
+            destination,
+            io::Error::new(io::ErrorKind::AlreadyExists, message.to_string()),
+        ))
+    };
+    if fs::symlink_metadata(destination).is_ok_and(|m| !m.is_dir()) {
+        return refuse("exists and is not a directory; choose another --out");
+    }
+    // An earlier output is replaced; any other directory with something in it, or one that
+    // cannot be listed, is left alone.
+    let foreign = match fs::read_dir(destination) {
+        Ok(mut entries) => entries.next().is_some() && !crate::output::manifest::is_output(destination),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => false,
+        Err(e) => return Err(Error::io(destination, e)),
+    };
+    if foreign {
+        return refuse(
+            "exists, is not empty and is not a trustsim output (it has no manifest.json written by \
+             trustsim), so it is not replaced; choose another --out",
+        );
+    }
+    Ok(())
+}
+
 impl OutputDir {
     /// Starts a staging directory `.<name>.partial-<pid>` in the destination's parent (creating
     /// the parent with `create_dir_all`). The destination itself is not touched until
     /// [`OutputDir::finish`]. Should that name be taken (another output for the same destination
     /// in this process, or the leftover of a killed process), `.<name>.partial-<pid>.<n>` is used.
     pub fn create(destination: &Path) -> Result<OutputDir> {
+        check_destination(destination)?;
         let destination = &settled(destination)?;
         let name = destination_name(destination)?;
-        let refuse = |message: &str| {
-            Err(Error::io(
-                destination,
-                io::Error::new(io::ErrorKind::AlreadyExists, message.to_string()),
-            ))
-        };
-        if fs::symlink_metadata(destination).is_ok_and(|m| !m.is_dir()) {
-            return refuse("exists and is not a directory; choose another --out");
-        }
-        // An earlier output is replaced; any other directory with something in it, or one that
-        // cannot be listed, is left alone.
-        let foreign = match fs::read_dir(destination) {
-            Ok(mut entries) => entries.next().is_some() && !crate::output::manifest::is_output(destination),
-            Err(e) if e.kind() == io::ErrorKind::NotFound => false,
-            Err(e) => return Err(Error::io(destination, e)),
-        };
-        if foreign {
-            return refuse(
-                "exists, is not empty and is not a trustsim output (it has no manifest.json written by \
-                 trustsim), so it is not replaced; choose another --out",
-            );
-        }
         let parent = parent_of(destination);
+        remove_leftovers(&parent, &name, destination.exists());
         let base = parent.join(format!(".{name}.partial-{}", std::process::id()));
         let mut staging = base.clone();
         loop {
@@ -89,7 +101,7 @@ impl OutputDir {
     /// Writes `rows` as CSV with a header row taken from the field names of `T` (csv crate +
     /// serde) and records the file's sha256. Floats are written by csv in their shortest
     /// round-trip form (`0.1`, `1.0`, `1e-7`), so the same rows always give the same bytes.
-    /// With no rows there is nothing to take a header from, and the file is empty.
+    /// With no rows the file holds the header alone, from `T::default()`'s field names.
     ///
     /// `file_name` must be a plain name (no `/` or `\`, not `.`, `..` or `manifest.json`) not
     /// written before.
@@ -400,6 +412,40 @@ pub(crate) fn settled(path: &Path) -> Result<PathBuf> {
     Ok(parent.join(name))
 }
 
+/// Removes what killed processes left beside the output `name` in `parent`: their staging
+/// directories `.<name>.partial-<pid>[.<n>]`, and, when the output `exists` (so the new one was put
+/// in place), the previous outputs they set aside, `.<name>.old-<pid>[.<n>]`; an `.old-` one
+/// without an output is the last result, and is kept. A process counts as dead when Linux has
+/// no `/proc/<pid>`; elsewhere nothing is removed. Best effort: what cannot be removed stays.
+fn remove_leftovers(parent: &Path, name: &str, exists: bool) {
+    let Ok(entries) = fs::read_dir(parent) else {
+        return;
+    };
+    let prefixes = [format!(".{name}.partial-"), format!(".{name}.old-")];
+    for entry in entries.flatten() {
+        let file_name = entry.file_name().to_string_lossy().into_owned();
+        for (k, prefix) in prefixes.iter().enumerate() {
+            let Some(rest) = file_name.strip_prefix(prefix.as_str()) else {
+                continue;
+            };
+            let pid = rest.split('.').next().and_then(|p| p.parse::<u32>().ok());
+            let removable = k == 0 || exists;
+            if removable && pid.is_some_and(|pid| pid != std::process::id() && !alive(pid)) {
+                let _ = remove_any(&entry.path());
+            }
+        }
+    }
+}
+
+/// Whether process `pid` is running, as far as can be told (`true` when it cannot).
+fn alive(pid: u32) -> bool {
+    if cfg!(target_os = "linux") {
+        Path::new("/proc").join(pid.to_string()).exists()
+    } else {
+        true
+    }
+}
+
 /// The directory holding `destination` (`.` for a bare name).
 fn parent_of(destination: &Path) -> PathBuf {
     match destination.parent() {
@@ -548,6 +594,34 @@ mod tests {
             );
         }
         assert!(entries(root.path()).is_empty());
+    }
+
+    #[test]
+    fn leftovers_of_dead_processes_are_removed_but_not_a_set_aside_output_without_its_successor() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = |name: &str| dir.path().join(name);
+        // No process has an id this large (Linux allows at most 2^22).
+        let dead = 999_999_999;
+        let own = std::process::id();
+        for name in [
+            format!(".out.partial-{dead}"),
+            format!(".out.partial-{dead}.3"),
+            format!(".out.old-{dead}"),
+            format!(".out.partial-{own}.7"),
+            format!(".other.partial-{dead}"),
+        ] {
+            fs::create_dir(path(&name)).unwrap();
+        }
+        // Without an output in place, the set-aside one is the last result.
+        drop(OutputDir::create(&path("out")).unwrap());
+        let left = |name: &str| path(name).exists();
+        assert!(!left(&format!(".out.partial-{dead}")) && !left(&format!(".out.partial-{dead}.3")));
+        assert!(left(&format!(".out.old-{dead}")), "kept: no output replaced it");
+        assert!(left(&format!(".out.partial-{own}.7")), "this process's own");
+        assert!(left(&format!(".other.partial-{dead}")), "another output's");
+        fs::create_dir(path("out")).unwrap();
+        drop(OutputDir::create(&path("out")).unwrap());
+        assert!(!left(&format!(".out.old-{dead}")), "removed once an output is in place");
     }
 
     #[test]

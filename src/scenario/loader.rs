@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use crate::error::{Error, Location, Result};
 use crate::scenario::calendar::{day_of_date, Date};
 use crate::scenario::event::Event;
-use crate::scenario::problem::Problem;
+use crate::scenario::problem::{prefix, Problem};
 use crate::scenario::schema::Scenario;
 use crate::scenario::strategy::strategy_from_table;
 use crate::scenario::tables::NetworkKind;
@@ -194,6 +194,11 @@ pub fn parse(text: &str, file: &str, overrides: &[String], path: &Path) -> Resul
         });
     }
     let mut merged = defaults();
+    tables_in_place(&merged, &table, "").map_err(|problem| Error::Invalid {
+        location: Location::new(file, find_line(text, &problem.key)),
+        key: problem.key,
+        message: problem.message,
+    })?;
     merge(&mut merged, table);
     if !merged.contains_key("name") || merged["name"].as_str() == Some(Scenario::default().name.as_str()) {
         let stem = path
@@ -330,6 +335,39 @@ fn defaults() -> toml::Table {
 
 /// Merges `overlay` into `base`: tables recursively, except distributions (tables with a
 /// `dist` key), which replace the default whole; everything else (arrays included) replaced.
+/// Refuses a value that is not a table where the scenario's defaults hold one (`warning = [1, 2]`,
+/// `literacy = ["beta", 2, 5]`, `population = [1, 2]`): serde would read a table's fields from an
+/// array by position and accept it, or complain about a field inside.
+fn tables_in_place(defaults: &toml::Table, given: &toml::Table, table: &str) -> std::result::Result<(), Problem> {
+    for (key, value) in given {
+        let Some(toml::Value::Table(default)) = defaults.get(key) else {
+            continue;
+        };
+        let dotted = format!("{}{key}", prefix(table));
+        match value {
+            toml::Value::Table(inner) => tables_in_place(default, inner, &dotted)?,
+            other => {
+                let form = if default.contains_key("dist") {
+                    format!("a distribution table such as `{key} = {{ dist = \"beta\", alpha = 2.0, beta = 5.0 }}`")
+                } else {
+                    format!("a table: a `[{dotted}]` section or `{key} = {{ ... }}` with its keys")
+                };
+                return Err(Problem::new(
+                    dotted,
+                    format!("must be {form}, not {} {other}", article(other.type_str())),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// "a string", "an integer", "an array".
+fn article(kind: &str) -> String {
+    let vowel = kind.starts_with(['a', 'e', 'i', 'o', 'u']);
+    format!("{} {kind}", if vowel { "an" } else { "a" })
+}
+
 fn merge(base: &mut toml::Table, overlay: toml::Table) {
     for (key, value) in overlay {
         match (base.get_mut(&key), value) {
@@ -509,6 +547,30 @@ mod tests {
     fn a_distribution_override_replaces_the_default_whole() {
         let scenario = parse_with(&["population.literacy={dist=\"fixed\", value=0.4}"]).unwrap();
         assert_eq!(scenario.population.literacy, crate::scenario::dist::Dist::fixed(0.4));
+    }
+
+    /// Issue 21: serde reads a table's fields from an array by position, so these validated.
+    #[test]
+    fn an_array_or_number_where_a_table_belongs_is_refused_naming_the_table() {
+        let cases = [
+            (
+                "warning = [1, 2, 3]",
+                "s.toml:2: `warning`: must be a table: a `[warning]` section",
+            ),
+            (
+                "[population]\nliteracy = [\"beta\", 2, 5]",
+                "s.toml:3: `population.literacy`: must be a distribution table such as",
+            ),
+            ("population = [1, 2]", "s.toml:2: `population`: must be a table"),
+            ("trust = 3", "not an integer 3"),
+        ];
+        for (text, expected) in cases {
+            let text = format!("schema_version = 1\n{text}\n");
+            let error = parse(&text, "s.toml", &[], Path::new("s.toml"))
+                .unwrap_err()
+                .to_string();
+            assert!(error.contains(expected), "{text}: {error}");
+        }
     }
 
     #[test]
