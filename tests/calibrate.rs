@@ -124,13 +124,15 @@ fn credible_intervals_cover_the_truths_of_synthetic_data() {
 const SMOKE: &str = "[algorithm]\nparticles = 12\ngenerations = 3\nbatch = 8\n[predictive]\ndraws = 4\nseeds = 1\n";
 
 /// The files of a calibration's output.
-const CALIBRATION_FILES: [&str; 14] = [
+const CALIBRATION_FILES: [&str; 16] = [
     "calibrated.toml",
     "calibration.toml",
     "data.csv",
     "fit.csv",
     "generations.csv",
     "manifest.json",
+    "pairs.png",
+    "pairs.svg",
     "parameters.csv",
     "posterior.csv",
     "posterior.png",
@@ -262,7 +264,7 @@ fn calibrate_writes_its_outputs_identically_and_verifies_and_resumes() {
     );
 
     let stdout = succeeds(dir, &["verify", "one"], &[]);
-    assert!(stdout.starts_with("identical: all 13 output files"), "{stdout}");
+    assert!(stdout.starts_with("identical: all 15 output files"), "{stdout}");
 
     compare_with_the_posterior(dir, &one);
 

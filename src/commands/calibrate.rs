@@ -13,11 +13,11 @@ use crate::experiment::calibrate::predictive::{fit_rows, predictive_rows, predic
 use crate::experiment::calibrate::sampler::sample;
 use crate::experiment::calibrate::spec::{Calibration, DATA_COPY};
 use crate::experiment::calibrate::tables::{
-    generation_rows, parameter_rows, posterior_figure, posterior_records, predictive_figure, ParameterRow,
+    generation_rows, pairs_figure, parameter_rows, posterior_figure, posterior_records, predictive_figure, ParameterRow,
 };
 use crate::experiment::ensemble::thread_pool;
 use crate::experiment::run_store::{run_key, RunStore};
-use crate::output::calibration_charts::{write_bands, write_histograms};
+use crate::output::calibration_charts::{write_bands, write_histograms, write_pairs};
 use crate::output::directory::{check_destination, file_sha256, sha256_hex, OutputDir};
 use crate::output::manifest::{manifest_base, recorded_text, Origin};
 use crate::output::provenance::{Execution, EXECUTION};
@@ -142,6 +142,11 @@ pub(crate) fn run_calibration(
     out.write_with(&["posterior.png", "posterior.svg"], |paths| {
         write_histograms(&marginals, &paths[0].with_extension(""))
     })?;
+    if let Some(pairs) = pairs_figure(calibration, last) {
+        out.write_with(&["pairs.png", "pairs.svg"], |paths| {
+            write_pairs(&pairs, &paths[0].with_extension(""))
+        })?;
+    }
     out.write_text("calibrated.toml", &calibration.scenario_text(&medians)?)?;
     out.write_text("scenario.toml", &calibration.base_text)?;
     out.write_text("calibration.toml", &calibration.resolved_text())?;

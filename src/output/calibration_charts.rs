@@ -1,7 +1,8 @@
 //! The charts of a calibration, as PNG and SVG in the style of [`crate::output::charts`]: per
 //! series, the posterior predictive median with its 50% and 90% bands against the data over the
 //! calendar, the fitted window shaded; per parameter, the posterior's weighted histogram against
-//! the prior's density. The figures arrive as plain numbers; what they mean is the caller's.
+//! the prior's density; per pair of parameters, the posterior's particles as points. The figures
+//! arrive as plain numbers; what they mean is the caller's.
 
 use std::path::Path;
 
@@ -71,6 +72,125 @@ pub struct HistogramPanel {
     pub prior: Vec<(f64, f64)>,
     /// The posterior median.
     pub median: f64,
+}
+
+/// Every pair of parameters: the posterior's particles as points sized by weight, one panel per
+/// pair below the diagonal of a matrix whose rows and columns are the parameters in order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PairsFigure {
+    /// The title at the top.
+    pub title: String,
+    /// The parameters' axis labels, in order.
+    pub names: Vec<String>,
+    /// Each parameter's value for every particle.
+    pub values: Vec<Vec<f64>>,
+    /// Each particle's weight.
+    pub weights: Vec<f64>,
+}
+
+/// The side of one panel of a pairs matrix.
+const PAIR_PANEL_PX: u32 = 400;
+/// Font sizes of a pairs matrix's small panels.
+const PAIR_LABEL_FONT_PX: f64 = 17.0;
+const PAIR_TICK_FONT_PX: f64 = 14.0;
+/// Radius of the heaviest particle's point; the others scale with the square root of the weight.
+const PAIR_RADIUS_PX: f64 = 7.0;
+
+/// Writes a pairs matrix to `<stem>.png` and `<stem>.svg`: at least two parameters, each with a
+/// value per weight.
+pub fn write_pairs(figure: &PairsFigure, stem: &Path) -> Result<(), ChartError> {
+    if figure.names.len() < 2 || figure.values.len() != figure.names.len() {
+        return Err(ChartError::NoPanels {
+            title: figure.title.clone(),
+        });
+    }
+    if let Some((k, _)) = figure
+        .values
+        .iter()
+        .enumerate()
+        .find(|(_, v)| v.len() != figure.weights.len())
+    {
+        return Err(ChartError::BadLine {
+            panel: figure.names[k].clone(),
+            line: "particles".to_string(),
+            problem: format!("give one value per weight ({})", figure.weights.len()),
+        });
+    }
+    write_drawing(figure, stem)
+}
+
+impl Drawing for PairsFigure {
+    fn panel_count(&self) -> usize {
+        let k = self.names.len();
+        k * k.saturating_sub(1) / 2
+    }
+
+    fn size(&self) -> (u32, u32) {
+        let side = PAIR_PANEL_PX * self.names.len().saturating_sub(1).max(1) as u32;
+        (side, side + 60)
+    }
+
+    fn draw<DB: DrawingBackend>(&self, root: DrawingArea<DB, Shift>) -> Drawn<DB> {
+        root.fill(&WHITE)?;
+        let body = root
+            .margin(10, 0, 0, 0)
+            .titled(&self.title, (FONT_FAMILY, PANEL_TITLE_FONT_PX))?;
+        let n = self.names.len() - 1;
+        let cells = body.split_evenly((n, n));
+        let heaviest = self.weights.iter().copied().fold(0.0, f64::max);
+        for row in 1..=n {
+            for column in 0..row {
+                self.draw_pair(&cells[(row - 1) * n + column], column, row, heaviest)?;
+            }
+        }
+        root.present()
+    }
+}
+
+impl PairsFigure {
+    /// The panel of parameter `x` (across) against parameter `y` (up); axis titles on the
+    /// matrix's left column and bottom row only.
+    fn draw_pair<DB: DrawingBackend>(
+        &self,
+        area: &DrawingArea<DB, Shift>,
+        x: usize,
+        y: usize,
+        heaviest: f64,
+    ) -> Drawn<DB> {
+        let last = self.names.len() - 1;
+        let range = |k: usize| padded_range(self.values[k].iter().copied());
+        let mut chart = ChartBuilder::on(area)
+            .margin(8)
+            .x_label_area_size(if y == last { 55 } else { 25 })
+            .y_label_area_size(if x == 0 { 75 } else { 45 })
+            .build_cartesian_2d(range(x), range(y))?;
+        let format = |value: &f64| pretty_print_float(*value, false);
+        chart
+            .configure_mesh()
+            .x_desc(if y == last { self.names[x].as_str() } else { "" })
+            .y_desc(if x == 0 { self.names[y].as_str() } else { "" })
+            .x_labels(4)
+            .y_labels(4)
+            .axis_desc_style((FONT_FAMILY, PAIR_LABEL_FONT_PX))
+            .label_style((FONT_FAMILY, PAIR_TICK_FONT_PX))
+            .x_label_formatter(&format)
+            .y_label_formatter(&format)
+            .light_line_style(WHITE.mix(0.0))
+            .bold_line_style(BLACK.mix(0.08))
+            .draw()?;
+        let fill = colour(0).mix(0.45).filled();
+        let points = self.values[x]
+            .iter()
+            .zip(&self.values[y])
+            .zip(&self.weights)
+            .filter(|((a, b), w)| a.is_finite() && b.is_finite() && **w > 0.0)
+            .map(|((&a, &b), &w)| {
+                let radius = PAIR_RADIUS_PX * (w / heaviest).sqrt();
+                Circle::new((a, b), radius.max(1.5).round() as i32, fill)
+            });
+        chart.draw_series(points)?;
+        Ok(())
+    }
 }
 
 /// Writes a figure of predictive bands to `<stem>.png` and `<stem>.svg`.
@@ -404,6 +524,25 @@ mod tests {
         };
         write_histograms(&histograms, &dir.path().join("posterior")).unwrap();
         assert!(dir.path().join("posterior.png").exists());
+        let pairs = PairsFigure {
+            title: "pairs".to_string(),
+            names: vec!["share".to_string(), "log10(rate)".to_string(), "ratio".to_string()],
+            values: vec![vec![0.1, 0.2, 0.3], vec![1.0, 1.5, 1.2], vec![5.0, 3.0, 4.0]],
+            weights: vec![0.5, 0.3, 0.2],
+        };
+        write_pairs(&pairs, &dir.path().join("pairs")).unwrap();
+        let svg = std::fs::read_to_string(dir.path().join("pairs.svg")).unwrap();
+        for text in ["pairs", "share", "log10(rate)", "ratio"] {
+            assert!(svg.contains(text), "the pairs SVG lacks `{text}`");
+        }
+        assert_eq!(
+            svg.matches("<circle").count(),
+            3 * 3,
+            "three particles in each of three panels"
+        );
+        let mut short = pairs.clone();
+        short.values[2].pop();
+        assert!(write_pairs(&short, &dir.path().join("short")).is_err());
         let mut bad = bands.clone();
         bad.panels[0].data.pop();
         assert!(write_bands(&bad, &dir.path().join("bad")).is_err());

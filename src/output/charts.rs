@@ -157,6 +157,11 @@ pub(crate) trait Drawing {
     /// The number of panels, which sets the image size.
     fn panel_count(&self) -> usize;
 
+    /// The image size in pixels: by default that of a grid of two columns of the panels.
+    fn size(&self) -> (u32, u32) {
+        figure_size(self.panel_count())
+    }
+
     /// Draws the whole figure onto `root` and presents it.
     fn draw<DB: DrawingBackend>(&self, root: DrawingArea<DB, Shift>)
         -> Result<(), DrawingAreaErrorKind<DB::ErrorType>>;
@@ -181,7 +186,7 @@ pub(crate) fn write_drawing(drawing: &impl Drawing, stem: &Path) -> Result<(), C
     register_embedded_font()?;
     let png_path = with_extension(stem, "png");
     let svg_path = with_extension(stem, "svg");
-    let size = figure_size(drawing.panel_count());
+    let size = drawing.size();
 
     let mut svg = String::new();
     drawing

@@ -336,8 +336,9 @@ fn defaults() -> toml::Table {
 /// Merges `overlay` into `base`: tables recursively, except distributions (tables with a
 /// `dist` key), which replace the default whole; everything else (arrays included) replaced.
 /// Refuses a value that is not a table where the scenario's defaults hold one (`warning = [1, 2]`,
-/// `literacy = ["beta", 2, 5]`, `population = [1, 2]`): serde would read a table's fields from an
-/// array by position and accept it, or complain about a field inside.
+/// `literacy = ["beta", 2, 5]`, `population = [1, 2]`, `trust = 3`), saying how the table is
+/// written: serde would read a table's fields from an array by position and accept it, or name
+/// the Rust type it expected.
 fn tables_in_place(defaults: &toml::Table, given: &toml::Table, table: &str) -> std::result::Result<(), Problem> {
     for (key, value) in given {
         let Some(toml::Value::Table(default)) = defaults.get(key) else {
@@ -347,10 +348,13 @@ fn tables_in_place(defaults: &toml::Table, given: &toml::Table, table: &str) -> 
         match value {
             toml::Value::Table(inner) => tables_in_place(default, inner, &dotted)?,
             other => {
+                let by_type = ["sound", "fragile", "fraudulent"];
                 let form = if default.contains_key("dist") {
-                    format!("a distribution table such as `{key} = {{ dist = \"beta\", alpha = 2.0, beta = 5.0 }}`")
+                    format!("a distribution: {}", crate::scenario::reference::DIST_FORMS)
+                } else if default.len() == by_type.len() && by_type.iter().all(|t| default.contains_key(*t)) {
+                    format!("a per-type table {}", crate::scenario::reference::BY_TYPE_FORM)
                 } else {
-                    format!("a table: a `[{dotted}]` section or `{key} = {{ ... }}` with its keys")
+                    format!("a table: a `[{dotted}]` section, or `{key} = {{ .. }}` with its keys")
                 };
                 return Err(Problem::new(
                     dotted,
@@ -559,10 +563,17 @@ mod tests {
             ),
             (
                 "[population]\nliteracy = [\"beta\", 2, 5]",
-                "s.toml:3: `population.literacy`: must be a distribution table such as",
+                "s.toml:3: `population.literacy`: must be a distribution: `{ dist = \"fixed\"",
             ),
             ("population = [1, 2]", "s.toml:2: `population`: must be a table"),
-            ("trust = 3", "not an integer 3"),
+            (
+                "trust = 3",
+                "`trust`: must be a table: a `[trust]` section, or `trust = { .. }` with its keys, not an integer 3",
+            ),
+            (
+                "[platforms]\npromised_return = [0.1]",
+                "must be a per-type table `{ sound = .., fragile = .., fraudulent = .. }`",
+            ),
         ];
         for (text, expected) in cases {
             let text = format!("schema_version = 1\n{text}\n");

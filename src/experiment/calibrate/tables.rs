@@ -10,7 +10,7 @@ use crate::analysis::prior::Prior;
 use crate::experiment::calibrate::month::Month;
 use crate::experiment::calibrate::predictive::PredictiveRow;
 use crate::experiment::calibrate::spec::Calibration;
-use crate::output::calibration_charts::{BandPanel, CalibrationFigure, HistogramPanel};
+use crate::output::calibration_charts::{BandPanel, CalibrationFigure, HistogramPanel, PairsFigure};
 
 /// Fewest and most bins of a posterior histogram; between them, about the square root of the
 /// effective sample size.
@@ -241,6 +241,39 @@ pub fn posterior_figure(calibration: &Calibration, last: &Generation) -> Calibra
         ),
         panels,
     }
+}
+
+/// The pairs matrix of the final generation `last`, when there are two parameters or more: each
+/// parameter in natural units, or as log10 for a log-uniform prior (its working space).
+pub fn pairs_figure(calibration: &Calibration, last: &Generation) -> Option<PairsFigure> {
+    let keys = calibration.keys();
+    if keys.len() < 2 {
+        return None;
+    }
+    let (names, values) = keys
+        .into_iter()
+        .enumerate()
+        .map(|(k, key)| {
+            let logarithmic = matches!(calibration.priors[k], Prior::LogUniform { .. });
+            let values = last.particles.iter().map(|p| p.values[k]);
+            if logarithmic {
+                (format!("log10({key})"), values.map(libm::log10).collect())
+            } else {
+                (key, values.collect())
+            }
+        })
+        .unzip();
+    Some(PairsFigure {
+        title: format!(
+            "{}: posterior pairs of generation {} ({} particles, point area by weight)",
+            calibration.base.scenario.name,
+            last.index,
+            last.particles.len()
+        ),
+        names,
+        values,
+        weights: last.particles.iter().map(|p| p.weight).collect(),
+    })
 }
 
 /// The prior's density at natural value `x`: its working-space density, times `1 / x` for a
