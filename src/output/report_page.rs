@@ -3,13 +3,14 @@
 
 use std::fmt::Write;
 
+use crate::analysis::comparison::ComparisonRow;
 use crate::output::animation::Animation;
 use crate::output::animation_page::fragment;
 use crate::output::html::{escape, page};
 use crate::output::report::{CompareOutput, REPORT};
 use crate::output::report_tables::{entry, final_day_table, full_table, headline_tables, number, signed};
 use crate::scenario::action::Action;
-use crate::scenario::strategy::Schedule;
+use crate::scenario::strategy::{Schedule, Strategy};
 
 /// The whole report page.
 pub fn render(output: &CompareOutput, animation: &Animation) -> String {
@@ -52,8 +53,8 @@ fn seed_list(seeds: &[u64]) -> String {
     }
 }
 
-/// One paragraph on the reference's losses and exposure, and the strategies that cut each most,
-/// when clearly.
+/// One paragraph on the reference's losses and exposure, the strategy that cut each most on
+/// average, and which cuts are clear.
 fn summary_sentence(output: &CompareOutput) -> String {
     let Some(reference) = entry(output, &output.reference, "net_loss_yuan") else {
         return String::new();
@@ -62,15 +63,19 @@ fn summary_sentence(output: &CompareOutput) -> String {
         "<p class=\"standing\">The scenario is {}.</p>\n",
         escape(&output.scenario.standing())
     );
+    let strategies = output.scenario.strategies();
+    let under = match strategies.iter().find(|s| s.name == output.reference) {
+        Some(strategy) => under_reference(strategy),
+        None => format!("Under strategy <code>{}</code>", escape(&output.reference)),
+    };
     let _ = write!(
         text,
-        "<p>With no change of policy (strategy <code>{}</code>), investors lose {} yuan on average (95% CI {} to {}).",
-        escape(&reference.strategy),
+        "<p>{under}, investors lose {} yuan on average (95% CI {} to {}).",
         number(reference.mean, 0),
         number(reference.ci_low, 0),
         number(reference.ci_high, 0)
     );
-    text.push_str(&best_cut(output, "net_loss_yuan", "losses"));
+    text.push_str(&cuts(&output.comparison, "net_loss_yuan", "losses"));
     if let Some(exposure) = entry(output, &output.reference, "investor_exposure_yuan") {
         let _ = write!(
             text,
@@ -80,32 +85,72 @@ fn summary_sentence(output: &CompareOutput) -> String {
             number(exposure.ci_low, 0),
             number(exposure.ci_high, 0)
         );
-        text.push_str(&best_cut(output, "investor_exposure_yuan", "exposure"));
+        text.push_str(&cuts(&output.comparison, "investor_exposure_yuan", "exposure"));
     }
     text.push_str("</p>\n");
     text
 }
 
-/// The sentence naming the strategy that cut `outcome` (called `what`) most against the
-/// reference, if any did clearly.
-fn best_cut(output: &CompareOutput, outcome: &str, what: &str) -> String {
-    let best = output
-        .comparison
-        .iter()
-        .filter(|e| e.outcome == outcome && e.strategy != e.reference && e.diff_ci_high < 0.0)
-        .min_by(|a, b| a.diff.total_cmp(&b.diff));
-    match best {
-        Some(best) => format!(
-            " The strategy that cut {what} most is <code>{}</code>: {} yuan less ({}%), and the whole 95% interval \
-             of the difference, {} to {}, lies below zero.",
-            escape(&best.strategy),
-            number(-best.diff, 0),
-            signed(100.0 * best.relative_change, 1),
-            signed(best.diff_ci_low, 0),
-            signed(best.diff_ci_high, 0)
-        ),
-        None => format!(" No strategy clearly cut {what} at this number of runs."),
+/// How the headline names the reference strategy: "with no change of policy" only when it adds
+/// no intervention to the scenario's events; otherwise by its name and description.
+fn under_reference(strategy: &Strategy) -> String {
+    let name = escape(&strategy.name);
+    if strategy.intervention.is_empty() {
+        format!("With no change of policy (strategy <code>{name}</code>)")
+    } else if strategy.description.is_empty() {
+        format!("Under the reference strategy <code>{name}</code>")
+    } else {
+        format!(
+            "Under the reference strategy <code>{name}</code> ({})",
+            escape(strategy.description.trim_end_matches('.'))
+        )
     }
+}
+
+/// The sentences on the cuts in `outcome` (called `what`) against the reference: the strategy
+/// with the largest cut on average, whether that cut is clear (the whole 95% interval of the
+/// paired difference below zero), and every strategy whose cut is clear.
+fn cuts(comparison: &[ComparisonRow], outcome: &str, what: &str) -> String {
+    let others: Vec<&ComparisonRow> = comparison
+        .iter()
+        .filter(|e| e.outcome == outcome && e.strategy != e.reference)
+        .collect();
+    let Some(largest) = others
+        .iter()
+        .filter(|e| e.diff < 0.0)
+        .min_by(|a, b| a.diff.total_cmp(&b.diff))
+    else {
+        return format!(" No strategy cut {what} on average.");
+    };
+    let clear: Vec<String> = others
+        .iter()
+        .filter(|e| e.diff_ci_high < 0.0)
+        .map(|e| format!("<code>{}</code>", escape(&e.strategy)))
+        .collect();
+    let verdict = if largest.diff_ci_high < 0.0 {
+        "lies below zero: the cut is clear"
+    } else {
+        "includes zero: this many runs cannot tell it from no cut"
+    };
+    let mut text = format!(
+        " The largest cut in {what} is <code>{}</code>'s: {} yuan less on average ({}%); the 95% interval of the \
+         difference, {} to {}, {verdict}.",
+        escape(&largest.strategy),
+        number(-largest.diff, 0),
+        signed(100.0 * largest.relative_change, 1),
+        signed(largest.diff_ci_low, 0),
+        signed(largest.diff_ci_high, 0)
+    );
+    match clear.len() {
+        0 => {
+            let _ = write!(text, " No strategy clearly cut {what} at this number of runs.");
+        }
+        1 if largest.diff_ci_high < 0.0 => {}
+        _ => {
+            let _ = write!(text, " Clear cuts in {what}: {}.", clear.join(", "));
+        }
+    }
+    text
 }
 
 /// An action in plain words, with its parameters.
@@ -392,4 +437,77 @@ fn reproduce(output: &CompareOutput, animation: &Animation) -> String {
          can be sent on its own.</p>"
     );
     html
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(strategy: &str, diff: f64, ci: (f64, f64)) -> ComparisonRow {
+        ComparisonRow {
+            strategy: strategy.to_string(),
+            outcome: "net_loss_yuan".to_string(),
+            reference: "status_quo".to_string(),
+            diff,
+            diff_ci_low: ci.0,
+            diff_ci_high: ci.1,
+            relative_change: diff / 1000.0,
+            ..ComparisonRow::default()
+        }
+    }
+
+    /// Issue 20: the largest cut was named only among the clear ones, so a larger unclear cut went
+    /// unmentioned.
+    #[test]
+    fn the_largest_cut_is_named_and_the_clear_ones_are_said_apart() {
+        let rows = [
+            row("status_quo", 0.0, (0.0, 0.0)),
+            row("fund", -200.0, (-450.0, 50.0)),
+            row("custody", -100.0, (-150.0, -50.0)),
+            row("education", 30.0, (10.0, 50.0)),
+        ];
+        let text = cuts(&rows, "net_loss_yuan", "losses");
+        assert!(
+            text.contains("The largest cut in losses is <code>fund</code>'s: 200 yuan less"),
+            "{text}"
+        );
+        assert!(text.contains("includes zero"), "{text}");
+        assert!(text.contains("Clear cuts in losses: <code>custody</code>."), "{text}");
+        let text = cuts(&rows[..3], "net_loss_yuan", "losses");
+        assert!(text.contains("Clear cuts in losses: <code>custody</code>."), "{text}");
+        let clear = [
+            row("status_quo", 0.0, (0.0, 0.0)),
+            row("custody", -100.0, (-150.0, -50.0)),
+        ];
+        let text = cuts(&clear, "net_loss_yuan", "losses");
+        assert!(
+            text.contains("lies below zero: the cut is clear") && !text.contains("Clear cuts"),
+            "{text}"
+        );
+        let none = [row("status_quo", 0.0, (0.0, 0.0)), row("education", 30.0, (10.0, 50.0))];
+        assert_eq!(
+            cuts(&none, "net_loss_yuan", "losses"),
+            " No strategy cut losses on average."
+        );
+    }
+
+    /// Issue 20: "with no change of policy" was said of a reference that is itself a policy.
+    #[test]
+    fn the_reference_is_named_for_what_it_is() {
+        let quo = Strategy::status_quo();
+        assert!(under_reference(&quo).starts_with("With no change of policy (strategy <code>"));
+        let scenario = crate::scenario::loader::parse(
+            "schema_version = 1\nreference_strategy = \"tight\"\n[[strategy]]\nname = \"tight\"\n\
+             description = \"Tighter rules from day 10.\"\n[[strategy.intervention]]\nkind = \"tightening\"\n\
+             start_day = 10\nstringency = 0.8\n",
+            "s.toml",
+            &[],
+            std::path::Path::new("s.toml"),
+        )
+        .unwrap();
+        assert_eq!(
+            under_reference(&scenario.strategies()[0]),
+            "Under the reference strategy <code>tight</code> (Tighter rules from day 10)"
+        );
+    }
 }
