@@ -422,6 +422,31 @@ pub(crate) fn toml_value(raw: &str) -> Option<toml::Value> {
         .and_then(|mut t| t.remove("value"))
 }
 
+/// What is wrong with `raw`, a number Rust reads but TOML does not (`None` for what is not a
+/// number at all): too large (`1e400`, a whole number past i64), or not written as TOML writes
+/// numbers (`.5`, `1.`, `02000`, `infinity`).
+fn number_problem(raw: &str) -> Option<String> {
+    let number = raw.parse::<f64>().ok().filter(|n| !n.is_nan())?;
+    let digits = raw.trim_start_matches(['+', '-']);
+    let whole = !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit());
+    let too_large = if whole {
+        !(digits.starts_with('0') && digits.len() > 1) && raw.parse::<i64>().is_err()
+    } else {
+        number.is_infinite() && digits.starts_with(|c: char| c.is_ascii_digit())
+    };
+    Some(if too_large {
+        format!(
+            "`{raw}` is too large a number: whole numbers may be at most {} and others about 1.8e308",
+            i64::MAX
+        )
+    } else {
+        format!(
+            "`{raw}` is not a number as TOML writes one: a digit on each side of a decimal point (`0.5`, `1.0`), \
+             no leading zeros (`2000`), `inf` for infinity"
+        )
+    })
+}
+
 /// Applies one `key=value` override, returning the key.
 fn apply_override(table: &mut toml::Value, argument: &str) -> Result<String> {
     let fail = |message: String| Error::Override {
@@ -443,13 +468,11 @@ fn apply_override(table: &mut toml::Value, argument: &str) -> Result<String> {
         ));
     }
     let parsed = toml_value(raw);
-    // A number TOML cannot hold would otherwise become the text "1e400" and fail as a string.
-    if parsed.is_none() && raw.trim().parse::<f64>().is_ok_and(|number| !number.is_nan()) {
-        return Err(fail(format!(
-            "`{}` is too large a number: whole numbers may be at most {} and others about 1.8e308",
-            raw.trim(),
-            i64::MAX
-        )));
+    // A number TOML cannot read would otherwise become text and fail as a string.
+    if parsed.is_none() {
+        if let Some(message) = number_problem(raw.trim()) {
+            return Err(fail(message));
+        }
     }
     let value = parsed.unwrap_or_else(|| toml::Value::String(raw.trim().to_string()));
     let (last, parents) = path.split_last().expect("segments are never empty");
@@ -582,6 +605,26 @@ mod tests {
                 .to_string();
             assert!(error.contains(expected), "{text}: {error}");
         }
+    }
+
+    /// Issue 21: `.5`, `1.` and `02000` were said to be too large.
+    #[test]
+    fn a_number_toml_cannot_read_is_told_why() {
+        for (value, expected) in [
+            ("1e400", "too large a number"),
+            ("99999999999999999999", "too large a number"),
+            ("-99999999999999999999", "too large a number"),
+            (".5", "not a number as TOML writes one"),
+            ("1.", "not a number as TOML writes one"),
+            ("02000", "not a number as TOML writes one"),
+            ("infinity", "not a number as TOML writes one"),
+        ] {
+            let error = parse_with(&[&format!("trust.loss_rate={value}")])
+                .unwrap_err()
+                .to_string();
+            assert!(error.contains(&format!("`{value}` is {expected}")), "{value}: {error}");
+        }
+        assert_eq!(number_problem("fixed"), None);
     }
 
     #[test]
