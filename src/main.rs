@@ -472,12 +472,17 @@ fn run(cli: Cli, said: &mut String) -> Result<ExitCode, trustsim::Error> {
         Command::Validate { scenarios, overrides } => {
             let results = commands::validate::validate(&scenarios, &overrides);
             let mut failed = false;
+            // An error of the command line's `--set` is the same for every file: said once.
+            let mut reported = std::collections::BTreeSet::new();
             for (path, result) in scenarios.iter().zip(results) {
                 match result {
                     Ok(()) => say!(said, "ok: {}", path.display()),
                     Err(error) => {
                         failed = true;
-                        report(&format!("{error:#}"));
+                        let message = format!("{error:#}");
+                        if reported.insert(message.clone()) {
+                            report(&message);
+                        }
                     }
                 }
             }

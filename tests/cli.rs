@@ -430,6 +430,19 @@ fn out_onto_a_directory_that_is_not_an_output_keeps_it_and_an_earlier_output_is_
     assert!(first.text("out/manifest.json").contains("\"seed\": 2"));
 }
 
+/// Issue 21: a bad `--set` was reported once per file given to `validate`.
+#[test]
+fn validate_says_a_bad_override_once_however_many_files() {
+    let output = Test::new()
+        .arg("validate")
+        .arg(shipped_path())
+        .arg(root().join("scenarios").join("baseline.toml"))
+        .args(["--set", "trust.loss_rate=2"])
+        .run()
+        .failure();
+    assert_eq!(output.stderr.matches("trust.loss_rate").count(), 1, "{}", output.stderr);
+}
+
 /// A directory that is not a trustsim output is refused as `--out` before any run: no run store
 /// or lock is left beside it (issue 21). The runs asked for are many, so that running them first
 /// would also show as a slow test.

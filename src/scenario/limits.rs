@@ -122,6 +122,7 @@ pub const LIMITS: &[(&str, u64, &str)] = &[
 
 /// Reads the file at `path`, refusing one longer than `max_bytes` with an error naming it.
 pub fn read_limited(path: &Path, max_bytes: u64, what: &str) -> Result<Vec<u8>> {
+    check_regular(path, what)?;
     let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
     let mut bytes = Vec::new();
     file.take(max_bytes + 1)
@@ -131,6 +132,22 @@ pub fn read_limited(path: &Path, max_bytes: u64, what: &str) -> Result<Vec<u8>> 
         return Err(too_large(path, what, max_bytes));
     }
     Ok(bytes)
+}
+
+/// Refuses what is not a regular file, naming it and `what` was expected: reading a FIFO would
+/// wait for a writer for ever, and a directory or device is no input file.
+pub fn check_regular(path: &Path, what: &str) -> Result<()> {
+    match std::fs::metadata(path) {
+        Ok(metadata) if !metadata.is_file() => Err(Error::io(
+            path,
+            std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                format!("is not a regular file (a directory, FIFO or device), so it cannot be {what}"),
+            ),
+        )),
+        Ok(_) => Ok(()),
+        Err(e) => Err(Error::io(path, e)),
+    }
 }
 
 /// Refuses an edge-list file longer than [`MAX_EDGE_LIST_FILE_BYTES`]; a file that cannot be
@@ -334,6 +351,24 @@ mod tests {
         assert_eq!(size(MAX_EDGE_LIST_FILE_BYTES), "4.00 GiB");
         assert_eq!(size(1536), "1.50 KiB");
         assert_eq!(size(10), "10 bytes");
+    }
+
+    /// Issue 21: a FIFO as the scenario file blocked for ever.
+    #[test]
+    fn what_is_not_a_regular_file_is_refused_before_it_is_opened() {
+        let dir = tempfile::tempdir().unwrap();
+        let error = read_limited(dir.path(), 100, "a scenario file")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains("is not a regular file") && error.contains("a scenario file"),
+            "{error}"
+        );
+        let fifo = dir.path().join("fifo.toml");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status().unwrap();
+        assert!(made.success(), "mkfifo (coreutils) makes the FIFO this test needs");
+        let error = read_limited(&fifo, 100, "a scenario file").unwrap_err().to_string();
+        assert!(error.contains("is not a regular file"), "{error}");
     }
 
     #[test]

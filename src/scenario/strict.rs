@@ -11,6 +11,7 @@ use crate::scenario::loader::{find_line, line_of};
 /// The bytes of the file at `path` and their text, or an error naming the file (and the line of
 /// the first byte that is not UTF-8).
 pub(crate) fn read_text(path: &Path) -> Result<(Vec<u8>, String)> {
+    crate::scenario::limits::check_regular(path, "read as a text file")?;
     let source = std::fs::read(path).map_err(|e| Error::io(path, e))?;
     let text = String::from_utf8(source.clone()).map_err(|e| Error::Syntax {
         location: Location::new(
