@@ -103,7 +103,8 @@ fn mix(mut z: u64) -> u64 {
 
 /// How every random number is derived, recorded in each manifest.
 pub const RNG_DERIVATION: &str = "ChaCha8Rng::seed_from_u64(seed) with stream 1 network, 2 population \
-(each attribute at word position attribute << 48, initial holdings at 9 << 48), 3 platforms, 4 regulator, 5 events, 7 ratings, 8 trust survey, 9 platform attributes (only with platforms.compliance_spread or fraud_stall_share > 0); per-user draws \
+(each attribute at word position attribute << 48, initial holdings at 9 << 48), 3 platforms, 4 regulator, 5 events, 7 ratings, 8 trust survey, 9 platform attributes (only with platforms.compliance_spread or fraud_stall_share > 0), 10 the posterior draw of \
+--posterior (before the run); per-user draws \
 are splitmix64(splitmix64(splitmix64(key ^ purpose * 0x9e3779b97f4a7c15) ^ (day << 32 | user))) >> 11 \
 scaled by 2^-53, with key the first u64 of stream 6; every strategy of a comparison uses the same streams";
 
