@@ -64,7 +64,18 @@ impl SeedDraws {
         })?;
         let particles = final_generation(&dir.join("posterior.csv"), &calibration.keys())?;
         let total: f64 = particles.iter().map(|(_, weight)| weight).sum();
-        let mut keys = Vec::new();
+        // `key=value` split in two: the keys are the same for every particle.
+        let split = |values: &[f64]| -> (Vec<String>, Vec<String>) {
+            calibration
+                .overrides(values)
+                .iter()
+                .map(|o| {
+                    let (key, value) = o.split_once('=').expect("an override is key=value");
+                    (key.to_string(), value.to_string())
+                })
+                .unzip()
+        };
+        let keys = split(&particles[0].0).0;
         let rows = seeds
             .iter()
             .map(|&seed| {
@@ -77,15 +88,7 @@ impl SeedDraws {
                         cumulative > target
                     })
                     .unwrap_or(particles.len() - 1);
-                let overrides = calibration.overrides(&particles[particle].0);
-                let (names, values): (Vec<String>, Vec<String>) = overrides
-                    .iter()
-                    .map(|o| {
-                        let (key, value) = o.split_once('=').expect("an override is key=value");
-                        (key.to_string(), value.to_string())
-                    })
-                    .unzip();
-                keys = names;
+                let values = split(&particles[particle].0).1;
                 SeedDraw { seed, particle, values }
             })
             .collect();
