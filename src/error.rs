@@ -125,6 +125,12 @@ pub enum Error {
         /// Which amount passed the limit, and which parameters drive it.
         message: String,
     },
+    /// A stop was asked for (Ctrl-C or SIGTERM) and the command stopped cleanly.
+    #[error("stopped by a signal; {kept} are kept, and the same command with `--resume` continues from them")]
+    Interrupted {
+        /// What finished before the stop and is kept for `--resume` ("12 of 64 runs").
+        kept: String,
+    },
     /// The simulation broke one of its own invariants: a bug, never bad input.
     #[error("internal invariant broken on day {day}: {message}")]
     Invariant {

@@ -267,9 +267,16 @@ macro_rules! say {
     }};
 }
 
+/// The exit code of a command stopped by a signal: 128 + SIGINT, as shells report Ctrl-C.
+const INTERRUPTED: u8 = 130;
+
 fn main() -> ExitCode {
+    let cli = Cli::parse();
+    if cli.command.resumes() {
+        stop_cleanly_on_signals();
+    }
     let mut said = String::new();
-    let result = run(Cli::parse(), &mut said);
+    let result = run(cli, &mut said);
     // What the command says is printed once it is done, so that a full disk or a closed pipe on
     // standard output is an error like any other, not a panic of `println!`.
     let mut stdout = std::io::stdout().lock();
@@ -286,8 +293,40 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(error) => {
             report(&format!("{error:#}"));
-            ExitCode::FAILURE
+            match error {
+                trustsim::Error::Interrupted { .. } => ExitCode::from(INTERRUPTED),
+                _ => ExitCode::FAILURE,
+            }
         }
+    }
+}
+
+impl Command {
+    /// Whether the command keeps its finished runs for `--resume`, and so stops cleanly on a
+    /// signal; the others end at once, as any program does.
+    fn resumes(&self) -> bool {
+        matches!(
+            self,
+            Command::Compare { .. } | Command::Warn { .. } | Command::Sweep { .. } | Command::Calibrate { .. }
+        )
+    }
+}
+
+/// On the first Ctrl-C or SIGTERM, asks the command to stop once the runs in progress are saved
+/// (it then says how `--resume` continues); on the second, ends the process at once (what it
+/// leaves is cleaned up by the next command writing the same output).
+fn stop_cleanly_on_signals() {
+    let installed = ctrlc::set_handler(|| {
+        if trustsim::experiment::interrupt::request_stop() {
+            std::process::exit(i32::from(INTERRUPTED));
+        }
+        let _ = writeln!(
+            std::io::stderr(),
+            "stopping once the runs in progress are saved (press Ctrl-C again to stop at once)"
+        );
+    });
+    if let Err(e) = installed {
+        report(&format!("cannot catch Ctrl-C, which will stop at once: {e}"));
     }
 }
 
@@ -319,7 +358,7 @@ fn run(cli: Cli, said: &mut String) -> Result<ExitCode, trustsim::Error> {
                 say!(
                     said,
                     "wrote {}\nthe scenario is {}\nnet investor loss {:.0} yuan ({:.2} per user); trust {:.3} before the shock, trough {:.3} on day {}; {} platforms failed",
-                    report.directory.display(),
+                    report.directory,
                     report.standing,
                     o.net_loss_yuan,
                     o.net_loss_per_user_yuan,
@@ -345,7 +384,7 @@ fn run(cli: Cli, said: &mut String) -> Result<ExitCode, trustsim::Error> {
                 said.push_str(&headline(&report));
             }
             if with_report {
-                let page = trustsim::output::report::report(&report.directory)?;
+                let page = trustsim::output::report::report(&report.directory.path)?;
                 if !quiet {
                     say!(said, "wrote {}", page.display());
                 }

@@ -384,7 +384,7 @@ fn resolved_edge_list_scenario_reproduces_the_run() {
 }
 
 #[test]
-fn out_onto_a_directory_that_is_not_an_output_keeps_it_and_an_earlier_output_is_replaced() {
+fn out_onto_a_directory_that_is_not_an_output_keeps_it_and_an_earlier_output_is_kept_as_previous() {
     // Another program's manifest.json does not make a directory a trustsim output either.
     let foreign = [
         ("thesis", vec![("chapter1.txt", "precious")]),
@@ -418,16 +418,38 @@ fn out_onto_a_directory_that_is_not_an_output_keeps_it_and_an_earlier_output_is_
         .args(SMALL)
         .run()
         .success();
-    Test::new()
-        .arg("run")
-        .arg(shipped_path())
-        .args(["--out"])
-        .arg(first.path("out"))
-        .args(["--quiet", "--seed", "2"])
-        .args(SMALL)
-        .run()
-        .success();
+    let again = |seed: &str| {
+        Test::new()
+            .arg("run")
+            .arg(shipped_path())
+            .args(["--out"])
+            .arg(first.path("out"))
+            .args(["--seed", seed])
+            .args(SMALL)
+            .run()
+    };
+    // Issue 21: a second run replaced the first without a word. It is kept, and the run says so.
+    let second = again("2").success();
+    assert_mentions(&second.stdout, &["out.previous"]);
     assert!(first.text("out/manifest.json").contains("\"seed\": 2"));
+    assert!(first.text("out.previous/manifest.json").contains("\"seed\": 1"));
+
+    // A file of the user's in the previous output: refused before any run, nothing touched.
+    std::fs::write(first.path("out.previous/notes.md"), "mine").unwrap();
+    let refused = again("3").failure();
+    assert_mentions(&refused.stderr, &["out.previous", "notes.md", "did not write"]);
+    assert!(first.text("out/manifest.json").contains("\"seed\": 2"));
+    assert_eq!(first.text("out.previous/notes.md"), "mine");
+    assert_eq!(
+        first.entries("."),
+        ["out".to_string(), "out.previous".to_string()].into()
+    );
+
+    // Without it, the next run keeps the second output and the first, trustsim's alone, goes.
+    std::fs::remove_file(first.path("out.previous/notes.md")).unwrap();
+    again("3").success();
+    assert!(first.text("out/manifest.json").contains("\"seed\": 3"));
+    assert!(first.text("out.previous/manifest.json").contains("\"seed\": 2"));
 }
 
 /// Issue 21: a bad `--set` was reported once per file given to `validate`.
@@ -514,7 +536,10 @@ fn an_output_named_through_itself_is_replaced_in_place_and_missing_parents_are_m
         .run()
         .success();
     assert!(first.text("out/manifest.json").contains("\"seed\": 2"));
-    assert_eq!(first.entries("."), ["out".to_string()].into());
+    assert_eq!(
+        first.entries("."),
+        ["out".to_string(), "out.previous".to_string()].into()
+    );
 
     let compared = Test::new()
         .arg("compare")

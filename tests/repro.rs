@@ -382,6 +382,75 @@ fn an_interrupted_comparison_resumes_to_the_same_bytes() {
     assert!(!store.exists(), "the store is removed once the output is complete");
 }
 
+/// Issue 21: a SIGTERM (or Ctrl-C) killed a comparison where it stood. Now it stops once the runs
+/// in progress are saved, says how many are kept and that `--resume` continues, leaves no staging
+/// directory, and the resumed output is the uninterrupted one.
+#[test]
+fn a_comparison_stopped_by_a_signal_says_so_and_resumes_to_the_same_bytes() {
+    let dir = tempfile::tempdir().unwrap();
+    let dir = dir.path();
+    let compare = |out: &str| {
+        let mut args = small_compare(out);
+        args[3] = "20".to_string();
+        args
+    };
+    let runs = 7 * 20;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_trustsim"))
+        .args(compare("out"))
+        .current_dir(dir)
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("trustsim starts");
+    let store = dir.join(".out.runs");
+    let saved = || entries(&store).into_iter().filter(|n| n.ends_with(".json")).count();
+    while !store.exists() || saved() < 3 {
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the comparison ended before it was stopped"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(output.status.code(), Some(130), "{stderr}");
+    assert_mentions(
+        &stderr,
+        &["stopped by a signal", &format!("of {runs} runs"), "--resume"],
+    );
+    let kept = saved();
+    assert!((3..runs).contains(&kept), "{kept} runs kept");
+    assert!(!dir.join("out").exists(), "no output from a stopped comparison");
+    let staging: Vec<String> = entries(dir).into_iter().filter(|n| n.contains(".partial")).collect();
+    assert!(staging.is_empty(), "{staging:?}");
+
+    let mut resume = compare("out");
+    resume.push("--resume".to_string());
+    succeeds(dir, &strs(&resume), &[]);
+    succeeds(dir, &strs(&compare("whole")), &[]);
+    assert_same_outputs(&dir.join("whole"), &dir.join("out"));
+}
+
+/// Issue 21: `compare` held every run's records until the end. It now reads one run at a time
+/// and, past a memory budget, summarises the days in ranges, one pass over the runs each; a
+/// budget of one byte (one day per pass) gives the bytes of a single pass.
+#[test]
+fn a_comparison_summarised_day_by_day_is_the_one_summarised_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let dir = dir.path();
+    succeeds(dir, &strs(&small_compare("whole")), &[]);
+    succeeds(
+        dir,
+        &strs(&small_compare("by_day")),
+        &[("TRUSTSIM_SUMMARY_BUDGET_BYTES", "1")],
+    );
+    assert_same_outputs(&dir.join("whole"), &dir.join("by_day"));
+}
+
 /// `trustsim sweep` of the small Morris sweep in `dir`'s `s.toml` into `out`, with `extra`.
 fn small_sweep<'a>(out: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
     let mut args = vec!["sweep", "s.toml", "--quiet", "--out", out];

@@ -90,17 +90,73 @@ pub struct SummaryRow {
     pub p90: f64,
 }
 
-/// Per day and metric of strategy `name`: mean, sd, CI and percentiles over seeds.
-/// `per_run[seed][day]` holds one run's metrics of a day as (name, value), every run with the
-/// same days and metrics in the same order.
-pub fn summarize_series(name: &str, per_run: &[Vec<Vec<(String, f64)>>]) -> Vec<SummaryRow> {
-    let mut rows = Vec::new();
-    let Some(first) = per_run.first() else {
-        return rows;
-    };
-    for (day, metrics) in first.iter().enumerate() {
-        for (m, (metric, _)) in metrics.iter().enumerate() {
-            let mut values: Vec<f64> = per_run.iter().map(|run| run[day][m].1).collect();
+/// The per-day metrics of many runs over a range of days, gathered one run at a time so that a
+/// run's own rows need not be kept: for every (day, metric), the values of the runs in the order
+/// they were added, as plain `f64` (eight bytes a value, whatever the metric's name). A long
+/// horizon over many runs is summarised range by range, each cube holding only its days.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SeriesCube {
+    /// The days held.
+    days: std::ops::Range<usize>,
+    /// The metrics' names, in a run's column order (from the first run added).
+    metrics: Vec<String>,
+    /// `values[(day - days.start) * metrics.len() + metric]`: one value per run.
+    values: Vec<Vec<f64>>,
+}
+
+impl SeriesCube {
+    /// An empty cube of the days `days`.
+    pub fn new(days: std::ops::Range<usize>) -> SeriesCube {
+        SeriesCube {
+            days,
+            ..SeriesCube::default()
+        }
+    }
+
+    /// The days held.
+    pub fn days(&self) -> std::ops::Range<usize> {
+        self.days.clone()
+    }
+
+    /// Adds the cube's days of one run (`run[day]` holds the day's metrics as (name, value)).
+    /// Every run must reach the cube's last day and have the metrics of the first run, in the
+    /// same order; one that does not is described in the error.
+    pub fn push(&mut self, run: &[Vec<(String, f64)>]) -> std::result::Result<(), String> {
+        if run.len() < self.days.end {
+            return Err(format!("has {} days of series, not {}", run.len(), self.days.end));
+        }
+        if self.values.is_empty() {
+            self.metrics = run
+                .first()
+                .map(|day| day.iter().map(|(name, _)| name.clone()).collect())
+                .unwrap_or_default();
+            self.values = vec![Vec::new(); self.days.len() * self.metrics.len()];
+        }
+        for day in self.days.clone() {
+            let metrics = &run[day];
+            let same = metrics.len() == self.metrics.len()
+                && metrics
+                    .iter()
+                    .zip(&self.metrics)
+                    .all(|((name, _), known)| name == known);
+            if !same {
+                return Err(format!("has other metrics than the first run on day {day}"));
+            }
+            let base = (day - self.days.start) * self.metrics.len();
+            for (m, (_, value)) in metrics.iter().enumerate() {
+                self.values[base + m].push(*value);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Per day and metric of strategy `name`: mean, sd, CI and percentiles over the runs in `cube`.
+pub fn summarize_series(name: &str, cube: &SeriesCube) -> Vec<SummaryRow> {
+    let mut rows = Vec::with_capacity(cube.values.len());
+    for day in cube.days() {
+        for (m, metric) in cube.metrics.iter().enumerate() {
+            let mut values = cube.values[(day - cube.days.start) * cube.metrics.len() + m].clone();
             let summary = summarize(&values);
             values.sort_by(f64::total_cmp);
             rows.push(SummaryRow {
@@ -186,4 +242,60 @@ pub fn compare_outcomes(
         }
     }
     rows
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Three runs of four days and two metrics, run r's metric m on day d being a different
+    /// number each time.
+    fn runs() -> Vec<Vec<Vec<(String, f64)>>> {
+        (0..3)
+            .map(|r| {
+                (0..4)
+                    .map(|d| {
+                        ["a", "b"]
+                            .iter()
+                            .enumerate()
+                            .map(|(m, name)| (name.to_string(), ((r * 7 + d * 3 + m * 5) % 11) as f64))
+                            .collect()
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    fn summary(ranges: &[std::ops::Range<usize>]) -> Vec<SummaryRow> {
+        let mut rows = Vec::new();
+        for days in ranges {
+            let mut cube = SeriesCube::new(days.clone());
+            for run in runs() {
+                cube.push(&run).unwrap();
+            }
+            rows.extend(summarize_series("s", &cube));
+        }
+        rows
+    }
+
+    #[test]
+    fn summarising_the_days_in_ranges_gives_the_rows_of_one_range() {
+        let whole = summary(std::slice::from_ref(&(0..4)));
+        assert_eq!(whole.len(), 8);
+        assert_eq!((whole[3].day, whole[3].metric.as_str(), whole[3].n), (1, "b", 3));
+        // Run values of metric b on day 1: 8, 4, 0 (r*7 + 3 + 5 mod 11).
+        assert_eq!((whole[3].p50, whole[3].mean), (4.0, 4.0));
+        assert_eq!(summary(&[0..1, 1..3, 3..4]), whole);
+    }
+
+    #[test]
+    fn a_run_unlike_the_first_is_refused() {
+        let mut cube = SeriesCube::new(0..4);
+        cube.push(&runs()[0]).unwrap();
+        let short = &runs()[1][..3];
+        assert!(cube.push(short).unwrap_err().contains("3 days"));
+        let mut renamed = runs()[1].clone();
+        renamed[2][1].0 = "c".to_string();
+        assert!(cube.push(&renamed).unwrap_err().contains("day 2"));
+    }
 }

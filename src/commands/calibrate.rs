@@ -21,6 +21,7 @@ use crate::output::calibration_charts::{write_bands, write_histograms, write_pai
 use crate::output::directory::{check_destination, file_sha256, sha256_hex, OutputDir};
 use crate::output::manifest::{manifest_base, recorded_text, Origin};
 use crate::output::provenance::{Execution, EXECUTION};
+use crate::output::Written;
 
 /// Options of `trustsim calibrate`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,7 +42,7 @@ pub struct CalibrateOptions {
 #[derive(Debug, Clone, PartialEq)]
 pub struct CalibrateReport {
     /// Where the outputs are.
-    pub directory: PathBuf,
+    pub directory: Written,
     /// Generations made, generation 0 included.
     pub generations: usize,
     /// Why the sampler stopped, in words.
@@ -229,12 +230,7 @@ fn progress(quiet: bool) -> ProgressBar {
 pub fn summary(report: &CalibrateReport) -> String {
     let mut text = format!(
         "wrote {}\n{} generations ({}); final tolerance {:.4}, ESS {:.1}; {} runs\n",
-        report.directory.display(),
-        report.generations,
-        report.stop,
-        report.tolerance,
-        report.ess,
-        report.runs
+        report.directory, report.generations, report.stop, report.tolerance, report.ess, report.runs
     );
     for p in &report.parameters {
         text.push_str(&format!(

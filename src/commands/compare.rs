@@ -3,15 +3,15 @@
 //! the reference strategy, and drawn as charts.
 
 use serde_json::{json, Map, Value};
-use std::path::PathBuf;
 
-use crate::analysis::comparison::{compare_outcomes, numeric, summarize_series, ComparisonRow, SummaryRow};
-use crate::error::Result;
+use crate::analysis::comparison::{compare_outcomes, numeric, summarize_series, ComparisonRow, SeriesCube, SummaryRow};
+use crate::error::{Error, Result};
 use crate::experiment::ensemble::{write_charts, Ensemble, EnsembleOptions, LoadRun};
 use crate::experiment::monthly::{monthly, summarize_months};
 use crate::experiment::run_record::{run_id, RunRecord};
 use crate::output::charts::{Figure, Line, Panel};
 use crate::output::warning_tables;
+use crate::output::Written;
 use crate::scenario::schema::Scenario;
 
 /// Options of `trustsim compare`.
@@ -27,7 +27,7 @@ pub struct CompareOptions {
 #[derive(Debug, Clone, PartialEq)]
 pub struct CompareReport {
     /// Where the outputs are.
-    pub directory: PathBuf,
+    pub directory: Written,
     /// The comparison table (also in `comparison.csv`).
     pub table: Vec<ComparisonRow>,
     /// Whether the scenario is calibrated or illustrative, in words ([`Scenario::standing`]).
@@ -72,32 +72,56 @@ fn manifest_entries(scenario: &Scenario, series: bool) -> Map<String, Value> {
     manifest
 }
 
-/// Aggregates the finished runs of every strategy (read through `load_run`, one strategy at a
-/// time) into the comparison's tables and charts, and finishes the output.
+/// Aggregates the finished runs of every strategy (read through `load_run`, one run at a time,
+/// so that memory holds each run's numbers but not its records) into the comparison's tables and
+/// charts, and finishes the output. `series.csv` is written in a second pass over the runs.
 pub(crate) fn write_comparison(ensemble: &Ensemble, load_run: &LoadRun, series: bool) -> Result<CompareReport> {
     let scenario = ensemble.scenario();
     let names: Vec<String> = scenario.strategies().iter().map(|s| s.name.clone()).collect();
     let reference = scenario.reference_index().expect("validated");
     let start = scenario.start().expect("validated");
-    let (mut summary, mut months, mut outcomes, mut outcome_records, mut series_records, mut warnings) =
-        (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let (mut summary, mut months, mut outcomes, mut outcome_records, mut warnings) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let horizon = scenario.horizon_days as usize + 1;
+    let budget = summary_budget_bytes();
     for name in &names {
-        let runs = ensemble.load_runs(load_run, name)?;
-        let per_run: Vec<_> = runs.iter().map(RunRecord::numeric_series).collect();
-        summary.extend(summarize_series(name, &per_run));
-        if let Some(start) = start {
-            let monthly: Vec<_> = per_run
-                .iter()
-                .map(|series| monthly(start, &scenario.scale, series))
-                .collect();
-            months.extend(summarize_months(name, &monthly));
+        let (mut monthly_runs, mut outcome_rows) = (Vec::new(), Vec::new());
+        let mut merged = warning_tables::merged([]);
+        // The days are summarised range by range, each range in one pass over the runs, so that
+        // the values held stay within `budget` however many seeds there are; the first pass also
+        // gathers everything else.
+        let mut first_day = 0;
+        while first_day < horizon {
+            let mut cube: Option<SeriesCube> = None;
+            ensemble.for_each_run(load_run, name, |run| {
+                let per_day = run.numeric_series();
+                let metrics = per_day.first().map_or(1, Vec::len).max(1);
+                let cube = cube.get_or_insert_with(|| {
+                    let per_day_bytes = (ensemble.seeds.len() * metrics * 8) as u64;
+                    let days = (budget / per_day_bytes.max(1)).max(1) as usize;
+                    SeriesCube::new(first_day..horizon.min(first_day + days))
+                });
+                cube.push(&per_day).map_err(|message| Error::Damaged {
+                    path: load_run(name, run.seed),
+                    message,
+                })?;
+                if first_day == 0 {
+                    if let Some(start) = start {
+                        monthly_runs.push(monthly(start, &scenario.scale, &per_day));
+                    }
+                    outcome_rows.push(numeric(run.outcome_fields(), "seed"));
+                    push_records(&mut outcome_records, name, run, |run| vec![run.outcome_fields()]);
+                    warning_tables::merge_into(&mut merged, &run.warnings);
+                }
+                Ok(())
+            })?;
+            let cube = cube.expect("every ensemble has a seed");
+            summary.extend(summarize_series(name, &cube));
+            first_day = cube.days().end;
         }
-        outcomes.push(runs.iter().map(|run| numeric(run.outcome_fields(), "seed")).collect());
-        push_records(&mut outcome_records, name, &runs, |run| vec![run.outcome_fields()]);
-        if series {
-            push_records(&mut series_records, name, &runs, series_fields);
-        }
-        warnings.push(warning_tables::merged(runs.iter().map(|run| run.warnings.as_slice())));
+        months.extend(summarize_months(name, &monthly_runs));
+        outcomes.push(outcome_rows);
+        warnings.push(merged);
     }
     let table = compare_outcomes(&names, reference, &outcomes);
     let mut out = ensemble.output()?;
@@ -108,7 +132,24 @@ pub(crate) fn write_comparison(ensemble: &Ensemble, load_run: &LoadRun, series: 
         out.write_csv("monthly.csv", &months)?;
     }
     if series {
-        out.write_records("series.csv", series_records)?;
+        out.write_records_from("series.csv", |write| {
+            let mut records = Vec::new();
+            for name in &names {
+                ensemble.for_each_run(load_run, name, |run| {
+                    let first = records.is_empty();
+                    push_records(&mut records, name, run, series_fields);
+                    // The header goes out once and stays, so that no other is added.
+                    if first {
+                        write(&records[0])?;
+                    }
+                    for record in records.drain(1..) {
+                        write(&record)?;
+                    }
+                    Ok(())
+                })?;
+            }
+            Ok(())
+        })?;
     }
     warning_tables::write_tables(&mut out, &names, &warnings)?;
     let mut charts = figures(&scenario.name, ensemble.seeds.len(), &names, &summary);
@@ -126,6 +167,16 @@ pub(crate) fn write_comparison(ensemble: &Ensemble, load_run: &LoadRun, series: 
     })
 }
 
+/// Most bytes of per-day values held at once while summarising a strategy's runs (1 GiB):
+/// beyond it the days are summarised in ranges, one pass over the runs each. Tests lower it with
+/// `TRUSTSIM_SUMMARY_BUDGET_BYTES` to check that ranges give the same bytes as one pass.
+fn summary_budget_bytes() -> u64 {
+    std::env::var("TRUSTSIM_SUMMARY_BUDGET_BYTES")
+        .ok()
+        .and_then(|text| text.parse().ok())
+        .unwrap_or(1 << 30)
+}
+
 /// A run's per-day rows for `series.csv`: its seed, then the day's metrics (whose first column
 /// is the day).
 fn series_fields(run: &RunRecord) -> Vec<Vec<(String, String)>> {
@@ -138,15 +189,15 @@ fn series_fields(run: &RunRecord) -> Vec<Vec<(String, String)>> {
         .collect()
 }
 
-/// Appends CSV records of `rows(run)` for every run, each preceded by the strategy `name`,
-/// starting with a header when `records` is empty.
+/// Appends CSV records of `rows(run)`, each preceded by the strategy `name`, starting with a
+/// header when `records` is empty.
 fn push_records(
     records: &mut Vec<Vec<String>>,
     name: &str,
-    runs: &[RunRecord],
+    run: &RunRecord,
     rows: impl Fn(&RunRecord) -> Vec<Vec<(String, String)>>,
 ) {
-    for fields in runs.iter().flat_map(rows) {
+    for fields in rows(run) {
         if records.is_empty() {
             let header = std::iter::once("strategy".to_string()).chain(fields.iter().map(|(k, _)| k.clone()));
             records.push(header.collect());
@@ -240,11 +291,7 @@ fn figures(scenario: &str, seeds: usize, names: &[String], summary: &[SummaryRow
 /// A short report for the terminal: where the outputs are, and each strategy's net investor
 /// loss and investor exposure with their paired differences against the reference.
 pub fn headline(report: &CompareReport) -> String {
-    let mut text = format!(
-        "wrote {}\nthe scenario is {}\n",
-        report.directory.display(),
-        report.standing
-    );
+    let mut text = format!("wrote {}\nthe scenario is {}\n", report.directory, report.standing);
     let measures = [
         ("net_loss_yuan", "net investor loss"),
         ("investor_exposure_yuan", "loss + open fraud claims"),

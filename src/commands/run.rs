@@ -13,6 +13,7 @@ use crate::experiment::run_store::RunStore;
 use crate::output::directory::{check_destination, OutputDir};
 use crate::output::manifest::{manifest_base, Origin};
 use crate::output::provenance::{Execution, EXECUTION};
+use crate::output::Written;
 use crate::scenario::loader::{load, LoadedScenario};
 
 /// Options of `trustsim run`.
@@ -34,7 +35,7 @@ pub struct RunOptions {
 #[derive(Debug, Clone, PartialEq)]
 pub struct RunReport {
     /// Where the outputs are.
-    pub directory: PathBuf,
+    pub directory: Written,
     /// The run's outcome measures.
     pub outcome: Outcome,
     /// Whether the scenario is calibrated or illustrative, in words.

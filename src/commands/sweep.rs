@@ -18,6 +18,7 @@ use crate::experiment::sweep::tables::SweepResults;
 use crate::output::directory::{check_destination, file_sha256, sha256_hex, OutputDir};
 use crate::output::manifest::{manifest_base, recorded_text, Origin};
 use crate::output::provenance::{Execution, EXECUTION};
+use crate::output::Written;
 use crate::scenario::loader::LoadedScenario;
 
 /// Options of `trustsim sweep`.
@@ -41,7 +42,7 @@ pub struct SweepOptions {
 #[derive(Debug, Clone, PartialEq)]
 pub struct SweepReport {
     /// Where the outputs are.
-    pub directory: PathBuf,
+    pub directory: Written,
     /// Number of points of the design.
     pub points: usize,
     /// Number of runs written (points × strategies × seeds; a shard's share with `--shard`).
@@ -233,7 +234,7 @@ fn finish(
     origin: &SweepOrigin,
     entries: Map<String, Value>,
     (execution, threads): (&Execution, usize),
-) -> Result<PathBuf> {
+) -> Result<Written> {
     let base_edges = sweep.base.edge_list();
     let resolved = sweep.base.resolved_text()?;
     out.write_text("scenario.toml", &resolved)?;
@@ -269,8 +270,6 @@ fn finish(
 pub fn summary(report: &SweepReport) -> String {
     format!(
         "wrote {}\n{} points, {} runs\n",
-        report.directory.display(),
-        report.points,
-        report.runs
+        report.directory, report.points, report.runs
     )
 }

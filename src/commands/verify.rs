@@ -225,20 +225,45 @@ fn difference(name: &str, old: &Path, new: &Path) -> Option<Difference> {
     })
 }
 
-/// The first line (1-based, the header being line 1) where two texts differ, with both versions.
+/// The first line (1-based, the header being line 1) where two texts differ, with both versions;
+/// a line that differs only in how it ends (`\r\n` for `\n`, or a final newline removed) says so.
 fn first_differing_line(old: &[u8], new: &[u8]) -> String {
     let (old, new) = (String::from_utf8_lossy(old), String::from_utf8_lossy(new));
-    let mut old_lines = old.lines();
-    let mut new_lines = new.lines();
+    let mut old_lines = old.split_inclusive('\n');
+    let mut new_lines = new.split_inclusive('\n');
     let mut line = 1;
     loop {
         match (old_lines.next(), new_lines.next()) {
             (Some(a), Some(b)) if a == b => line += 1,
+            (None, None) => return "the files differ in bytes that are not UTF-8 text".to_string(),
+            (Some(a), Some(b)) if content(a) == content(b) => {
+                return format!(
+                    "line {line} differs only in how it ends: old {}, new {}",
+                    ending(a),
+                    ending(b)
+                )
+            }
             (a, b) => {
-                let show = |l: Option<&str>| l.map_or("(no line)".to_string(), |l| format!("`{l}`"));
+                let show = |l: Option<&str>| l.map_or("(no line)".to_string(), |l| format!("`{}`", content(l)));
                 return format!("line {line} differs:\n    old: {}\n    new: {}", show(a), show(b));
             }
         }
+    }
+}
+
+/// A line without its line ending.
+fn content(line: &str) -> &str {
+    line.trim_end_matches('\n').trim_end_matches('\r')
+}
+
+/// How a line ends, in words.
+fn ending(line: &str) -> &'static str {
+    if line.ends_with("\r\n") {
+        "with `\\r\\n` (as Windows writes lines)"
+    } else if line.ends_with('\n') {
+        "with `\\n`"
+    } else {
+        "without a newline (the last line of a file whose final newline is missing)"
     }
 }
 
@@ -254,4 +279,26 @@ fn scratch_dir() -> Result<PathBuf> {
         }
     }
     unreachable!("some scratch directory name is free")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Issue 21: a CSV converted to CRLF, or stripped of its final newline, was said to differ
+    /// at a line where both sides showed "(no line)".
+    #[test]
+    fn a_difference_in_line_endings_is_said_to_be_one() {
+        let original = b"day,trust\n0,0.5\n1,0.4\n";
+        let crlf = first_differing_line(original, b"day,trust\r\n0,0.5\r\n1,0.4\r\n");
+        assert!(crlf.starts_with("line 1 differs only in how it ends"), "{crlf}");
+        assert!(crlf.contains("old with `\\n`, new with `\\r\\n`"), "{crlf}");
+        let cut = first_differing_line(original, b"day,trust\n0,0.5\n1,0.4");
+        assert!(cut.starts_with("line 3 differs only in how it ends"), "{cut}");
+        assert!(cut.contains("new without a newline"), "{cut}");
+        let shorter = first_differing_line(original, b"day,trust\n0,0.5\n");
+        assert_eq!(shorter, "line 3 differs:\n    old: `1,0.4`\n    new: (no line)");
+        let changed = first_differing_line(original, b"day,trust\n0,0.6\n1,0.4\n");
+        assert_eq!(changed, "line 2 differs:\n    old: `0,0.5`\n    new: `0,0.6`");
+    }
 }

@@ -4,7 +4,6 @@
 //! Youden's J = true-positive rate − false-positive rate (Youden 1950).
 
 use serde_json::{json, Map, Value};
-use std::path::PathBuf;
 
 use crate::analysis::warning_eval::Evaluation;
 use crate::error::{Error, Result};
@@ -12,6 +11,7 @@ use crate::experiment::ensemble::{write_charts, Ensemble, EnsembleOptions, LoadR
 use crate::experiment::run_record::run_id;
 use crate::model::warnings_day::score_names;
 use crate::output::warning_tables;
+use crate::output::Written;
 
 /// Options of `trustsim warn`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,7 +39,7 @@ pub struct ScoreReport {
 #[derive(Debug, Clone, PartialEq)]
 pub struct WarnReport {
     /// Where the outputs are.
-    pub directory: PathBuf,
+    pub directory: Written,
     /// Each score, in output order.
     pub scores: Vec<ScoreReport>,
 }
@@ -79,8 +79,12 @@ fn manifest_entries(strategy: &str) -> Map<String, Value> {
 pub(crate) fn write_evaluation(ensemble: &Ensemble, strategy: usize, load_run: &LoadRun) -> Result<WarnReport> {
     let scenario = ensemble.scenario();
     let name = scenario.strategies()[strategy].name.clone();
-    let runs = ensemble.load_runs(load_run, &name)?;
-    let warnings = vec![warning_tables::merged(runs.iter().map(|run| run.warnings.as_slice()))];
+    let mut merged = warning_tables::merged([]);
+    ensemble.for_each_run(load_run, &name, |run| {
+        warning_tables::merge_into(&mut merged, &run.warnings);
+        Ok(())
+    })?;
+    let warnings = vec![merged];
     let mut out = ensemble.output()?;
     warning_tables::write_tables(&mut out, std::slice::from_ref(&name), &warnings)?;
     write_charts(&mut out, warning_tables::figures(&scenario.name, &name, &warnings[0]))?;
@@ -117,7 +121,7 @@ fn report(score: &str, evaluation: &Evaluation) -> ScoreReport {
 
 /// The terminal report: where the outputs are, then each score's AUC and best threshold.
 pub fn summary(report: &WarnReport) -> String {
-    let mut text = format!("wrote {}\n", report.directory.display());
+    let mut text = format!("wrote {}\n", report.directory);
     for s in &report.scores {
         text.push_str(&format!(
             "{:<20} AUC {:.3}; best threshold {:.2} × the configured one (TPR − FPR = {:.3})\n",

@@ -6,8 +6,10 @@ use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 use serde_json::{json, Map, Value};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::error::{Error, Result};
+use crate::experiment::interrupt;
 use crate::experiment::posterior_draws::{SeedDraws, DRAWS_FILE, DRAW_DERIVATION};
 use crate::experiment::run::simulate_for;
 use crate::experiment::run_record::{run_id, RunRecord};
@@ -17,6 +19,7 @@ use crate::output::charts::{write_figure, Figure};
 use crate::output::directory::{check_destination, file_sha256, sha256_hex, OutputDir};
 use crate::output::manifest::{manifest_base, Origin};
 use crate::output::provenance::{Execution, EXECUTION};
+use crate::output::Written;
 use crate::scenario::loader::{load, parse, LoadedScenario};
 use crate::scenario::schema::Scenario;
 
@@ -198,32 +201,37 @@ impl<'a> Ensemble<'a> {
         Ok(store)
     }
 
-    /// The runs of strategy `name` over every seed, read from where `load_run` says they are kept,
-    /// after checking that each is that run of this ensemble (same scenario and build, a whole
-    /// series); a damaged one is an error naming its file.
-    pub fn load_runs(&self, load_run: &LoadRun, name: &str) -> Result<Vec<RunRecord>> {
+    /// Reads the runs of strategy `name`, seed by seed, from where `load_run` says they are kept,
+    /// and hands each to `visit` before reading the next, so that only one run's record is held
+    /// at a time. Each is first checked to be that run of this ensemble (same scenario and build,
+    /// a whole series); a damaged one is an error naming its file, and so is the first error of
+    /// `visit`.
+    pub fn for_each_run(
+        &self,
+        load_run: &LoadRun,
+        name: &str,
+        mut visit: impl FnMut(&RunRecord) -> Result<()>,
+    ) -> Result<()> {
         let key = self.scenario_key()?;
         let days = self.scenario.horizon_days as usize + 1;
-        self.seeds
-            .iter()
-            .map(|&seed| {
-                let path = load_run(name, seed);
-                let record = RunRecord::read(&path)?;
-                let problem = if record.strategy != name || record.seed != seed {
-                    Some(format!("holds run `{}`, not `{}`", record.run, run_id(name, seed)))
-                } else if record.scenario_key != key {
-                    Some("was run with another scenario, overrides or build".to_string())
-                } else if record.series.len() != days {
-                    Some(format!("has {} days of series, not {days}", record.series.len()))
-                } else {
-                    None
-                };
-                match problem {
-                    Some(message) => Err(Error::Damaged { path, message }),
-                    None => Ok(record),
-                }
-            })
-            .collect()
+        for &seed in &self.seeds {
+            let path = load_run(name, seed);
+            let record = RunRecord::read(&path)?;
+            let problem = if record.strategy != name || record.seed != seed {
+                Some(format!("holds run `{}`, not `{}`", record.run, run_id(name, seed)))
+            } else if record.scenario_key != key {
+                Some("was run with another scenario, overrides or build".to_string())
+            } else if record.series.len() != days {
+                Some(format!("has {} days of series, not {days}", record.series.len()))
+            } else {
+                None
+            };
+            if let Some(message) = problem {
+                return Err(Error::Damaged { path, message });
+            }
+            visit(&record)?;
+        }
+        Ok(())
     }
 
     /// The output directory: `--out`, or `output/<scenario name>-<command>`.
@@ -242,7 +250,7 @@ impl<'a> Ensemble<'a> {
     /// Writes the resolved scenario, the posterior draws if any, and the manifest (the common
     /// entries, the seeds, the posterior's source and `entries`), and moves the output into
     /// place. Returns its directory.
-    pub fn finish(&self, mut out: OutputDir, entries: Map<String, Value>) -> Result<PathBuf> {
+    pub fn finish(&self, mut out: OutputDir, entries: Map<String, Value>) -> Result<Written> {
         out.write_text("scenario.toml", &self.resolved)?;
         let mut manifest = manifest_base(self.command, &self.origin, &self.resolved, self.edges.as_deref())?;
         manifest.insert("seeds".into(), json!(self.seeds));
@@ -261,7 +269,7 @@ impl<'a> Ensemble<'a> {
 
     /// Finishes a shard's output: its runs of `strategies` (moved from the store into `runs/`),
     /// the resolved scenario and a manifest with `entries`, the shard and its run ids.
-    pub fn finish_shard(&self, store: RunStore, strategies: &[usize], entries: Map<String, Value>) -> Result<PathBuf> {
+    pub fn finish_shard(&self, store: RunStore, strategies: &[usize], entries: Map<String, Value>) -> Result<Written> {
         let shard = self.shard.expect("a shard");
         let mut out = self.output()?;
         let ids: Vec<String> = self
@@ -285,7 +293,8 @@ impl<'a> Ensemble<'a> {
 /// Runs the jobs (run id, job) that `shard` owns (all without a shard; job k in list order when
 /// k mod n = i − 1) and `store` has not finished under `key`, as parallel jobs on `threads`
 /// workers with a progress bar unless `quiet`, saving each record `make` returns as it finishes.
-/// Returns the ids of the jobs the shard owns, in order.
+/// Once a stop is asked for ([`interrupt`]) no job starts and [`Error::Interrupted`] is returned
+/// after the jobs in progress are saved. Returns the ids of the jobs the shard owns, in order.
 pub(crate) fn run_missing<J: Sync, R: StoredRun>(
     store: &RunStore,
     jobs: &[(String, J)],
@@ -305,9 +314,12 @@ pub(crate) fn run_missing<J: Sync, R: StoredRun>(
         }
     }
     let bar = progress_bar(todo.len() as u64, quiet);
+    let done = AtomicUsize::new(owned.len() - todo.len());
     thread_pool(threads)?.install(|| {
         todo.par_iter().try_for_each(|job| {
+            interrupt::check(|| format!("{} of {} runs", done.load(Ordering::SeqCst), owned.len()))?;
             store.save(&make(job)?)?;
+            done.fetch_add(1, Ordering::SeqCst);
             bar.inc(1);
             Ok(())
         })

@@ -5,6 +5,7 @@
 
 pub mod calibrate;
 pub mod ensemble;
+pub mod interrupt;
 pub mod monthly;
 pub mod posterior_draws;
 pub(crate) mod outcome;

@@ -10,6 +10,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
+use crate::output::previous::{check_replaceable, previous_of};
 
 /// Name of the manifest written by [`OutputDir::finish`]; no other file may take it.
 pub const MANIFEST: &str = "manifest.json";
@@ -35,10 +36,31 @@ pub struct OutputDir {
     finished: bool,
 }
 
+/// Where a finished output went, and where the output it replaced is kept.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Written {
+    /// The output directory.
+    pub path: PathBuf,
+    /// `<name>.previous`, when an earlier output was in `path` and has been moved there.
+    pub previous: Option<PathBuf>,
+}
+
+impl std::fmt::Display for Written {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.path.display())?;
+        if let Some(previous) = &self.previous {
+            write!(f, " (the output it replaces is kept as {})", previous.display())?;
+        }
+        Ok(())
+    }
+}
+
 /// Checks that an output may be written to `destination`: it does not exist, or is an empty
-/// directory, or an earlier trustsim output (which the new one replaces). Anything else is
-/// refused, naming the path. Commands call it before any work, so that a bad `--out` costs
-/// nothing; [`OutputDir::create`] checks again when the output is written.
+/// directory, or an earlier trustsim output, which the new one replaces after moving it to
+/// `<name>.previous` (see [`crate::output::previous`]; an older `<name>.previous` holding files
+/// trustsim did not write is refused). Anything else is refused, naming the path. Commands call
+/// it before any work, so that a bad `--out` costs nothing; [`OutputDir::create`] checks again
+/// when the output is written.
 pub fn check_destination(destination: &Path) -> Result<()> {
     let destination = &settled(destination)?;
     destination_name(destination)?;
@@ -64,7 +86,18 @@ pub fn check_destination(destination: &Path) -> Result<()> {
              trustsim), so it is not replaced; choose another --out",
         );
     }
+    if !is_empty_or_missing(destination) {
+        check_replaceable(destination, &previous_of(destination, &destination_name(destination)?))?;
+    }
     Ok(())
+}
+
+/// Whether `path` does not exist or is an empty directory.
+fn is_empty_or_missing(path: &Path) -> bool {
+    match fs::read_dir(path) {
+        Ok(mut entries) => entries.next().is_none(),
+        Err(e) => e.kind() == io::ErrorKind::NotFound,
+    }
 }
 
 impl OutputDir {
@@ -126,6 +159,26 @@ impl OutputDir {
         })
     }
 
+    /// Writes a CSV file record by record: `produce` hands each record (the header first) to the
+    /// function it is given, which writes it at once, so that a large table need not be held in
+    /// memory; the first error of either ends the file. `file_name` follows the same rules as
+    /// for [`OutputDir::write_csv`].
+    pub fn write_records_from(
+        &mut self,
+        file_name: &str,
+        produce: impl FnOnce(&mut dyn FnMut(&[String]) -> Result<()>) -> Result<()>,
+    ) -> Result<()> {
+        let path = self.new_file_path(file_name)?;
+        let file = create_new(&path)?;
+        let mut writer = csv::Writer::from_writer(HashWriter::new(BufWriter::new(file)));
+        produce(&mut |record| {
+            writer
+                .write_record(record)
+                .map_err(|e| Error::io(&path, io::Error::from(e)))
+        })?;
+        self.close_csv(file_name, &path, writer)
+    }
+
     fn write_csv_with(
         &mut self,
         file_name: &str,
@@ -135,9 +188,19 @@ impl OutputDir {
         let file = create_new(&path)?;
         let mut writer = csv::Writer::from_writer(HashWriter::new(BufWriter::new(file)));
         write(&mut writer).map_err(|e| Error::io(&path, io::Error::from(e)))?;
-        let hashing = writer.into_inner().map_err(|e| Error::io(&path, e.into_error()))?;
+        self.close_csv(file_name, &path, writer)
+    }
+
+    /// Flushes a CSV file written at `path` and records its sha256 under `file_name`.
+    fn close_csv(
+        &mut self,
+        file_name: &str,
+        path: &Path,
+        writer: csv::Writer<HashWriter<BufWriter<File>>>,
+    ) -> Result<()> {
+        let hashing = writer.into_inner().map_err(|e| Error::io(path, e.into_error()))?;
         let (buffered, digest) = hashing.finish();
-        buffered.into_inner().map_err(|e| Error::io(&path, e.into_error()))?;
+        buffered.into_inner().map_err(|e| Error::io(path, e.into_error()))?;
         self.files.push((file_name.to_string(), digest));
         Ok(())
     }
@@ -200,11 +263,13 @@ impl OutputDir {
     /// `manifest` must not itself have a `"files"` key.
     ///
     /// Then fsyncs every file and the staging directory and moves the staging directory into
-    /// place: if the destination exists it is renamed aside to `.<name>.old-<pid>`, the staging
-    /// directory is renamed to the destination, and the old one is removed. Removing the old
-    /// output is best effort: if it fails, the new output is in place and the old one stays
-    /// beside it under its `.old-` name. Returns the destination path.
-    pub fn finish(mut self, manifest: serde_json::Map<String, serde_json::Value>) -> Result<PathBuf> {
+    /// place. An empty destination directory is removed first; an earlier output there is moved
+    /// to `<name>.previous`, whose own earlier content (only trustsim's files, as
+    /// [`check_destination`] made sure) is set aside as `.<name>.old-<pid>` and removed once the
+    /// new output is in place. Should a `<name>.previous` have gained files of its own since the
+    /// check, it is kept and the earlier output goes to `<name>.previous.<n>` instead. Removing
+    /// the set-aside one is best effort: if it fails, it stays under its `.old-` name.
+    pub fn finish(mut self, manifest: serde_json::Map<String, serde_json::Value>) -> Result<Written> {
         let manifest_path = self.staging.join(MANIFEST);
         if manifest.contains_key("files") {
             return Err(Error::io(
@@ -237,38 +302,67 @@ impl OutputDir {
                 .map_err(|e| Error::io(&path, e))?;
         }
         sync_dir(&self.staging)?;
-        self.replace_destination()?;
-        Ok(self.destination.clone())
+        let previous = self.replace_destination()?;
+        Ok(Written {
+            path: self.destination.clone(),
+            previous,
+        })
     }
 
-    /// Moves the staging directory to the destination, setting any existing destination aside
-    /// first and removing it afterwards.
-    fn replace_destination(&mut self) -> Result<()> {
+    /// Moves the staging directory to the destination, keeping an earlier output there as
+    /// `<name>.previous` (see [`OutputDir::finish`]); returns where it was kept.
+    fn replace_destination(&mut self) -> Result<Option<PathBuf>> {
         let parent = parent_of(&self.destination);
         let name = destination_name(&self.destination)?;
-        let aside = match fs::symlink_metadata(&self.destination) {
-            Ok(_) => {
-                let aside = free_name(&parent.join(format!(".{name}.old-{}", std::process::id())));
-                fs::rename(&self.destination, &aside).map_err(|e| Error::io(&self.destination, e))?;
-                Some(aside)
+        match fs::symlink_metadata(&self.destination) {
+            Ok(_) if is_empty_or_missing(&self.destination) => {
+                fs::remove_dir(&self.destination).map_err(|e| Error::io(&self.destination, e))?
             }
-            Err(e) if e.kind() == io::ErrorKind::NotFound => None,
+            Ok(_) => {}
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
             Err(e) => return Err(Error::io(&self.destination, e)),
-        };
-        if let Err(e) = fs::rename(&self.staging, &self.destination) {
-            if let Some(aside) = &aside {
-                // Put the previous output back; the staging directory is removed on drop.
-                let _ = fs::rename(aside, &self.destination);
+        }
+        let mut kept = None;
+        let mut older = None;
+        if self.destination.exists() {
+            let mut previous = previous_of(&self.destination, &name);
+            if fs::symlink_metadata(&previous).is_ok() {
+                if check_replaceable(&self.destination, &previous).is_ok() {
+                    let aside = free_name(&parent.join(format!(".{name}.old-{}", std::process::id())));
+                    fs::rename(&previous, &aside).map_err(|e| Error::io(&previous, e))?;
+                    older = Some(aside);
+                } else {
+                    previous = free_name(&previous);
+                }
             }
+            if let Err(e) = fs::rename(&self.destination, &previous) {
+                self.restore(&older);
+                return Err(Error::io(&self.destination, e));
+            }
+            kept = Some(previous);
+        }
+        if let Err(e) = fs::rename(&self.staging, &self.destination) {
+            // Put the earlier outputs back; the staging directory is removed on drop.
+            if let Some(previous) = &kept {
+                let _ = fs::rename(previous, &self.destination);
+            }
+            self.restore(&older);
             return Err(Error::io(&self.destination, e));
         }
         self.finished = true;
         // The new output is in place; a failure from here on must not report the run as failed.
         let _ = sync_dir(&parent);
-        if let Some(aside) = aside {
-            let _ = remove_any(&aside);
+        if let Some(older) = older {
+            let _ = remove_any(&older);
         }
-        Ok(())
+        Ok(kept)
+    }
+
+    /// Puts a set-aside `<name>.previous` back after a failed move.
+    fn restore(&self, older: &Option<PathBuf>) {
+        if let (Some(older), Ok(name)) = (older, destination_name(&self.destination)) {
+            let _ = fs::rename(older, previous_of(&self.destination, &name));
+        }
     }
 
     /// The staging path for a new file, after checking the name.
@@ -527,9 +621,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let mut out = OutputDir::create(&dir.path().join("out")).unwrap();
         out.write_csv::<Row>("empty.csv", &[]).unwrap();
-        let path = out.finish(serde_json::Map::new()).unwrap();
+        let written = out.finish(serde_json::Map::new()).unwrap();
         assert_eq!(
-            std::fs::read_to_string(path.join("empty.csv")).unwrap(),
+            std::fs::read_to_string(written.path.join("empty.csv")).unwrap(),
             "day,kind,trust\n"
         );
     }
@@ -573,7 +667,13 @@ mod tests {
         out.write_csv("daily.csv", &rows()).unwrap();
         assert!(!destination.exists());
         let finished = out.finish(serde_json::Map::new()).unwrap();
-        assert_eq!(finished, destination);
+        assert_eq!(
+            finished,
+            Written {
+                path: destination.clone(),
+                previous: None
+            }
+        );
         assert_eq!(entries(&destination), ["daily.csv", "manifest.json", "notes.txt"]);
         assert_eq!(fs::read_to_string(destination.join("notes.txt")).unwrap(), "hello\n");
         // Nothing but the destination is left in the parent.
@@ -624,22 +724,76 @@ mod tests {
         assert!(!left(&format!(".out.old-{dead}")), "removed once an output is in place");
     }
 
+    /// A manifest like every command's: it names the version that wrote it.
+    fn manifest() -> serde_json::Map<String, serde_json::Value> {
+        serde_json::Map::from_iter([("trustsim_version".to_string(), serde_json::json!("test"))])
+    }
+
+    /// Writes an output with one file `name` holding `text` to `destination`.
+    fn write_output(destination: &Path, name: &str, text: &str) -> Written {
+        let mut out = OutputDir::create(destination).unwrap();
+        out.write_text(name, text).unwrap();
+        out.finish(manifest()).unwrap()
+    }
+
     #[test]
-    fn finish_replaces_an_existing_destination_completely() {
+    fn a_replaced_output_is_kept_as_previous_and_only_one_is_kept() {
         let root = tempfile::tempdir().unwrap();
         let destination = root.path().join("run");
-        // As every command's manifest does, it names the version that wrote it.
-        let manifest = || serde_json::Map::from_iter([("trustsim_version".to_string(), serde_json::json!("test"))]);
-        let mut first = OutputDir::create(&destination).unwrap();
-        first.write_text("old.txt", "old").unwrap();
-        first.write_text("shared.txt", "old").unwrap();
-        first.finish(manifest()).unwrap();
+        assert_eq!(write_output(&destination, "a.txt", "first").previous, None);
+        fs::write(destination.join("notes.txt"), "a user's").unwrap();
 
-        let mut second = OutputDir::create(&destination).unwrap();
-        second.write_text("shared.txt", "new").unwrap();
-        second.finish(manifest()).unwrap();
-        assert_eq!(entries(&destination), ["manifest.json", "shared.txt"]);
-        assert_eq!(fs::read_to_string(destination.join("shared.txt")).unwrap(), "new");
+        let second = write_output(&destination, "b.txt", "second");
+        let previous = root.path().join("run.previous");
+        assert_eq!(second.previous.as_ref(), Some(&previous));
+        assert!(second.to_string().ends_with(
+            "(the output it replaces is kept as {})"
+                .replace("{}", &previous.display().to_string())
+                .as_str()
+        ));
+        assert_eq!(entries(&destination), ["b.txt", "manifest.json"]);
+        assert_eq!(entries(&previous), ["a.txt", "manifest.json", "notes.txt"]);
+
+        // The previous output holds a user's file: it is not replaced, and nothing is run.
+        let message = check_destination(&destination).unwrap_err().to_string();
+        assert!(
+            message.contains("run.previous") && message.contains("notes.txt"),
+            "{message}"
+        );
+        assert!(OutputDir::create(&destination).is_err());
+
+        fs::remove_file(previous.join("notes.txt")).unwrap();
+        write_output(&destination, "c.txt", "third");
+        assert_eq!(entries(&destination), ["c.txt", "manifest.json"]);
+        assert_eq!(entries(&previous), ["b.txt", "manifest.json"]);
+        assert_eq!(entries(root.path()), ["run", "run.previous"]);
+    }
+
+    #[test]
+    fn a_previous_output_that_gains_a_users_file_during_a_run_is_kept() {
+        let root = tempfile::tempdir().unwrap();
+        let destination = root.path().join("run");
+        write_output(&destination, "a.txt", "first");
+        write_output(&destination, "b.txt", "second");
+        let mut out = OutputDir::create(&destination).unwrap();
+        out.write_text("c.txt", "third").unwrap();
+        fs::write(root.path().join("run.previous/mine.txt"), "a user's").unwrap();
+        let written = out.finish(manifest()).unwrap();
+        let kept = written.previous.unwrap();
+        assert!(kept.to_string_lossy().contains("run.previous."), "{}", kept.display());
+        assert_eq!(entries(&kept), ["b.txt", "manifest.json"]);
+        assert_eq!(
+            entries(&root.path().join("run.previous")),
+            ["a.txt", "manifest.json", "mine.txt"]
+        );
+    }
+
+    #[test]
+    fn an_empty_destination_directory_is_simply_filled() {
+        let root = tempfile::tempdir().unwrap();
+        let destination = root.path().join("run");
+        fs::create_dir(&destination).unwrap();
+        assert_eq!(write_output(&destination, "a.txt", "first").previous, None);
         assert_eq!(entries(root.path()), ["run"]);
     }
 
@@ -651,10 +805,11 @@ mod tests {
         let mut b = OutputDir::create(&destination).unwrap();
         a.write_text("a.txt", "a").unwrap();
         b.write_text("b.txt", "b").unwrap();
-        a.finish(serde_json::Map::new()).unwrap();
-        b.finish(serde_json::Map::new()).unwrap();
+        a.finish(manifest()).unwrap();
+        b.finish(manifest()).unwrap();
         assert_eq!(entries(&destination), ["b.txt", "manifest.json"]);
-        assert_eq!(entries(root.path()), ["run"]);
+        assert_eq!(entries(&root.path().join("run.previous")), ["a.txt", "manifest.json"]);
+        assert_eq!(entries(root.path()), ["run", "run.previous"]);
     }
 
     #[test]

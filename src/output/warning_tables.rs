@@ -66,11 +66,17 @@ pub struct LeadRow {
 pub fn merged<'a>(runs: impl IntoIterator<Item = &'a [Evaluation]>) -> Vec<Evaluation> {
     let mut all = vec![Evaluation::new(); score_names().len()];
     for run in runs {
-        for (total, evaluation) in all.iter_mut().zip(run) {
-            total.merge(evaluation);
-        }
+        merge_into(&mut all, run);
     }
     all
+}
+
+/// Merges one run's evaluations (one per score, in `score_names` order) into `all`, as
+/// [`merged`] does run by run.
+pub fn merge_into(all: &mut [Evaluation], run: &[Evaluation]) {
+    for (total, evaluation) in all.iter_mut().zip(run) {
+        total.merge(evaluation);
+    }
 }
 
 /// The three tables, from the merged evaluations of each strategy (`names[s]`).

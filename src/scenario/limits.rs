@@ -35,6 +35,10 @@ pub const MAX_HOLDING_SLOTS: u64 = 200_000_000;
 /// each edge is two.
 pub const MAX_NETWORK_ENTRIES: u64 = 2_000_000_000;
 
+/// Most points of a sweep's design: each point's scenario is built, validated and kept before
+/// the first run (about 10 kB each, so 2 GB at most).
+pub const MAX_SWEEP_POINTS: u64 = 200_000;
+
 /// Most runs per strategy of a sweep (its design's points × seeds), so that a short sweep file
 /// cannot ask for more points than memory holds.
 pub const MAX_SWEEP_RUNS: u64 = 10_000_000;
@@ -96,6 +100,7 @@ pub const LIMITS: &[(&str, u64, &str)] = &[
         MAX_NETWORK_ENTRIES,
         "entries",
     ),
+    ("points of a sweep's design", MAX_SWEEP_POINTS, "points"),
     (
         "runs per strategy of a sweep: the design's points × `seeds`",
         MAX_SWEEP_RUNS,

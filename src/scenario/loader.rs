@@ -217,10 +217,10 @@ pub fn parse(text: &str, file: &str, overrides: &[String], path: &Path) -> Resul
     // since a rule between two keys can break by an override of the other one.
     let locate = |mut problem: Problem| -> Error {
         // serde's words for a number or table where a name belongs.
-        problem.message = problem.message.replace(
+        problem.message = crate::scenario::strict::plain_words(&problem.message.replace(
             "invalid type: unit variant, expected string only",
             "must be one of its names (a string: in quotes in a file), not a number or a table",
-        );
+        ));
         let from_command_line = overridden.iter().any(|k| {
             problem.key == *k
                 || problem.key.starts_with(&format!("{k}."))
@@ -243,6 +243,11 @@ pub fn parse(text: &str, file: &str, overrides: &[String], path: &Path) -> Resul
             message,
         }
     };
+    if !overrides.is_empty() {
+        if let toml::Value::Table(given) = &merged {
+            tables_in_place(&defaults(), given, "").map_err(&locate)?;
+        }
+    }
     dates_to_days(&mut merged).map_err(&locate)?;
     // Events and strategies are read one by one so that an error names the key within them.
     let events = take_tables(&mut merged, "event", Event::from_table).map_err(&locate)?;
@@ -604,6 +609,24 @@ mod tests {
                 .unwrap_err()
                 .to_string();
             assert!(error.contains(expected), "{text}: {error}");
+        }
+        // The same through --set, which replaced the table before serde read it by position.
+        for (set, expected) in [
+            ("population=[1, 2]", "--set: `population`: must be a table"),
+            (
+                "population.literacy=[\"beta\", 2, 5]",
+                "--set: `population.literacy`: must be a distribution",
+            ),
+        ] {
+            let error = parse(
+                "schema_version = 1\n",
+                "s.toml",
+                &[set.to_string()],
+                Path::new("s.toml"),
+            )
+            .unwrap_err()
+            .to_string();
+            assert!(error.contains(expected), "{set}: {error}");
         }
     }
 

@@ -340,7 +340,11 @@ fn limits_markdown(out: &mut String) {
          So that a hostile or mistaken scenario gets a clear error instead of exhausting memory, \
          these sizes are limited; an error names the file, line and key to change and the \
          maximum. They are far above what 10^7 users need (about 2.5 GiB of memory with the default settings). The memory \
-         estimate is of one run: `compare` holds one run per thread at a time.\n\n",
+         estimate is of one run: `compare` holds one run per thread at a time, then reads the \
+         finished runs back one at a time, keeping each run's outcome measures and at most 1 GiB \
+         of per-day values (with more seeds, the days are summarised in ranges, one pass over the \
+         runs each), so its memory does not grow with the seeds by more than the outcomes; a \
+         sweep keeps each point's scenario.\n\n",
     );
     for (what, max, unit) in LIMITS {
         let _ = writeln!(out, "- {what}: at most {max} {unit}.");

@@ -36,7 +36,7 @@ pub(crate) fn parse_strict<T: DeserializeOwned>(text: &str, name: &str) -> Resul
         })?;
     serde_path_to_error::deserialize(table).map_err(|e| {
         let path = e.path().to_string();
-        let message = e.into_inner().message().trim_end().to_string();
+        let message = plain_words(e.into_inner().message().trim_end());
         // An unknown key in a tagged table is reported at the table: name the key.
         let named = |prefix: &str| message.strip_prefix(prefix).and_then(|rest| rest.split('`').next());
         let unknown = named("unknown field `").filter(|field| !path.ends_with(&format!(".{field}")) && path != *field);
@@ -68,5 +68,85 @@ pub(crate) fn invalid_key(text: &str, name: &str, key: &str, message: String) ->
         location: key_location(text, name, key),
         key: key.to_string(),
         message,
+    }
+}
+
+/// serde's words for a value of the wrong kind ("invalid type: map, expected a sequence", naming
+/// Rust types such as `u64` or `struct PopulationParams`) in the words of a TOML file ("must be a
+/// list in brackets `[…]`, got a table"); any other message is returned as it is.
+pub(crate) fn plain_words(message: &str) -> String {
+    let Some((got, expected)) = message
+        .strip_prefix("invalid type: ")
+        .and_then(|rest| rest.split_once(", expected "))
+    else {
+        return message.to_string();
+    };
+    let expected = match expected {
+        "a sequence" => "a list in brackets `[…]`",
+        "f32" | "f64" => "a number",
+        "u8" | "u16" | "u32" | "u64" | "u128" | "usize" | "i8" | "i16" | "i32" | "i64" | "i128" => "a whole number",
+        "a string" | "a borrowed string" | "string only" => "a string in quotes",
+        "a boolean" => "`true` or `false`",
+        "variant identifier" => "one of its names, in quotes",
+        "a map" | "map" => "a table",
+        other if other.starts_with("struct ") || other.starts_with("internally tagged enum ") => "a table",
+        other => other,
+    };
+    let value = |prefix: &str| got.strip_prefix(prefix).map(|v| v.trim_matches('`'));
+    let got = if let Some(v) = value("integer ") {
+        format!("the whole number {v}")
+    } else if let Some(v) = value("floating point ") {
+        format!("the number {v}")
+    } else if let Some(v) = value("boolean ") {
+        format!("`{v}`")
+    } else if let Some(v) = got.strip_prefix("string ") {
+        format!("the string {v}")
+    } else {
+        match got {
+            "map" => "a table".to_string(),
+            "sequence" => "a list".to_string(),
+            other => other.to_string(),
+        }
+    };
+    format!("must be {expected}, got {got}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn serde_words_become_the_words_of_a_toml_file() {
+        let cases = [
+            (
+                "invalid type: map, expected a sequence",
+                "must be a list in brackets `[…]`, got a table",
+            ),
+            (
+                "invalid type: sequence, expected u64",
+                "must be a whole number, got a list",
+            ),
+            ("invalid type: sequence, expected f64", "must be a number, got a list"),
+            (
+                "invalid type: integer `1`, expected variant identifier",
+                "must be one of its names, in quotes, got the whole number 1",
+            ),
+            (
+                "invalid type: sequence, expected struct PopulationParams",
+                "must be a table, got a list",
+            ),
+            (
+                "invalid type: string \"net_loss_yuan\", expected a sequence",
+                "must be a list in brackets `[…]`, got the string \"net_loss_yuan\"",
+            ),
+            (
+                "invalid type: floating point `0.5`, expected u32",
+                "must be a whole number, got the number 0.5",
+            ),
+            ("unknown field `x`", "unknown field `x`"),
+        ];
+        for (serde, plain) in cases {
+            assert_eq!(plain_words(serde), plain);
+        }
     }
 }

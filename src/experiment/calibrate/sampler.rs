@@ -4,12 +4,14 @@
 //! the last one saved; and the rules that stop it.
 
 use indicatif::ProgressBar;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::analysis::abc::{initial_generation, next_generation, AbcError, Candidate, Generation};
 use crate::error::{Error, Result};
 use crate::experiment::calibrate::distance::candidate_distance;
 use crate::experiment::calibrate::record::{generation_id, GenerationRecord};
 use crate::experiment::calibrate::spec::Calibration;
+use crate::experiment::interrupt;
 use crate::experiment::run_store::{RunStore, StoredRun};
 
 /// Why a calibration stopped where it did.
@@ -52,7 +54,9 @@ pub fn sample(calibration: &Calibration, store: &RunStore, key: &str, progress: 
     let settings = calibration.settings();
     let algorithm = &calibration.file.algorithm;
     let priors = &calibration.priors;
+    let finished = AtomicUsize::new(0);
     let evaluate = |candidate: &Candidate| -> Result<f64> {
+        interrupt::check(|| format!("the {} finished generations", finished.load(Ordering::SeqCst)))?;
         let distance = candidate_distance(calibration, &candidate.values, candidate.seed);
         progress.inc(1);
         distance
@@ -98,6 +102,7 @@ pub fn sample(calibration: &Calibration, store: &RunStore, key: &str, progress: 
         };
         let (acceptance, tolerance) = (generation.acceptance_rate, generation.tolerance);
         generations.push(generation);
+        finished.store(generations.len(), Ordering::SeqCst);
         let stop = if generations.len() >= algorithm.generations {
             Some(Stop::Generations)
         } else if index > 0 && acceptance < algorithm.min_acceptance_rate {

@@ -251,7 +251,20 @@ pub(crate) fn check(file: &SweepFile) -> std::result::Result<(), (String, String
         check_parameter(parameter, grid)
             .or_else(|(key, message)| problem(&format!("parameter[{i}].{key}"), message))?;
     }
-    let runs = point_count(file).saturating_mul(u128::from(file.seeds));
+    let points = point_count(file);
+    if points > u128::from(crate::scenario::limits::MAX_SWEEP_POINTS) {
+        let key = if grid { "parameter" } else { "design" };
+        return problem(
+            key,
+            format!(
+                "the design makes {points} points; at most {} are allowed (each point's scenario is \
+                 built and kept before the first run, about 10 kB each); use fewer levels, \
+                 trajectories or base samples",
+                crate::scenario::limits::MAX_SWEEP_POINTS
+            ),
+        );
+    }
+    let runs = points.saturating_mul(u128::from(file.seeds));
     if runs > u128::from(crate::scenario::limits::MAX_SWEEP_RUNS) {
         let key = if grid { "parameter" } else { "design" };
         return problem(
@@ -484,12 +497,26 @@ pub(crate) mod tests {
         )
         .starts_with("design.confidence: must be between 0 and 1"));
         // Sizes: a short file cannot ask for more points than memory holds.
-        assert!(
-            checked(grid, "min = 0.0\nmax = 1.0\nlevels = 4294967295").starts_with("parameter: the design's points")
-        );
+        assert!(checked(grid, "min = 0.0\nmax = 1.0\nlevels = 4294967295")
+            .starts_with("parameter: the design makes 4294967295 points"));
         assert!(
             checked("kind = \"saltelli\"\nbase_samples = 4294967295", "min = 0.0\nmax = 1.0")
-                .contains("at most 10000000 are allowed")
+                .contains("points; at most 200000 are allowed")
+        );
+        // Issue 21: a million Morris trajectories passed the runs' limit and ran out of memory
+        // building its points.
+        assert!(
+            checked("kind = \"morris\"\ntrajectories = 1000000", "min = 0.0\nmax = 1.0")
+                .starts_with("design: the design makes 2000000 points; at most 200000")
+        );
+        let many_seeds = parse_ok(&format!(
+            "seeds = 200\n{HEAD}[design]\nkind = \"saltelli\"\nbase_samples = 60000\n[[parameter]]\nkey = \"a\"\nmin = 0.0\nmax = 1.0\n"
+        ));
+        let (key, message) = check(&many_seeds).unwrap_err();
+        assert_eq!(key, "design");
+        assert!(
+            message.contains("36000000 runs per strategy; at most 10000000"),
+            "{message}"
         );
         assert!(checked(
             "kind = \"morris\"\ntrajectories = 4\nresamples = 4294967295",
