@@ -133,7 +133,10 @@ fn unknown_key_lists_the_accepted_keys() {
 #[test]
 fn wrong_type_names_key_line_and_value() {
     let error = rejects("schema_version = 1\n\n[population]\nusers = \"many\"\n", &[]);
-    assert_mentions(&error, &["bad.toml:4:", "population.users", "many", "expected"]);
+    assert_mentions(
+        &error,
+        &["bad.toml:4:", "population.users", "must be a whole number", "many"],
+    );
 }
 
 #[test]
@@ -490,6 +493,22 @@ fn a_foreign_out_is_refused_before_any_run() {
             assert!(!output.path(left).exists(), "{command:?} left {left}");
         }
     }
+    // `merge` judges --out before reading any shard; `animate` before recording its run (a
+    // two million users would otherwise show as a slow test).
+    let merged = Test::new()
+        .file("d/x", "precious")
+        .args(["merge", "no-shard-1", "no-shard-2", "--out", "d"])
+        .run()
+        .failure();
+    assert_mentions(&merged.stderr, &["d", "not a trustsim output"]);
+    let animated = Test::new()
+        .file("page.html", "not a page of trustsim's")
+        .arg("animate")
+        .arg(shipped_path())
+        .args(["--out", "page.html", "--set", "population.users=2000000"])
+        .run()
+        .failure();
+    assert_mentions(&animated.stderr, &["page.html", "not an HTML page"]);
 }
 
 /// While another command holds an output's lock, `run` and `compare` to that output are refused

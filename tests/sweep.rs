@@ -74,7 +74,8 @@ fn morris_sweep_is_identical_on_one_and_two_threads_and_lists_runs_in_order() {
             "point",
             "strategy",
             "seed",
-            "strategy[1].intervention[0].coverage",
+            // Issue 21: R's read.csv mangled brackets in column names.
+            "strategy.1.intervention.0.coverage",
             "trust.loss_rate"
         ]
     );

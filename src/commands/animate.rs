@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use crate::error::{Error, Result};
 use crate::output::animation::record;
 use crate::output::animation_page::standalone;
-use crate::output::html::write_page;
+use crate::output::html::{check_page, write_page};
 use crate::scenario::loader::load;
 
 /// Options of `trustsim animate`.
@@ -35,6 +35,15 @@ pub fn animate(options: &AnimateOptions) -> Result<PathBuf> {
         option: "--strategy".to_string(),
         message,
     })?;
+    let path = options.out.clone().unwrap_or_else(|| {
+        Path::new("output").join(format!(
+            "{}-{}-seed{}.html",
+            scenario.name,
+            scenario.strategies()[strategy].name,
+            options.seed
+        ))
+    });
+    check_page(&path)?;
     let animation = record(
         scenario,
         strategy,
@@ -42,12 +51,6 @@ pub fn animate(options: &AnimateOptions) -> Result<PathBuf> {
         options.seed,
         options.sample,
     )?;
-    let path = options.out.clone().unwrap_or_else(|| {
-        Path::new("output").join(format!(
-            "{}-{}-seed{}.html",
-            scenario.name, animation.strategy, options.seed
-        ))
-    });
     write_page(&path, &standalone(&animation))?;
     Ok(path)
 }

@@ -15,7 +15,7 @@ use crate::experiment::ensemble::{EnsembleOptions, RUNS_DIR};
 use crate::experiment::run_record::run_id;
 use crate::experiment::run_store::run_file_name;
 use crate::experiment::sweep::spec::Sweep;
-use crate::output::directory::sha256_hex;
+use crate::output::directory::{check_destination, sha256_hex};
 use crate::output::manifest::Origin;
 use crate::output::manifest::{posterior_file, read_manifest, seed_count, series};
 use crate::output::provenance::Execution;
@@ -65,6 +65,7 @@ pub fn merge(options: &MergeOptions) -> Result<MergeReport> {
             ),
         });
     }
+    check_destination(&options.out)?;
     let shards = options
         .shards
         .iter()

@@ -41,6 +41,22 @@ pub fn page(title: &str, body: &str) -> String {
     )
 }
 
+/// Checks that a page may be written to `path`: nothing is there, or a page written before
+/// (which is replaced); any other file is left alone and refused. Commands call it before any
+/// work, so that a bad `--out` costs nothing; [`write_page`] checks again.
+pub fn check_page(path: &Path) -> Result<()> {
+    if std::fs::symlink_metadata(path).is_ok() && !is_html_page(path) {
+        return Err(Error::io(
+            path,
+            std::io::Error::new(
+                std::io::ErrorKind::AlreadyExists,
+                "exists and is not an HTML page, so it is not replaced; choose another --out",
+            ),
+        ));
+    }
+    Ok(())
+}
+
 /// Writes `html` to `path` through a temporary file beside it, renamed into place once complete,
 /// so that a reader never sees half a page.
 pub fn write_page(path: &Path, html: &str) -> Result<()> {
@@ -52,16 +68,7 @@ pub fn write_page(path: &Path, html: &str) -> Result<()> {
         Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
         _ => Path::new(".").to_path_buf(),
     };
-    // A page written before is replaced; any other existing file is left alone.
-    if std::fs::symlink_metadata(path).is_ok() && !is_html_page(path) {
-        return Err(Error::io(
-            path,
-            std::io::Error::new(
-                std::io::ErrorKind::AlreadyExists,
-                "exists and is not an HTML page, so it is not replaced; choose another --out",
-            ),
-        ));
-    }
+    check_page(path)?;
     std::fs::create_dir_all(&parent).map_err(|e| Error::io(&parent, e))?;
     let staging = parent.join(format!(".{name}.partial-{}", std::process::id()));
     let written = std::fs::File::create(&staging)

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use crate::error::{Error, Result};
 use crate::output::animation::{record, Animation, DEFAULT_SAMPLE};
 use crate::output::directory::{sha256_hex, MANIFEST};
-use crate::output::html::write_page;
+use crate::output::html::{check_page, write_page};
 use crate::output::manifest::{file_names, read_manifest, recorded_edge_list, seed_count};
 use crate::output::report_page::render;
 use crate::scenario::loader::load;
@@ -75,6 +75,8 @@ pub struct CompareOutput {
 /// Writes `report.html` into `directory` (a `trustsim compare` output); returns its path.
 pub fn report(directory: &Path) -> Result<PathBuf> {
     let output = CompareOutput::read(directory)?;
+    let path = directory.join(REPORT);
+    check_page(&path)?;
     let strategy = output.scenario.strategy_index(&output.reference).unwrap_or(0);
     let seed = output.seeds.first().copied().unwrap_or(1);
     let manifest = output.manifest.as_object().cloned().unwrap_or_default();
@@ -86,7 +88,6 @@ pub fn report(directory: &Path) -> Result<PathBuf> {
         seed,
         usize::from(DEFAULT_SAMPLE),
     )?;
-    let path = directory.join(REPORT);
     write_page(&path, &render(&output, &animation))?;
     Ok(path)
 }

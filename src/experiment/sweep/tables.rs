@@ -124,7 +124,7 @@ impl SweepResults<'_> {
             let fields: Vec<(String, String)> = csv_fields(outcome).into_iter().filter(|(k, _)| k != "seed").collect();
             if records.is_empty() {
                 let mut header: Vec<String> = ["run_id", "point", "strategy", "seed"].map(String::from).to_vec();
-                header.extend(parameters.iter().cloned());
+                header.extend(parameters.iter().map(|key| column_name(key)));
                 header.extend(fields.iter().map(|(k, _)| k.clone()));
                 records.push(header);
             }
@@ -143,7 +143,8 @@ impl SweepResults<'_> {
 
     /// `points.csv`: a header, then one record per point: its index and the parameters' values.
     pub fn point_records(&self) -> Vec<Vec<String>> {
-        let header = std::iter::once("point".to_string()).chain(self.sweep.parameter_names());
+        let header = std::iter::once("point".to_string())
+            .chain(self.sweep.parameter_names().into_iter().map(|key| column_name(&key)));
         let rows = self.sweep.points.iter().enumerate().map(|(p, point)| {
             std::iter::once(p.to_string())
                 .chain(point.values.iter().map(value_text))
@@ -325,6 +326,13 @@ impl SweepResults<'_> {
             .map(|p| p.unit.clone().expect("a sampled design"))
             .collect()
     }
+}
+
+/// A parameter's key as a column name of `runs.csv` and `points.csv`: each `[N]` written `.N`
+/// (`strategy[1].intervention[0].coverage` becomes `strategy.1.intervention.0.coverage`), so that
+/// R's `read.csv` keeps the name as it is rather than mangling the brackets.
+pub fn column_name(key: &str) -> String {
+    key.replace('[', ".").replace(']', "")
 }
 
 /// Outcome measure `name` of one run (booleans as 0 and 1).
