@@ -45,6 +45,15 @@ enum Command {
         /// Add this strategy's interventions [default: the scenario's reference strategy].
         #[arg(long)]
         strategy: Option<String>,
+        /// Also write agents.csv (every user on the days of --agents-days), network.csv (the
+        /// social network as an edge list the scenario loader reads) and platform_series.csv
+        /// (every platform on every day).
+        #[arg(long)]
+        agents: bool,
+        /// Days on which agents.csv records every user, comma-separated, from 0 to the horizon
+        /// [default: 0 and the last day].
+        #[arg(long, value_name = "DAY,...", value_delimiter = ',', requires = "agents")]
+        agents_days: Vec<u32>,
         /// Print nothing but errors.
         #[arg(long)]
         quiet: bool,
@@ -305,6 +314,8 @@ fn run(cli: Cli, said: &mut String) -> Result<ExitCode, trustsim::Error> {
             overrides,
             out,
             strategy,
+            agents,
+            agents_days,
             quiet,
         } => {
             let report = commands::run::run(&RunOptions {
@@ -313,6 +324,7 @@ fn run(cli: Cli, said: &mut String) -> Result<ExitCode, trustsim::Error> {
                 overrides,
                 out,
                 strategy,
+                agents: agents.then_some(agents_days),
             })?;
             if !quiet {
                 let o = &report.outcome;
