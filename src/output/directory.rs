@@ -106,12 +106,7 @@ impl OutputDir {
     /// `file_name` must be a plain name (no `/` or `\`, not `.`, `..` or `manifest.json`) not
     /// written before.
     pub fn write_csv<T: serde::Serialize + Default>(&mut self, file_name: &str, rows: &[T]) -> Result<()> {
-        self.write_csv_with(file_name, |writer| {
-            if rows.is_empty() {
-                return writer.write_record(header_of::<T>());
-            }
-            rows.iter().try_for_each(|row| writer.serialize(row))
-        })
+        self.write_csv_with(file_name, |writer| write_rows(writer, rows))
     }
 
     /// Writes CSV records (each a list of fields; the first is the header) and records the
@@ -310,6 +305,23 @@ impl Drop for OutputDir {
             let _ = fs::remove_dir_all(&self.staging);
         }
     }
+}
+
+/// The bytes [`OutputDir::write_csv`] writes for `rows`, as text: for callers that hand tables
+/// on in memory (the Python package reads them into DataFrames) rather than to files.
+pub fn csv_text<T: serde::Serialize + Default>(rows: &[T]) -> String {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    write_rows(&mut writer, rows).expect("flat rows serialize to CSV");
+    let bytes = writer.into_inner().expect("writing to memory cannot fail");
+    String::from_utf8(bytes).expect("CSV of UTF-8 fields is UTF-8")
+}
+
+/// Writes `rows` with a header row; with no rows, the header alone (see [`header_of`]).
+fn write_rows<T: serde::Serialize + Default, W: Write>(writer: &mut csv::Writer<W>, rows: &[T]) -> csv::Result<()> {
+    if rows.is_empty() {
+        return writer.write_record(header_of::<T>());
+    }
+    rows.iter().try_for_each(|row| writer.serialize(row))
 }
 
 /// The CSV header a row of type `T` is written under: the column names of its default value, so
