@@ -2,7 +2,7 @@
 # # Comparing interventions in a platform collapse, from Python
 #
 # A notebook in cells (`# %%`): open it in VS Code, Spyder or JupyterLab (with jupytext), or run
-# it as a script from the repository's root after `pip install --no-build-isolation ./python`
+# it as a script from the repository's root after `pip install ./python`
 # (see docs/PYTHON.md). It writes its charts to `output/notebook-*.png`.
 #
 # The largest fraudulent platform runs away on day 30. Which of the scenario's strategies cuts
