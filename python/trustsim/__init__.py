@@ -175,12 +175,19 @@ class Scenario:
 
     @property
     def toml(self) -> str:
-        """The resolved scenario as TOML text, as ``trustsim run`` writes ``scenario.toml``."""
+        """The resolved scenario as TOML text, as ``trustsim run`` writes ``scenario.toml``.
+
+        >>> Path("my-scenario.toml").write_text(sc.toml)  # doctest: +SKIP
+        """
         return self._resolved
 
     @property
     def name(self) -> str:
-        """The scenario's name (its file name without ``.toml``), which names outputs."""
+        """The scenario's name (its file name without ``.toml``), which names outputs.
+
+        >>> trustsim.Scenario.load("scenarios/data_leak.toml").name
+        'data_leak'
+        """
         return Path(self.path).stem
 
     @property
@@ -194,7 +201,11 @@ class Scenario:
 
     @property
     def reference_strategy(self) -> str:
-        """The strategy the others are compared with, and that ``run`` runs by default."""
+        """The strategy the others are compared with, and that ``run`` runs by default.
+
+        >>> sc.reference_strategy  # doctest: +SKIP
+        'status_quo'
+        """
         return _core.strategies(self.path, self.overrides)[1]
 
     def validate(self) -> None:
@@ -322,12 +333,19 @@ class World:
 
     @property
     def day(self) -> int:
-        """Days simulated so far (0 before the first step)."""
+        """Days simulated so far (0 before the first step).
+
+        >>> sc.world().day
+        0
+        """
         return self._world.day
 
     @property
     def horizon_days(self) -> int:
-        """The scenario's horizon: the last day a run reaches."""
+        """The scenario's horizon: the last day a run reaches.
+
+        >>> w.step(w.horizon_days - w.day)  # to the end  # doctest: +SKIP
+        """
         return self._world.horizon_days
 
     def step(self, days: int = 1) -> None:
@@ -380,7 +398,10 @@ class World:
 
     def network(self) -> pd.DataFrame:
         """The social network as an edge list (``source``, ``target``; each friendship once),
-        as ``network.csv``: ``networkx.from_pandas_edgelist(w.network())`` draws it.
+        as ``network.csv``.
+
+        >>> import networkx  # doctest: +SKIP
+        >>> g = networkx.from_pandas_edgelist(w.network())  # doctest: +SKIP
         """
         return _frame(self._world.network())
 
