@@ -70,6 +70,19 @@ def test_compare_gives_the_command_lines_directory(collapse, tmp_path):
     with pytest.raises(FileExistsError):
         c.write(tmp_path / "py")
 
+    # A subset of the strategies runs the same runs, and its directory verifies.
+    two = collapse.compare(seeds=2, strategies=["education", "status_quo"])
+    assert sorted(set(two.outcomes["strategy"])) == ["education", "status_quo"]
+    kept = c.outcomes[c.outcomes["strategy"].isin(["status_quo", "education"])].reset_index(drop=True)
+    pd.testing.assert_frame_equal(two.outcomes, kept)
+    two.write(tmp_path / "two")
+    check = cli("verify", "two", cwd=tmp_path)
+    assert check.returncode == 0 and "identical" in check.stdout, check.stdout + check.stderr
+    with pytest.raises(trustsim.TrustsimError, match="reference strategy `status_quo`"):
+        collapse.compare(seeds=2, strategies=["education"])
+    with pytest.raises(trustsim.TrustsimError, match="`lottery` is not a strategy"):
+        collapse.compare(seeds=2, strategies=["status_quo", "lottery"])
+
 
 def test_a_world_stepped_by_hand_is_the_run(collapse):
     r = collapse.run(seed=5, strategy="compensation_fund", agents=True)

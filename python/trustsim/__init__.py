@@ -233,15 +233,36 @@ class Scenario:
         output = _Output(lambda out: _core.run(self.path, self.overrides, int(seed), strategy, out, days))
         return RunResult(output)
 
-    def compare(self, seeds: int = 32, threads: Optional[int] = None, series: bool = False) -> "Comparison":
+    def compare(self, seeds: int = 32, threads: Optional[int] = None, strategies: Optional[Iterable[str]] = None,
+                series: bool = False) -> "Comparison":
         """Every strategy over seeds 1 to ``seeds`` with common random numbers, as ``trustsim
         compare``, on ``threads`` threads (default every core); the results do not depend on it.
+        ``strategies`` names a subset to run (the reference among them), passed on as a
+        ``strategy`` override so that the written directory records it and ``verify`` repeats
+        it; each strategy's runs are the same as in the full comparison.
 
         >>> c = sc.compare(seeds=8)
         >>> c.comparison.query("outcome == 'net_loss_yuan'")[["strategy", "diff", "diff_ci_low"]]  # doctest: +SKIP
+        >>> two = sc.compare(seeds=8, strategies=["status_quo", "compensation_fund"])
         """
-        output = _Output(lambda out: _core.compare(self.path, self.overrides, int(seeds), threads, out, series))
+        scenario = self if strategies is None else self._only(list(strategies))
+        output = _Output(lambda out: _core.compare(scenario.path, scenario.overrides, int(seeds), threads, out, series))
         return Comparison(output)
+
+    def _only(self, names: list) -> "Scenario":
+        """The scenario with only the strategies ``names`` (in the scenario's order)."""
+        if isinstance(names, str) or not names:
+            raise TypeError("`strategies` must be a list of strategy names, e.g. ['status_quo', 'education']")
+        known = self.strategies
+        unknown = [name for name in names if name not in known]
+        if unknown:
+            raise TrustsimError(f"strategies: `{unknown[0]}` is not a strategy of the scenario; expected one of "
+                                + ", ".join(f"`{name}`" for name in known))
+        if self.reference_strategy not in names:
+            raise TrustsimError(f"strategies: the reference strategy `{self.reference_strategy}` must be among them, "
+                                "to compare the others with")
+        kept = [strategy for strategy in self.params["strategy"] if strategy["name"] in names]
+        return self.with_set({"strategy": kept})
 
     def world(self, seed: int = 1, strategy: Optional[str] = None) -> "World":
         """The world of a run on day 0, to step by hand.
