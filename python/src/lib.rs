@@ -1,7 +1,8 @@
 //! `trustsim._core`: the simulator's library as seen from Python. Each function takes a scenario
-//! file and its `--set` overrides, calls the same library code as the command line, and hands
-//! tables back as the CSV text the command line writes (the `trustsim` package reads them into
-//! pandas DataFrames), so results are the command line's to the byte. Long calls release the
+//! file and its `--set` overrides and calls the same library code as the command line: `run` and
+//! `compare` write the command line's output directory, and a world's tables come back as the
+//! CSV text the command line writes; the `trustsim` package reads them into pandas DataFrames,
+//! so results are the command line's to the byte. Long calls release the
 //! GIL; every library error becomes a `trustsim.TrustsimError` carrying the command line's
 //! one-line message.
 
@@ -23,7 +24,7 @@ use trustsim::scenario::loader::{load, LoadedScenario};
 use trustsim::scenario::strategy::Intervention;
 
 create_exception!(
-    _core,
+    trustsim,
     TrustsimError,
     PyException,
     "A scenario, option or file trustsim cannot use; the message is the command line's."
