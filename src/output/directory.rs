@@ -546,6 +546,23 @@ mod tests {
         );
     }
 
+    #[test]
+    fn tables_in_memory_are_the_bytes_written_to_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut out = OutputDir::create(&dir.path().join("out")).unwrap();
+        out.write_csv("rows.csv", &rows()).unwrap();
+        out.write_csv::<Row>("empty.csv", &[]).unwrap();
+        let path = out.finish(serde_json::Map::new()).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(path.join("rows.csv")).unwrap(),
+            csv_text(&rows())
+        );
+        assert_eq!(
+            std::fs::read_to_string(path.join("empty.csv")).unwrap(),
+            csv_text::<Row>(&[])
+        );
+    }
+
     fn rows() -> Vec<Row> {
         vec![
             Row {
