@@ -15,7 +15,7 @@ use trustsim::commands::sweep::{self, SweepOptions};
 use trustsim::commands::verify::verify;
 use trustsim::commands::warn::{summary, warn, WarnOptions};
 use trustsim::commands::{self, run::RunOptions};
-use trustsim::experiment::ensemble::EnsembleOptions;
+use trustsim::experiment::ensemble::{EnsembleOptions, MAX_SEEDS, MAX_THREADS};
 use trustsim::experiment::shard::ShardSpec;
 
 /// Fast, reproducible agent-based simulation of trust contagion in internet finance.
@@ -45,6 +45,15 @@ enum Command {
         /// Add this strategy's interventions [default: the scenario's reference strategy].
         #[arg(long)]
         strategy: Option<String>,
+        /// Also write agents.csv (every user on the days of --agents-days), network.csv (the
+        /// social network as an edge list the scenario loader reads) and platform_series.csv
+        /// (every platform on every day).
+        #[arg(long)]
+        agents: bool,
+        /// Days on which agents.csv records every user, comma-separated, from 0 to the horizon
+        /// [default: 0 and the last day].
+        #[arg(long, value_name = "DAY,...", value_delimiter = ',', requires = "agents")]
+        agents_days: Vec<u32>,
         /// Print nothing but errors.
         #[arg(long)]
         quiet: bool,
@@ -79,7 +88,7 @@ enum Command {
         /// An output directory of `run`, `compare`, `warn`, `sweep`, `merge` or `calibrate`.
         dir: PathBuf,
         /// Worker threads, 1 to 1024 [default: one per core]; results are identical for any number.
-        #[arg(long, value_parser = clap::value_parser!(u16).range(1..=1024))]
+        #[arg(long, value_parser = clap::value_parser!(u16).range(1..=MAX_THREADS as i64))]
         threads: Option<u16>,
     },
     /// Merge the outputs of the shards of one `compare`, `warn` or `sweep` (each run with
@@ -138,7 +147,7 @@ enum Command {
         /// Sweep file (TOML).
         sweep: PathBuf,
         /// Worker threads, 1 to 1024 [default: one per core]; results are identical for any number.
-        #[arg(long, value_parser = clap::value_parser!(u16).range(1..=1024))]
+        #[arg(long, value_parser = clap::value_parser!(u16).range(1..=MAX_THREADS as i64))]
         threads: Option<u16>,
         /// Output directory [default: output/<sweep file name>-sweep].
         #[arg(long)]
@@ -157,7 +166,7 @@ enum Command {
         /// Calibration file (TOML).
         calibration: PathBuf,
         /// Worker threads, 1 to 1024 [default: one per core]; results are identical for any number.
-        #[arg(long, value_parser = clap::value_parser!(u16).range(1..=1024))]
+        #[arg(long, value_parser = clap::value_parser!(u16).range(1..=MAX_THREADS as i64))]
         threads: Option<u16>,
         /// Output directory [default: output/<calibration file name>-calibrate].
         #[arg(long)]
@@ -193,7 +202,7 @@ enum Command {
         #[arg(long)]
         days: Option<u32>,
         /// Worker threads within the run, 1 to 1024 [default: one per core].
-        #[arg(long, value_parser = clap::value_parser!(u16).range(1..=1024))]
+        #[arg(long, value_parser = clap::value_parser!(u16).range(1..=MAX_THREADS as i64))]
         threads: Option<u16>,
         /// Seed of every random draw.
         #[arg(long, default_value_t = 1)]
@@ -207,10 +216,10 @@ struct EnsembleArgs {
     /// Scenario file (TOML).
     scenario: PathBuf,
     /// Number of seeds (1 to N) run for every strategy.
-    #[arg(long, default_value_t = 32, value_parser = clap::value_parser!(u64).range(1..=100_000))]
+    #[arg(long, default_value_t = 32, value_parser = clap::value_parser!(u64).range(1..=MAX_SEEDS))]
     seeds: u64,
     /// Worker threads, 1 to 1024 [default: one per core]; results are identical for any number.
-    #[arg(long, value_parser = clap::value_parser!(u16).range(1..=1024))]
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..=MAX_THREADS as i64))]
     threads: Option<u16>,
     /// Override a parameter, e.g. `--set population.users=50000` (repeatable).
     #[arg(long = "set", value_name = "KEY=VALUE")]
@@ -344,6 +353,8 @@ fn run(cli: Cli, said: &mut String) -> Result<ExitCode, trustsim::Error> {
             overrides,
             out,
             strategy,
+            agents,
+            agents_days,
             quiet,
         } => {
             let report = commands::run::run(&RunOptions {
@@ -352,6 +363,7 @@ fn run(cli: Cli, said: &mut String) -> Result<ExitCode, trustsim::Error> {
                 overrides,
                 out,
                 strategy,
+                agents: agents.then_some(agents_days),
             })?;
             if !quiet {
                 let o = &report.outcome;

@@ -1,5 +1,6 @@
 //! Integration tests, compiled as one binary so the suite builds once.
 
+mod agents;
 mod baselines;
 mod calibrate;
 mod binary;

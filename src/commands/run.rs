@@ -1,5 +1,6 @@
 //! `trustsim run`: one scenario with one seed, written atomically as per-day metrics, outcome
-//! measures, platforms, the resolved scenario and a manifest.
+//! measures, platforms, the resolved scenario and a manifest; with `--agents`, also single users,
+//! the network and each platform's days.
 
 use serde_json::json;
 use std::path::{Path, PathBuf};
@@ -8,7 +9,7 @@ use crate::analysis::comparison::numeric_fields;
 use crate::error::Result;
 use crate::experiment::monthly::monthly;
 use crate::experiment::outcome::Outcome;
-use crate::experiment::run::simulate_for;
+use crate::experiment::run::{simulate_for, simulate_recording_agents};
 use crate::experiment::run_store::RunStore;
 use crate::output::directory::{check_destination, OutputDir};
 use crate::output::manifest::{manifest_base, Origin};
@@ -29,6 +30,9 @@ pub struct RunOptions {
     pub out: Option<PathBuf>,
     /// The strategy whose interventions are added (default: the reference strategy).
     pub strategy: Option<String>,
+    /// Also write `agents.csv` (every user on these days; empty: day 0 and the last day),
+    /// `network.csv` and `platform_series.csv`.
+    pub agents: Option<Vec<u32>>,
 }
 
 /// What `trustsim run` produced.
@@ -78,7 +82,18 @@ fn simulate_and_write(
 ) -> Result<RunReport> {
     let scenario = &loaded.scenario;
     let edges = loaded.edge_list();
-    let result = simulate_for(scenario, strategy, edges.as_deref(), options.seed)?;
+    let agent_days = options
+        .agents
+        .as_deref()
+        .map(|days| agent_days(days, scenario.horizon_days))
+        .transpose()?;
+    let (result, agents) = match &agent_days {
+        Some(days) => {
+            let (result, agents) = simulate_recording_agents(scenario, strategy, edges.as_deref(), options.seed, days)?;
+            (result, Some(agents))
+        }
+        None => (simulate_for(scenario, strategy, edges.as_deref(), options.seed)?, None),
+    };
     let resolved = loaded.resolved_text()?;
     let mut out = OutputDir::create(directory)?;
     out.write_csv("series.csv", &result.series)?;
@@ -88,9 +103,17 @@ fn simulate_and_write(
         let series: Vec<_> = result.series.iter().map(|row| numeric_fields(row, "day")).collect();
         out.write_csv("monthly.csv", &monthly(start, &scenario.scale, &series))?;
     }
+    if let Some(agents) = &agents {
+        out.write_csv("agents.csv", &agents.users)?;
+        out.write_csv("network.csv", &agents.network)?;
+        out.write_csv("platform_series.csv", &agents.platforms)?;
+    }
     out.write_text("scenario.toml", &resolved)?;
     let mut manifest = manifest_base("run", &Origin::of(loaded), &resolved, edges.as_deref())?;
     manifest.insert("seed".into(), json!(options.seed));
+    if let Some(days) = agent_days {
+        manifest.insert("agents".into(), json!({ "days": days }));
+    }
     manifest.insert("strategy".into(), json!(scenario.strategies()[strategy].name));
     manifest.insert(EXECUTION.into(), execution.record(rayon::current_num_threads()));
     let directory = out.finish(manifest)?;
@@ -99,4 +122,23 @@ fn simulate_and_write(
         outcome: result.outcome,
         standing: scenario.standing(),
     })
+}
+
+/// The days on which `agents.csv` records every user: `days` sorted without repeats, or day 0
+/// and the last day when `days` is empty; a day past the horizon is an error.
+fn agent_days(days: &[u32], horizon_days: u32) -> Result<Vec<u32>> {
+    if let Some(late) = days.iter().find(|&&day| day > horizon_days) {
+        return Err(crate::Error::Usage {
+            option: "--agents-days".to_string(),
+            message: format!("day {late} is past the horizon: days run from 0 to {horizon_days}"),
+        });
+    }
+    let mut days = if days.is_empty() {
+        vec![0, horizon_days]
+    } else {
+        days.to_vec()
+    };
+    days.sort_unstable();
+    days.dedup();
+    Ok(days)
 }

@@ -18,7 +18,7 @@ use crate::experiment::shard::{Shard, ShardSpec};
 use crate::experiment::sweep::spec::Sweep;
 use crate::output::directory::{sha256_hex, MANIFEST};
 use crate::output::manifest::{
-    file_names, posterior_file, read_manifest, recorded_edge_list, seed, seed_count, series, strategy,
+    agent_days, file_names, posterior_file, read_manifest, recorded_edge_list, seed, seed_count, series, strategy,
 };
 use crate::output::provenance::{self, Execution};
 use crate::scenario::loader::load;
@@ -145,6 +145,7 @@ fn rerun_into(
             overrides: Vec::new(),
             out: Some(out.to_path_buf()),
             strategy: Some(strategy(manifest, dir, stored)?),
+            agents: agent_days(manifest, dir)?,
         })
         .map(drop),
         Some("compare") => compare(&CompareOptions {

@@ -23,6 +23,12 @@ use crate::output::Written;
 use crate::scenario::loader::{load, parse, LoadedScenario};
 use crate::scenario::schema::Scenario;
 
+/// The most seeds a command over many seeds runs (`--seeds`).
+pub const MAX_SEEDS: u64 = 100_000;
+
+/// The most worker threads a command takes (`--threads`).
+pub const MAX_THREADS: usize = 1024;
+
 /// Options every command over many seeds takes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EnsembleOptions {
@@ -73,6 +79,17 @@ impl EnsembleOptions {
     /// the file's own.
     pub(crate) fn load(&self, command: &'static str, origin: Option<Origin>) -> Result<Ensemble<'_>> {
         let execution = Execution::start();
+        // The command line checks these as it parses; callers of the library get the same words.
+        let out_of_range = |option: &str, value: String, max: String| Error::Usage {
+            option: option.to_string(),
+            message: format!("{value} is not in 1..={max}"),
+        };
+        if !(1..=MAX_SEEDS).contains(&self.seeds) {
+            return Err(out_of_range("--seeds", self.seeds.to_string(), MAX_SEEDS.to_string()));
+        }
+        if let Some(threads) = self.threads.filter(|t| !(1..=MAX_THREADS).contains(t)) {
+            return Err(out_of_range("--threads", threads.to_string(), MAX_THREADS.to_string()));
+        }
         let loaded = load(&self.scenario, &self.overrides)?;
         let origin = origin.unwrap_or_else(|| Origin {
             posterior: self.posterior.as_ref().map(|p| p.display().to_string()),

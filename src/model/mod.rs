@@ -2,8 +2,10 @@
 //! instruments, news and the money ledger, built from a scenario and a seed and advanced one day
 //! at a time. Each phase of the day has its file (`events_day`, `users_day`, `platforms_day`,
 //! `regulators_day`, `warnings_day`); the observation of a day (`metrics`, `tally`,
-//! `observation`) only reads the world. Pure computation: no I/O, no clock, no global state.
+//! `observation`) and of single agents (`agents`) only reads the world. Pure computation: no
+//! I/O, no clock, no global state.
 
+pub mod agents;
 pub(crate) mod events_day;
 pub(crate) mod ledger;
 pub mod metrics;

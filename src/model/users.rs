@@ -5,17 +5,20 @@
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
+use serde::Serialize;
 
 use crate::scenario::tables::PopulationParams;
 
 /// Marks an empty holding slot.
 pub const NO_PLATFORM: u32 = u32::MAX;
 
-/// What a user is doing, as counted in the outputs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+/// What a user is doing, as counted in the outputs (and written, in `agents.csv`, in snake case).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Default)]
+#[serde(rename_all = "snake_case")]
 #[repr(u8)]
 pub enum UserState {
     /// In the sector, invested or willing to invest.
+    #[default]
     Active = 0,
     /// Has withdrawal requests waiting to be paid.
     Withdrawing = 1,

@@ -293,6 +293,32 @@ impl World {
         self.check_money()
     }
 
+    /// Adds an intervention to the running world, as if the strategy being run had it: it
+    /// starts on its `start_day`, which must be a day not yet simulated, and is checked as a
+    /// strategy's intervention is.
+    pub fn add_intervention(&mut self, intervention: Intervention) -> Result<()> {
+        let invalid = |key: String, message: String| Error::Invalid {
+            location: Location::new("the intervention".to_string(), None),
+            key,
+            message,
+        };
+        intervention
+            .validate("intervention", &self.scenario)
+            .map_err(|problem| invalid(problem.key, problem.message))?;
+        let start_day = intervention.schedule.start_day;
+        if start_day <= self.day {
+            return Err(invalid(
+                "intervention.start_day".to_string(),
+                format!(
+                    "must be a day not yet simulated, from {} on, got {start_day}",
+                    self.day + 1
+                ),
+            ));
+        }
+        self.interventions.push(intervention);
+        Ok(())
+    }
+
     /// Total claims on open platforms, in cents.
     pub fn total_claims(&self) -> i64 {
         self.open_claims_cents
@@ -630,7 +656,7 @@ fn open_claims(platforms: &[Platform]) -> i64 {
 mod tests {
     use std::mem::size_of;
 
-    use crate::model::metrics::StepMetrics;
+    use crate::model::metrics::{observe, StepMetrics};
     use crate::model::platform::Platform;
     use crate::model::users::{Holding, Request, Social, UserState};
     use crate::model::warnings_day::{SCORES, SECTOR_SCORES};
@@ -673,6 +699,39 @@ mod tests {
             .iter()
             .zip(&spread.platforms)
             .any(|(a, b)| a.compliance != b.compliance));
+    }
+
+    #[test]
+    fn an_intervention_added_before_its_day_acts_as_the_strategys_own() {
+        let scenario = crate::scenario::loader::parse(
+            "schema_version = 1\nhorizon_days = 40\n[population]\nusers = 400\n\
+             [[event]]\nday = 5\nkind = \"run_away\"\nplatform = \"largest_fraudulent\"\n\
+             [[strategy]]\nname = \"none\"\n[[strategy]]\nname = \"fund\"\n\
+             [[strategy.intervention]]\nkind = \"compensation_fund\"\nstart_day = 6\ncoverage = 0.9\n",
+            "t.toml",
+            &[],
+            std::path::Path::new("t.toml"),
+        )
+        .expect("valid");
+        let fund = scenario.strategies()[1].intervention[0].clone();
+        let mut planned = super::World::build_for(&scenario, 1, None, 2).expect("builds");
+        let mut added = super::World::build_for(&scenario, 0, None, 2).expect("builds");
+        for _ in 0..3 {
+            planned.step().expect("steps");
+            added.step().expect("steps");
+        }
+        added.add_intervention(fund.clone()).expect("day 6 is still to come");
+        for _ in 3..40 {
+            planned.step().expect("steps");
+            added.step().expect("steps");
+            assert_eq!(observe(&planned), observe(&added), "day {}", added.day);
+        }
+        assert!(planned.totals.losses_compensated_cents > 0, "the fund paid out");
+        let late = added.add_intervention(fund).expect_err("day 6 is past");
+        assert_eq!(
+            late.to_string(),
+            "the intervention: `intervention.start_day`: must be a day not yet simulated, from 41 on, got 6"
+        );
     }
 
     #[test]

@@ -139,12 +139,7 @@ impl OutputDir {
     /// `file_name` must be a plain name (no `/` or `\`, not `.`, `..` or `manifest.json`) not
     /// written before.
     pub fn write_csv<T: serde::Serialize + Default>(&mut self, file_name: &str, rows: &[T]) -> Result<()> {
-        self.write_csv_with(file_name, |writer| {
-            if rows.is_empty() {
-                return writer.write_record(header_of::<T>());
-            }
-            rows.iter().try_for_each(|row| writer.serialize(row))
-        })
+        self.write_csv_with(file_name, |writer| write_rows(writer, rows))
     }
 
     /// Writes CSV records (each a list of fields; the first is the header) and records the
@@ -406,6 +401,23 @@ impl Drop for OutputDir {
     }
 }
 
+/// The bytes [`OutputDir::write_csv`] writes for `rows`, as text: for callers that hand tables
+/// on in memory (the Python package reads them into DataFrames) rather than to files.
+pub fn csv_text<T: serde::Serialize + Default>(rows: &[T]) -> String {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    write_rows(&mut writer, rows).expect("flat rows serialize to CSV");
+    let bytes = writer.into_inner().expect("writing to memory cannot fail");
+    String::from_utf8(bytes).expect("CSV of UTF-8 fields is UTF-8")
+}
+
+/// Writes `rows` with a header row; with no rows, the header alone (see [`header_of`]).
+fn write_rows<T: serde::Serialize + Default, W: Write>(writer: &mut csv::Writer<W>, rows: &[T]) -> csv::Result<()> {
+    if rows.is_empty() {
+        return writer.write_record(header_of::<T>());
+    }
+    rows.iter().try_for_each(|row| writer.serialize(row))
+}
+
 /// The CSV header a row of type `T` is written under: the column names of its default value, so
 /// that a table with no rows still says what it would hold (pandas and R cannot read an empty
 /// file).
@@ -625,6 +637,23 @@ mod tests {
         assert_eq!(
             std::fs::read_to_string(written.path.join("empty.csv")).unwrap(),
             "day,kind,trust\n"
+        );
+    }
+
+    #[test]
+    fn tables_in_memory_are_the_bytes_written_to_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut out = OutputDir::create(&dir.path().join("out")).unwrap();
+        out.write_csv("rows.csv", &rows()).unwrap();
+        out.write_csv::<Row>("empty.csv", &[]).unwrap();
+        let path = out.finish(serde_json::Map::new()).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(path.join("rows.csv")).unwrap(),
+            csv_text(&rows())
+        );
+        assert_eq!(
+            std::fs::read_to_string(path.join("empty.csv")).unwrap(),
+            csv_text::<Row>(&[])
         );
     }
 

@@ -47,6 +47,24 @@ pub(crate) fn seed(manifest: &Map<String, Value>, dir: &Path) -> Result<u64> {
     })
 }
 
+/// The days on which a `run` manifest (in `dir`) recorded every user, if it ran with `--agents`:
+/// `agents.days` must be a list of whole numbers.
+pub(crate) fn agent_days(manifest: &Map<String, Value>, dir: &Path) -> Result<Option<Vec<u32>>> {
+    let Some(agents) = manifest.get("agents") else {
+        return Ok(None);
+    };
+    agents
+        .get("days")
+        .and_then(Value::as_array)
+        .and_then(|days| {
+            days.iter()
+                .map(|day| day.as_u64().and_then(|day| u32::try_from(day).ok()))
+                .collect::<Option<Vec<u32>>>()
+        })
+        .map(Some)
+        .ok_or_else(|| damaged(dir, "`agents.days` is missing or not a list of days".to_string()))
+}
+
 /// The posterior draws a `compare` or `warn` manifest (in `dir`) ran with, if it ran with
 /// `--posterior`: the file its `posterior.file` names.
 pub(crate) fn posterior_file(manifest: &Map<String, Value>, dir: &Path) -> Option<PathBuf> {

@@ -18,3 +18,5 @@ pub mod report;
 pub(crate) mod report_page;
 pub mod report_tables;
 pub mod warning_tables;
+
+pub use directory::csv_text;

@@ -16,6 +16,6 @@ pub mod reference;
 pub mod schedule;
 pub mod schema;
 pub(crate) mod strict;
-pub(crate) mod strategy;
+pub mod strategy;
 pub mod tables;
 pub(crate) mod warning;

@@ -130,6 +130,32 @@ impl Intervention {
         })
     }
 
+    /// Reads an intervention given outside a scenario file as a TOML inline table, such as
+    /// `{ kind = "compensation_fund", start_day = 31 }` (the Python package's `World.apply`); a
+    /// problem is named as the key `intervention.<key>` of "the intervention".
+    pub fn from_inline_table(text: &str) -> crate::Result<Intervention> {
+        let invalid = |key: String, message: String| crate::Error::Invalid {
+            location: crate::error::Location::new("the intervention".to_string(), None),
+            key,
+            message,
+        };
+        let mut parsed: toml::Table = toml::from_str(&format!("intervention = {text}")).map_err(|e| {
+            invalid(
+                "intervention".to_string(),
+                format!("is not a TOML inline table: {}", e.message()),
+            )
+        })?;
+        match parsed.remove("intervention") {
+            Some(toml::Value::Table(table)) => Intervention::from_table(table)
+                .map_err(|problem| invalid(format!("intervention.{}", problem.key), problem.message)),
+            _ => Err(invalid(
+                "intervention".to_string(),
+                "must be a table of keys and values, e.g. `{ kind = \"compensation_fund\", start_day = 31 }`"
+                    .to_string(),
+            )),
+        }
+    }
+
     /// Checks the schedule and the action; `key` is the intervention's dotted key. Days past the
     /// horizon are allowed (the intervention then never starts, or never ends, within the run),
     /// so that a shorter `--set horizon_days` keeps a scenario's strategies valid.
