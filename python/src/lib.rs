@@ -91,7 +91,7 @@ fn run(
         agents,
     };
     let report = py.allow_threads(|| run_command(&options)).map_err(raise)?;
-    Ok(report.directory.display().to_string())
+    Ok(report.directory.path.display().to_string())
 }
 
 /// `trustsim compare` over seeds 1 to `seeds` into the directory `out`, on `threads` threads
@@ -122,7 +122,7 @@ fn compare(
         series,
     };
     let report = py.allow_threads(|| compare_command(&options)).map_err(raise)?;
-    Ok(report.directory.display().to_string())
+    Ok(report.directory.path.display().to_string())
 }
 
 /// One run in memory, returning its outcome measures (the row of `outcome.csv`) as JSON.

@@ -646,7 +646,7 @@ mod tests {
         let mut out = OutputDir::create(&dir.path().join("out")).unwrap();
         out.write_csv("rows.csv", &rows()).unwrap();
         out.write_csv::<Row>("empty.csv", &[]).unwrap();
-        let path = out.finish(serde_json::Map::new()).unwrap();
+        let path = out.finish(serde_json::Map::new()).unwrap().path;
         assert_eq!(
             std::fs::read_to_string(path.join("rows.csv")).unwrap(),
             csv_text(&rows())
