@@ -267,6 +267,37 @@ fn sweep_file_errors_name_the_file_line_and_key() {
     );
 }
 
+/// Issue 21: arrays where tables belong passed in sweep files, and serde's words ("invalid type:
+/// map, expected a sequence", "expected u64") leaked into the errors.
+#[test]
+fn sweep_files_say_what_form_a_value_takes() {
+    let design = "[design]\nkind = \"grid\"\n";
+    let cases = [
+        (
+            format!("[[parameter]]\nkey = \"population.literacy\"\nvalues = [[\"beta\", 2, 5]]\n{design}"),
+            "`population.literacy`: must be a distribution",
+        ),
+        (
+            format!("seeds = [2]\n{design}[[parameter]]\nkey = \"trust.loss_rate\"\nvalues = [0.1]\n"),
+            "`seeds`: must be a whole number, got a list",
+        ),
+        (
+            format!("outcomes = \"victims\"\n{design}[[parameter]]\nkey = \"trust.loss_rate\"\nvalues = [0.1]\n"),
+            "`outcomes`: must be a list in brackets `[…]`, got the string \"victims\"",
+        ),
+    ];
+    for (body, expected) in cases {
+        let error = rejects(&body);
+        assert_mentions(&error, &[expected]);
+        assert!(!error.contains("invalid type"), "{error}");
+    }
+    let error = rejects_file(
+        &sweep_file(&format!("{design}[[parameter]]\nkey = \"trust.loss_rate\"\nvalues = [0.1]\n"))
+            .replace("\"horizon_days=45\"", "\"population=[1, 2]\""),
+    );
+    assert_mentions(&error, &["`set`: `population`: must be a table"]);
+}
+
 #[test]
 fn the_shipped_sweeps_load_and_every_point_validates() {
     let dir = root().join("sweeps");
