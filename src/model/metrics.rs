@@ -136,6 +136,23 @@ pub struct StepMetrics {
     pub new_exits: u64,
     /// Claims-weighted mean promised return of open platforms (0 when none has claims).
     pub promised_return_mean: f64,
+    /// Levies paid into the compensation fund, cumulative.
+    pub fund_levies_yuan: f64,
+    /// Loans made by the liquidity backstop, cumulative.
+    pub backstop_loans_yuan: f64,
+    /// The backstop's loss: loans less repayments less what open platforms still owe (≥ 0).
+    pub backstop_loss_yuan: f64,
+    /// Users reached by education today.
+    pub users_educated: u64,
+    /// Cost of education campaigns, cumulative.
+    pub education_cost_yuan: f64,
+    /// Cost of inspections, cumulative.
+    pub inspection_cost_yuan: f64,
+    /// Cost of orderly wind-downs, cumulative.
+    pub wind_down_cost_yuan: f64,
+    /// Public cost, cumulative: the fund's payouts beyond its levies, the backstop's loss,
+    /// education, inspections and wind-downs (MODEL §7.18a).
+    pub public_cost_yuan: f64,
     /// All money inside the simulated economy.
     pub money_held_yuan: f64,
     /// The early-warning system's trust survey: sampled users' mean sector trust plus noise.
@@ -196,6 +213,7 @@ pub fn observe(world: &World) -> StepMetrics {
     }
     let totals = &world.totals;
     let today = &world.today;
+    let public = &world.public;
     let stringency = world
         .regulators
         .iter()
@@ -266,6 +284,14 @@ pub fn observe(world: &World) -> StepMetrics {
         new_problem_police: today.new_problems[2],
         new_exits: today.new_exits,
         promised_return_mean: if aum > 0 { promised / aum as f64 } else { 0.0 },
+        fund_levies_yuan: yuan(public.fund_levies_cents),
+        backstop_loans_yuan: yuan(public.backstop_lent_cents),
+        backstop_loss_yuan: yuan(public.backstop_loss_cents(backstop_lent)),
+        users_educated: today.users.educated,
+        education_cost_yuan: yuan(public.education_cents),
+        inspection_cost_yuan: yuan(public.inspection_cents),
+        wind_down_cost_yuan: yuan(public.wind_down_cents),
+        public_cost_yuan: yuan(public.public_cost_cents(totals.losses_compensated_cents, backstop_lent)),
         platforms_entered: world
             .platforms
             .iter()
