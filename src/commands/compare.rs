@@ -253,6 +253,27 @@ pub fn headline(report: &CompareReport) -> String {
         text.push_str(&format!("{title}:\n"));
         headline_rows(&mut text, report, outcome);
     }
+    text.push_str("net loss averted per yuan of extra public money (public_cost_yuan):\n");
+    for row in report
+        .table
+        .iter()
+        .filter(|r| r.outcome == "net_loss_yuan" && r.strategy != r.reference)
+    {
+        text.push_str(&if row.averted_per_public_yuan.is_finite() {
+            format!(
+                "  {:<24} {:>14.2} (95% CI {:.2} to {:.2})\n",
+                row.strategy,
+                row.averted_per_public_yuan,
+                row.averted_per_public_yuan_ci_low,
+                row.averted_per_public_yuan_ci_high
+            )
+        } else {
+            format!(
+                "  {:<24} {:>14} (spends no more public money than {})\n",
+                row.strategy, "-", row.reference
+            )
+        });
+    }
     text
 }
 

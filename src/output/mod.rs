@@ -13,6 +13,7 @@ pub(crate) mod html;
 pub(crate) mod manifest;
 pub(crate) mod provenance;
 pub mod report;
+pub(crate) mod report_costs;
 pub(crate) mod report_page;
 pub mod report_tables;
 pub mod warning_tables;

@@ -8,6 +8,7 @@ use crate::output::animation::Animation;
 use crate::output::animation_page::fragment;
 use crate::output::html::{escape, page};
 use crate::output::report::{CompareOutput, REPORT};
+use crate::output::report_costs::{cost_table, value_sentence};
 use crate::output::report_tables::{entry, final_day_table, full_table, headline_tables, number, signed};
 use crate::scenario::action::Action;
 use crate::scenario::strategy::{Schedule, Strategy};
@@ -35,6 +36,7 @@ pub fn render(output: &CompareOutput, animation: &Animation) -> String {
     body.push_str(&summary_sentence(output));
     body.push_str(&timeline(output));
     body.push_str(&headline_tables(output));
+    body.push_str(&cost_table(output));
     body.push_str(&final_day_table(output));
     body.push_str(&charts(output, &["trust", "losses", "platforms", "users"]));
     body.push_str(&animation_section(animation));
@@ -87,6 +89,7 @@ fn summary_sentence(output: &CompareOutput) -> String {
         );
         text.push_str(&cuts(&output.comparison, "investor_exposure_yuan", "exposure"));
     }
+    text.push_str(&value_sentence(&output.comparison));
     text.push_str("</p>\n");
     text
 }
