@@ -79,6 +79,22 @@ fn compare_with_report_writes_a_self_contained_page_with_the_comparison_numbers(
         }
     }
     assert_eq!(checked, 7, "one net-loss row per strategy");
+    assert!(html.contains("Loss averted per yuan of public money"));
+    let mut reader = csv::Reader::from_reader(comparison.as_slice());
+    let fund = reader
+        .records()
+        .map(Result::unwrap)
+        .find(|r| &r[0] == "compensation_fund" && &r[column("outcome")] == "net_loss_yuan")
+        .unwrap();
+    let ratio: f64 = fund[column("averted_per_public_yuan")].parse().unwrap();
+    assert!(ratio.is_finite(), "the fund spends public money");
+    assert!(
+        html.contains(&number(ratio, 2)),
+        "the fund's loss averted per public yuan"
+    );
+    for title in titles(&html) {
+        assert!(!title.contains('`'), "a title shows a literal backtick: {title}");
+    }
     assert_eq!(
         html.matches("<figure id=\"chart-").count(),
         6,
@@ -100,6 +116,32 @@ fn compare_with_report_writes_a_self_contained_page_with_the_comparison_numbers(
         .success();
     assert!(again.stdout.is_empty());
     assert_eq!(std::fs::read_to_string(output.path("out/report.html")).unwrap(), html);
+}
+
+/// The text of every title a reader sees: the page's `<title>`, headings, figure captions and
+/// the charts' SVG text (axis titles, legends), markup removed.
+fn titles(html: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for tag in ["title", "h1", "h2", "h3", "h4", "figcaption", "summary", "text"] {
+        let open = format!("<{tag}");
+        let close = format!("</{tag}>");
+        let mut rest = html;
+        while let Some(start) = rest.find(&open) {
+            let after = &rest[start..];
+            let (Some(body), Some(end)) = (after.find('>'), after.find(&close)) else {
+                break;
+            };
+            if body < end {
+                found.push(after[body + 1..end].to_string());
+            }
+            rest = &after[end.max(body) + 1..];
+        }
+    }
+    assert!(
+        found.iter().any(|t| t.contains("platform_collapse")),
+        "the page title was read"
+    );
+    found
 }
 
 /// A TOML basic string holding `text`.

@@ -19,11 +19,11 @@ pub fn render(output: &CompareOutput, animation: &Animation) -> String {
     let mut body = String::new();
     let _ = write!(
         body,
-        "<h1>{}</h1>\n<p class=\"lead\">{}</p>\n<p class=\"caption\">A comparison of {} strategies over {} \
+        "<h1>What happens in <code>{}</code></h1>\n<p class=\"lead\">{}</p>\n<p class=\"caption\">A comparison of {} strategies over {} \
          simulated runs each (seeds {}), {} users and {} platforms for {} days, made with trustsim {}. Each run is \
          one possible course of the same crisis; the numbers below are averages over the runs, with the range \
          where the true average most likely lies (the 95% confidence interval).</p>\n",
-        escape(&format!("What happens in `{}`", scenario.name)),
+        escape(&scenario.name),
         escape(&scenario.description),
         output.strategies.len(),
         output.seeds.len(),
