@@ -10,8 +10,12 @@ use crate::binary::*;
 use crate::common::{inline, root};
 
 /// Every file `compare --series` writes.
-pub(crate) const COMPARE_FILES: [&str; 21] = [
+pub(crate) const COMPARE_FILES: [&str; 25] = [
     "comparison.csv",
+    "exposure_distribution.png",
+    "exposure_distribution.svg",
+    "loss_distribution.png",
+    "loss_distribution.svg",
     "losses.png",
     "losses.svg",
     "manifest.json",

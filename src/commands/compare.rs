@@ -11,6 +11,7 @@ use crate::experiment::ensemble::{write_charts, Ensemble, EnsembleOptions, LoadR
 use crate::experiment::monthly::{monthly, summarize_months};
 use crate::experiment::run_record::{run_id, RunRecord};
 use crate::output::charts::{Figure, Line, Panel};
+use crate::output::distribution_chart::distribution_figures;
 use crate::output::warning_tables;
 use crate::scenario::schema::Scenario;
 
@@ -118,6 +119,10 @@ pub(crate) fn write_comparison(ensemble: &Ensemble, load_run: &LoadRun, series: 
         &warnings[reference],
     ));
     write_charts(&mut out, charts)?;
+    write_charts(
+        &mut out,
+        distribution_figures(&scenario.name, &names, reference, &outcomes, &table),
+    )?;
     let directory = ensemble.finish(out, manifest_entries(scenario, series))?;
     Ok(CompareReport {
         directory,
@@ -174,8 +179,12 @@ fn figures(scenario: &str, seeds: usize, names: &[String], summary: &[SummaryRow
                     label: name.clone(),
                     days: rows.iter().map(|r| r.day).collect(),
                     mean: rows.iter().map(|r| r.mean / scale).collect(),
+                    // Every metric drawn is a count, a sum or a trust: an interval of its mean
+                    // that reads below zero is clipped there (NaN stays missing).
                     band: Some((
-                        rows.iter().map(|r| r.ci_low / scale).collect(),
+                        rows.iter()
+                            .map(|r| if r.ci_low < 0.0 { 0.0 } else { r.ci_low / scale })
+                            .collect(),
                         rows.iter().map(|r| r.ci_high / scale).collect(),
                     )),
                 }
@@ -188,7 +197,7 @@ fn figures(scenario: &str, seeds: usize, names: &[String], summary: &[SummaryRow
         lines: lines(metric, 1.0),
     };
     let figure = |title: &str, panels: Vec<Panel>| Figure {
-        title: format!("{scenario}: {title} (mean and 95% CI over {seeds} seeds)"),
+        title: format!("{scenario}: {title} (mean and 95% CI over {seeds} seeds, clipped at 0)"),
         x_label: "day".to_string(),
         panels,
     };

@@ -141,21 +141,16 @@ const LEGEND_INSET_PX: i32 = 5;
 /// plotters spaces legend entries at this multiple of the font size.
 const LEGEND_LINE_HEIGHT: f64 = 1.25;
 
-/// Writes `figure` to `<stem>.png` and `<stem>.svg` (the extensions are appended to `stem`).
-///
-/// The PNG is 1600×1000 px for one panel, 2400×1000 for two side by side, and 2400 px wide with
-/// 800 px per row of two panels for more. Both images are drawn in memory first, so invalid data or
-/// a drawing failure leaves no file behind.
-pub fn write_figure(figure: &Figure, stem: &Path) -> Result<(), ChartError> {
-    validate(figure)?;
-    write_drawing(figure, stem)
-}
-
 /// A figure of panels that can draw itself on any plotters backend: the line charts here, and
 /// the other kinds of chart built on this module's layout and style.
 pub(crate) trait Drawing {
     /// The number of panels, which sets the image size.
     fn panel_count(&self) -> usize;
+
+    /// Checks the data before anything is drawn; by default there is nothing to check.
+    fn check(&self) -> Result<(), ChartError> {
+        Ok(())
+    }
 
     /// The image size in pixels: by default that of a grid of two columns of the panels.
     fn size(&self) -> (u32, u32) {
@@ -172,6 +167,10 @@ impl Drawing for Figure {
         self.panels.len()
     }
 
+    fn check(&self) -> Result<(), ChartError> {
+        validate(self)
+    }
+
     fn draw<DB: DrawingBackend>(
         &self,
         root: DrawingArea<DB, Shift>,
@@ -180,9 +179,14 @@ impl Drawing for Figure {
     }
 }
 
-/// Writes `drawing` to `<stem>.png` and `<stem>.svg`, sized as [`write_figure`] says; both are
-/// drawn in memory first, so a drawing failure leaves no file behind.
+/// Writes `drawing` to `<stem>.png` and `<stem>.svg` (the extensions are appended to `stem`),
+/// after its [`Drawing::check`].
+///
+/// A line [`Figure`]'s PNG is 1600×1000 px for one panel, 2400×1000 for two side by side, and
+/// 2400 px wide with 800 px per row of two panels for more ([`Drawing::size`]). Both images are
+/// drawn in memory first, so invalid data or a drawing failure leaves no file behind.
 pub(crate) fn write_drawing(drawing: &impl Drawing, stem: &Path) -> Result<(), ChartError> {
+    drawing.check()?;
     register_embedded_font()?;
     let png_path = with_extension(stem, "png");
     let svg_path = with_extension(stem, "svg");
@@ -616,7 +620,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let stem = dir.path().join("crisis");
         let figure = crisis_figure();
-        write_figure(&figure, &stem).unwrap();
+        write_drawing(&figure, &stem).unwrap();
 
         let png = std::fs::read(dir.path().join("crisis.png")).unwrap();
         assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
@@ -656,7 +660,7 @@ mod tests {
                 ],
             }],
         };
-        write_figure(&figure, &dir.path().join("flat")).unwrap();
+        write_drawing(&figure, &dir.path().join("flat")).unwrap();
         let png = std::fs::read(dir.path().join("flat.png")).unwrap();
         assert_eq!(png_size(&png), (1600, 1000));
         let svg = std::fs::read_to_string(dir.path().join("flat.svg")).unwrap();
@@ -692,14 +696,14 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let mut figure = crisis_figure();
         figure.panels[1].lines[2].mean.pop();
-        let error = write_figure(&figure, &dir.path().join("bad")).unwrap_err();
+        let error = write_drawing(&figure, &dir.path().join("bad")).unwrap_err();
         assert!(matches!(&error, ChartError::BadLine { line, .. } if line == "orderly wind-down"));
         assert!(error.to_string().contains("`mean` has 180 values but `days` has 181"));
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
 
         figure.panels.clear();
         assert!(matches!(
-            write_figure(&figure, &dir.path().join("bad")),
+            write_drawing(&figure, &dir.path().join("bad")),
             Err(ChartError::NoPanels { .. })
         ));
 
@@ -714,7 +718,7 @@ mod tests {
             }],
         };
         figure.panels.push(unordered);
-        let error = write_figure(&figure, &dir.path().join("bad")).unwrap_err();
+        let error = write_drawing(&figure, &dir.path().join("bad")).unwrap_err();
         assert!(error
             .to_string()
             .contains("strictly increasing, but day 2 is followed by 1"));

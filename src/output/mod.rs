@@ -9,6 +9,7 @@ pub(crate) mod axis;
 pub mod calibration_charts;
 pub(crate) mod charts;
 pub(crate) mod directory;
+pub mod distribution_chart;
 pub(crate) mod html;
 pub(crate) mod manifest;
 pub(crate) mod provenance;

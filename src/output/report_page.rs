@@ -7,7 +7,7 @@ use crate::analysis::comparison::ComparisonRow;
 use crate::output::animation::Animation;
 use crate::output::animation_page::fragment;
 use crate::output::html::{escape, page};
-use crate::output::report::{CompareOutput, REPORT};
+use crate::output::report::{CompareOutput, CHARTS, REPORT};
 use crate::output::report_costs::{cost_table, value_sentence};
 use crate::output::report_tables::{entry, final_day_table, full_table, headline_tables, number, signed};
 use crate::scenario::action::Action;
@@ -37,6 +37,7 @@ pub fn render(output: &CompareOutput, animation: &Animation) -> String {
     body.push_str(&timeline(output));
     body.push_str(&headline_tables(output));
     body.push_str(&cost_table(output));
+    body.push_str(&distributions(output));
     body.push_str(&final_day_table(output));
     body.push_str(&charts(output, &["trust", "losses", "platforms", "users"]));
     body.push_str(&animation_section(animation));
@@ -267,6 +268,13 @@ fn caption(stem: &str) -> &'static str {
             "Users by state: active, waiting for a withdrawal to be paid, gone from the sector, and victims \
                     who lost money in a failure."
         }
+        "loss_distribution" | "exposure_distribution" => {
+            "Left: each run's value under each strategy; the box spans the middle half of the runs (25th to \
+             75th percentile) and the thick line is the median. Boxes are percentiles of the runs, not \
+             intervals of a mean, so they never reach below zero. Right: each run's difference from the \
+             reference run with the same seed; the black bar is the average difference with its 95% confidence \
+             interval. A bar that does not cross the zero line is a clear difference."
+        }
         "warning_roc" => {
             "How well each warning signal tells platforms about to fail from the others. A curve \
                           hugging the top-left corner is a good signal; the diagonal is no better than a coin toss."
@@ -279,6 +287,10 @@ fn caption(stem: &str) -> &'static str {
     }
 }
 
+/// What every time chart's caption ends with.
+const BANDS_CLIPPED: &str = " Shaded bands are 95% confidence intervals of the average; none of these quantities \
+                             can be negative, so a band that would reach below zero is cut off at zero.";
+
 /// The charts among `stems`, inline, with captions.
 fn charts(output: &CompareOutput, stems: &[&str]) -> String {
     let mut html = String::new();
@@ -288,11 +300,25 @@ fn charts(output: &CompareOutput, stems: &[&str]) -> String {
     for (stem, svg) in output.charts.iter().filter(|(stem, _)| stems.contains(stem)) {
         let _ = write!(
             html,
-            "<figure id=\"chart-{stem}\">\n{svg}\n<figcaption>{}</figcaption>\n</figure>\n",
-            escape(caption(stem))
+            "<figure id=\"chart-{stem}\">\n{svg}\n<figcaption>{}{}</figcaption>\n</figure>\n",
+            escape(caption(stem)),
+            if CHARTS.contains(stem) { BANDS_CLIPPED } else { "" }
         );
     }
     html
+}
+
+/// The runs' distributions of losses and exposure, when the comparison drew them.
+fn distributions(output: &CompareOutput) -> String {
+    let stems = ["loss_distribution", "exposure_distribution"];
+    if !output.charts.iter().any(|(stem, _)| stems.contains(stem)) {
+        return String::new();
+    }
+    format!(
+        "<h3>How much single runs vary</h3>\n<p class=\"caption\">Averages hide how uneven crises are: a few runs \
+         can lose many times what most do. Each dot is one run.</p>\n{}",
+        charts(output, &stems)
+    )
 }
 
 /// The animation of one run, with how it was chosen.

@@ -262,7 +262,7 @@ pub fn figures(
     figures
 }
 
-/// Writes `figure` to `<stem>.png` and `<stem>.svg`, sized like [`crate::output::charts::write_figure`].
+/// Writes `figure` to `<stem>.png` and `<stem>.svg`, sized like [`crate::output::charts::write_drawing`].
 pub fn write(figure: &SweepFigure, stem: &Path) -> Result<(), ChartError> {
     if figure.panels.is_empty() {
         return Err(ChartError::NoPanels {
