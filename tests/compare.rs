@@ -10,8 +10,10 @@ use crate::binary::*;
 use crate::common::{inline, root};
 
 /// Every file `compare --series` writes.
-pub(crate) const COMPARE_FILES: [&str; 25] = [
+pub(crate) const COMPARE_FILES: [&str; 27] = [
     "comparison.csv",
+    "exposure.png",
+    "exposure.svg",
     "exposure_distribution.png",
     "exposure_distribution.svg",
     "loss_distribution.png",

@@ -97,8 +97,8 @@ fn compare_with_report_writes_a_self_contained_page_with_the_comparison_numbers(
     }
     assert_eq!(
         html.matches("<figure id=\"chart-").count(),
-        8,
-        "four charts, two distributions and two warning charts"
+        9,
+        "five time charts, two distributions and two warning charts"
     );
     assert!(html.contains("id=\"trustsim-animation-data\""));
     assert!(html.contains("Early warning"));

@@ -98,6 +98,8 @@ pub struct StepMetrics {
     pub losses_compensated_yuan: f64,
     /// Losses incurred less compensated, cumulative.
     pub net_loss_yuan: f64,
+    /// Investors' exposure: the net loss plus the claims on open fraudulent platforms.
+    pub investor_exposure_yuan: f64,
     /// Complaints today.
     pub complaints: u64,
     /// Complaints, cumulative.
@@ -187,7 +189,7 @@ pub fn observe(world: &World) -> StepMetrics {
     let mut by_state = [0u64; 7];
     let mut open = [0u64; 3];
     let mut failed = [0u64; 3];
-    let (mut aum, mut unmet, mut backstop_lent) = (0i64, 0i64, 0i64);
+    let (mut aum, mut unmet, mut backstop_lent, mut fraud_claims) = (0i64, 0i64, 0i64, 0i64);
     let (mut rated, mut blacklisted) = (0u64, 0u64);
     let mut promised = 0.0;
     for platform in &world.platforms {
@@ -204,6 +206,9 @@ pub fn observe(world: &World) -> StepMetrics {
         } else {
             open[kind] += 1;
             aum += platform.claims_cents;
+            if platform.kind == PlatformType::Fraudulent {
+                fraud_claims += platform.claims_cents;
+            }
             unmet += platform.pending_cents;
             backstop_lent += platform.backstop_owed_cents;
             promised += platform.promised_return * platform.claims_cents as f64;
@@ -266,6 +271,7 @@ pub fn observe(world: &World) -> StepMetrics {
         losses_recovered_yuan: yuan(totals.losses_recovered_cents),
         losses_compensated_yuan: yuan(totals.losses_compensated_cents),
         net_loss_yuan: yuan(totals.losses_incurred_cents - totals.losses_compensated_cents),
+        investor_exposure_yuan: yuan(totals.losses_incurred_cents - totals.losses_compensated_cents + fraud_claims),
         complaints: today.complaints,
         complaints_cumulative: totals.complaints,
         negative_news: world.news.sector_intensity(),

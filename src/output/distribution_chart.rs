@@ -107,7 +107,7 @@ impl Drawing for DistributionFigure {
     }
 
     fn size(&self) -> (u32, u32) {
-        (2400, (300 + 110 * self.strategies.len() as u32).max(800))
+        (2000, (300 + 100 * self.strategies.len() as u32).max(700))
     }
 
     fn draw<DB: DrawingBackend>(&self, root: DrawingArea<DB, Shift>) -> Drawn<DB> {

@@ -8,6 +8,7 @@ pub mod animation_page;
 pub(crate) mod axis;
 pub mod calibration_charts;
 pub(crate) mod charts;
+pub(crate) mod compare_charts;
 pub(crate) mod directory;
 pub mod distribution_chart;
 pub(crate) mod html;

@@ -24,9 +24,10 @@ pub const REPORT: &str = "report.html";
 /// The charts every comparison draws, in the order the report shows them.
 pub const CHARTS: [&str; 4] = ["trust", "losses", "platforms", "users"];
 
-/// The charts shown when present: the runs' distributions (written by `compare` since public
-/// costs were added) and the early-warning charts.
-pub const OPTIONAL_CHARTS: [&str; 4] = [
+/// The charts shown when present: exposure over time and the runs' distributions (written by
+/// `compare` since public costs were added) and the early-warning charts.
+pub const OPTIONAL_CHARTS: [&str; 5] = [
+    "exposure",
     "loss_distribution",
     "exposure_distribution",
     "warning_roc",

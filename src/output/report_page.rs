@@ -7,7 +7,7 @@ use crate::analysis::comparison::ComparisonRow;
 use crate::output::animation::Animation;
 use crate::output::animation_page::fragment;
 use crate::output::html::{escape, page};
-use crate::output::report::{CompareOutput, CHARTS, REPORT};
+use crate::output::report::{CompareOutput, REPORT};
 use crate::output::report_costs::{cost_table, value_sentence};
 use crate::output::report_tables::{entry, final_day_table, full_table, headline_tables, number, signed};
 use crate::scenario::action::Action;
@@ -39,7 +39,7 @@ pub fn render(output: &CompareOutput, animation: &Animation) -> String {
     body.push_str(&cost_table(output));
     body.push_str(&distributions(output));
     body.push_str(&final_day_table(output));
-    body.push_str(&charts(output, &["trust", "losses", "platforms", "users"]));
+    body.push_str(&charts(output, &TIME_CHARTS));
     body.push_str(&animation_section(animation));
     body.push_str(&warning_section(output));
     body.push_str(&full_table(output));
@@ -253,12 +253,19 @@ fn caption(stem: &str) -> &'static str {
     match stem {
         "trust" => {
             "How much users trust online lending as a whole (0 = not at all, 1 = completely), day by day, \
-                    under each strategy. Each line is the average over the runs and the shaded band its 95% \
-                    confidence interval. The dip is the crisis: strategies try to make it shallower and shorter."
+                    under each strategy. Each line is the average over the runs. The dip is the crisis: \
+                    strategies try to make it shallower and shorter. Vertical lines mark the scenario's events \
+                    (grey) and the day each strategy's interventions start (in its colour); with more than four \
+                    strategies, each is drawn in its own panel against the reference."
         }
         "losses" => {
             "Money investors have lost so far, after any compensation, in million yuan. Steps are \
                      platforms failing; a flatter line means fewer or smaller failures, or more compensation."
+        }
+        "exposure" => {
+            "Investors' exposure: their losses so far plus the money still owed to them by frauds that are \
+             still open and cannot repay it, in million yuan. A strategy that brings frauds down sooner turns \
+             money owed into losses: on this chart both count alike."
         }
         "platforms" => {
             "Platforms still open, by type. Sound and fragile platforms that close were dragged down by \
@@ -287,6 +294,9 @@ fn caption(stem: &str) -> &'static str {
     }
 }
 
+/// The charts over days, in the order shown.
+const TIME_CHARTS: [&str; 5] = ["trust", "losses", "exposure", "platforms", "users"];
+
 /// What every time chart's caption ends with.
 const BANDS_CLIPPED: &str = " Shaded bands are 95% confidence intervals of the average; none of these quantities \
                              can be negative, so a band that would reach below zero is cut off at zero.";
@@ -302,7 +312,7 @@ fn charts(output: &CompareOutput, stems: &[&str]) -> String {
             html,
             "<figure id=\"chart-{stem}\">\n{svg}\n<figcaption>{}{}</figcaption>\n</figure>\n",
             escape(caption(stem)),
-            if CHARTS.contains(stem) { BANDS_CLIPPED } else { "" }
+            if TIME_CHARTS.contains(stem) { BANDS_CLIPPED } else { "" }
         );
     }
     html
