@@ -216,6 +216,11 @@ fn the_animated_run_is_the_run_and_its_sample_is_a_connected_ball() {
         .iter()
         .all(|f| f.len() == 120 && f.iter().all(|&c| c < 64)));
     assert_eq!(animation.users.len(), 120);
+    // The colours span the run's own range of trust: the lowest and highest levels are both used.
+    let (low, high) = animation.trust_range;
+    assert!((0.0..1.0).contains(&low) && high <= 1.0 && high - low >= 1.0 / 32.0 - 1e-12);
+    let levels: std::collections::BTreeSet<u8> = animation.frames.iter().flatten().map(|c| c % 16).collect();
+    assert!(levels.contains(&0) && levels.contains(&15), "{levels:?}");
     assert_eq!(animation.depth[0], 0);
     assert!(animation.depth.windows(2).all(|w| w[0] <= w[1]), "breadth-first order");
     assert!(animation
