@@ -57,9 +57,9 @@ pub struct Animation {
     /// Whether each sampled user held the focus platform: on day 0, or for a platform that
     /// entered later, on the day it failed.
     pub held_focus: Vec<bool>,
-    /// Per day (0 to the horizon), per sampled user: state (as its `u8` value) × `TRUST_LEVELS`
-    /// + trust level, the level of trust t being round(15 · clamp((t − low) / (high − low), 0, 1))
-    /// with (low, high) = `trust_range`.
+    /// Per day (0 to the horizon), per sampled user: its state (as its `u8` value) times
+    /// `TRUST_LEVELS` plus its trust level, the level of trust t being
+    /// round(15 · clamp((t − low) / (high − low), 0, 1)) with (low, high) = `trust_range`.
     pub frames: Vec<Vec<u8>>,
     /// The trust the colour scale runs over: the 2nd and 98th percentiles of the sampled users'
     /// trust over every day of the run, at least 1/32 apart, so that a run whose trust moves from
