@@ -492,28 +492,39 @@ fn draw_panel<DB: DrawingBackend>(
     Ok(())
 }
 
+/// The pixel position of data point `at` of `chart` relative to `area`'s top left corner, where
+/// text drawn on the area lands on that point.
+pub(crate) fn relative<'a, DB: DrawingBackend + 'a, X: Ranged, Y: Ranged>(
+    chart: &ChartContext<'a, DB, Cartesian2d<X, Y>>,
+    area: &DrawingArea<DB, Shift>,
+    at: (X::ValueType, Y::ValueType),
+) -> (i32, i32) {
+    let (x, y) = chart.backend_coord(&at);
+    let (left, top) = area.get_base_pixel();
+    (x - left, y - top)
+}
+
 /// Draws each marker as a vertical line over the plot with its label at the top, the labels
 /// stacked in [`MARKER_LABEL_ROWS`] rows in marker order.
-fn draw_markers<DB: DrawingBackend>(
-    chart: &mut ChartContext<'_, DB, Cartesian2d<RangedCoordu32, Axis>>,
+fn draw_markers<'a, DB: DrawingBackend + 'a>(
+    chart: &mut ChartContext<'a, DB, Cartesian2d<RangedCoordu32, Axis>>,
     area: &DrawingArea<DB, Shift>,
     markers: &[Marker],
     values: &Range<f64>,
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
     let days = chart.x_range();
-    let (left, top) = area.get_base_pixel();
     for (k, marker) in markers.iter().filter(|m| days.contains(&m.day)).enumerate() {
         let ink = marker.ink.rgb();
         chart.draw_series(std::iter::once(PathElement::new(
             vec![(marker.day, values.start), (marker.day, values.end)],
             ink.mix(MARKER_OPACITY).stroke_width(LINE_WIDTH_PX),
         )))?;
-        let (x, y) = chart.backend_coord(&(marker.day, values.end));
+        let (x, y) = relative(chart, area, (marker.day, values.end));
         let row = (k % MARKER_LABEL_ROWS) as i32;
         let style = TextStyle::from((FONT_FAMILY, TICK_FONT_PX).into_font()).color(&ink);
         area.draw(&Text::new(
             marker.label.clone(),
-            (x - left + 6, y - top + 6 + row * (TICK_FONT_PX as i32 + 6)),
+            (x + 6, y + 6 + row * (TICK_FONT_PX as i32 + 6)),
             style,
         ))?;
     }

@@ -140,7 +140,11 @@ pub fn figures(scenario: &Scenario, seeds: usize, summary: &[SummaryRow]) -> Vec
     let reference = scenario.reference_index().expect("validated");
     let every: Vec<usize> = (0..names.len()).collect();
     let overlaid = names.len() <= OVERLAID_STRATEGIES;
-    let title = |what: &str, how: &str| format!("{}: {what} ({how} over {seeds} seeds)", scenario.name);
+    let figure = |what: &str, how: &str, panels: Vec<Panel>| Figure {
+        title: format!("{}: {what} ({how} over {seeds} seeds)", scenario.name),
+        x_label: "day".to_string(),
+        panels,
+    };
     let mut figures = Vec::new();
     for (stem, what, metrics) in SINGLE {
         let m = &metrics[0];
@@ -174,14 +178,7 @@ pub fn figures(scenario: &Scenario, seeds: usize, summary: &[SummaryRow]) -> Vec
         } else {
             "each against the reference; mean and 95% CI"
         };
-        figures.push((
-            stem,
-            Figure {
-                title: title(what, how),
-                x_label: "day".to_string(),
-                panels,
-            },
-        ));
+        figures.push((stem, figure(what, how, panels)));
     }
     for (stem, what, metrics) in MULTIPLE {
         let panels = metrics
@@ -201,14 +198,7 @@ pub fn figures(scenario: &Scenario, seeds: usize, summary: &[SummaryRow]) -> Vec
         } else {
             "means; bands left out for so many strategies"
         };
-        figures.push((
-            stem,
-            Figure {
-                title: title(what, how),
-                x_label: "day".to_string(),
-                panels,
-            },
-        ));
+        figures.push((stem, figure(what, how, panels)));
     }
     figures
 }

@@ -16,7 +16,7 @@ use crate::analysis::comparison::ComparisonRow;
 use crate::analysis::stats::quantile;
 use crate::output::axis::{axis, Axis};
 use crate::output::charts::{
-    colour, draw_grid, padded_range, Drawing, FONT_FAMILY, LABEL_FONT_PX, LINE_WIDTH_PX, PANEL_TITLE_FONT_PX,
+    colour, draw_grid, padded_range, relative, Drawing, FONT_FAMILY, LABEL_FONT_PX, LINE_WIDTH_PX, PANEL_TITLE_FONT_PX,
     TICK_FONT_PX,
 };
 
@@ -268,17 +268,6 @@ fn draw_dots<'a, DB: DrawingBackend + 'a>(chart: &mut Chart<'a, DB>, values: &[f
     chart.draw_series(finite().map(|(k, &v)| Circle::new(at(k, v), DOT_RADIUS_PX + 1, WHITE.filled())))?;
     chart.draw_series(finite().map(|(k, &v)| Circle::new(at(k, v), DOT_RADIUS_PX, colour(s).mix(0.85).filled())))?;
     Ok(())
-}
-
-/// The pixel position of data point `at` relative to `area`'s top left corner.
-fn relative<'a, DB: DrawingBackend + 'a>(
-    chart: &Chart<'a, DB>,
-    area: &DrawingArea<DB, Shift>,
-    at: (f64, f64),
-) -> (i32, i32) {
-    let (x, y) = chart.backend_coord(&at);
-    let (left, top) = area.get_base_pixel();
-    (x - left, y - top)
 }
 
 #[cfg(test)]
