@@ -63,7 +63,7 @@ fn each_action_is_charged_at_its_price_and_the_parts_add_up() {
         );
         match name {
             "compensation_fund" => assert!(o.losses_compensated_yuan > 0.0 && o.fund_levies_yuan > 0.0),
-            "backstop" => assert!(o.backstop_loans_yuan > 0.0),
+            "backstop" => assert!(o.backstop_loss_yuan <= o.backstop_loans_yuan),
             "education" => assert!(o.users_educated > 0),
             "status_quo" => assert_eq!(
                 (o.users_educated, o.fund_levies_yuan, o.backstop_loans_yuan),
