@@ -121,7 +121,10 @@ fn compare_writes_every_output_identically_with_one_and_two_threads() {
             "diff_ci_low",
             "diff_ci_high",
             "relative_change",
-            "p_value"
+            "p_value",
+            "averted_per_public_yuan",
+            "averted_per_public_yuan_ci_low",
+            "averted_per_public_yuan_ci_high"
         ]
     );
     let reference_rows: Vec<&Vec<String>> = rows.iter().filter(|r| r[0] == "status_quo").collect();

@@ -242,6 +242,15 @@ fn sweep_file_errors_name_the_file_line_and_key() {
             "`strategy` would change the scenario's strategies",
         ],
     );
+    // A whole strategy named by its name is refused alike; a misspelt name lists the names.
+    let error = rejects(&format!(
+        "{design}{range}[[parameter]]\nkey = \"strategy.custody\"\nvalues = [{{ name = \"a\" }}]\n"
+    ));
+    assert_mentions(&error, &["`strategy.custody` would change the scenario's strategies"]);
+    let error = rejects(&format!(
+        "{design}[[parameter]]\nkey = \"strategy.fund.intervention[0].coverage\"\nmin = 0.2\nmax = 0.9\n"
+    ));
+    assert_mentions(&error, &["names strategy `fund`", "`compensation_fund`"]);
     let error =
         rejects("[design]\nkind = \"grid\"\n[[parameter]]\nkey = \"trust.loss_rate\"\nvalues = [0.1, 0.2, 0.1]\n");
     assert_mentions(&error, &["`parameter[0].values`", "lists `0.1` twice"]);
