@@ -74,7 +74,7 @@ fn morris_sweep_is_identical_on_one_and_two_threads_and_lists_runs_in_order() {
             "point",
             "strategy",
             "seed",
-            "strategy[1].intervention[0].coverage",
+            "strategy.compensation_fund.intervention[0].coverage",
             "trust.loss_rate"
         ]
     );
@@ -107,14 +107,14 @@ fn morris_sweep_is_identical_on_one_and_two_threads_and_lists_runs_in_order() {
     assert_eq!(morris.len(), 1 + 2 * 2 * 2);
     let coverage_on_status_quo = morris
         .iter()
-        .find(|r| r[0] == "status_quo" && r[2].starts_with("strategy[1]"))
+        .find(|r| r[0] == "status_quo" && r[2].starts_with("strategy.compensation_fund."))
         .unwrap();
     assert_eq!(coverage_on_status_quo[4], "0.0");
 
     // SALib's layout: `name lower upper`, then one whitespace-separated line per point.
     assert_eq!(
         one.text("out/salib_params.txt"),
-        "strategy[1].intervention[0].coverage 0.2 1\ntrust.loss_rate 0.1 0.4\n"
+        "strategy.compensation_fund.intervention[0].coverage 0.2 1\ntrust.loss_rate 0.1 0.4\n"
     );
     let x = one.text("out/salib_X.txt");
     assert_eq!(x.lines().count(), 9);

@@ -428,6 +428,20 @@ pub(crate) fn strategy_by_position(scenario: &toml::Value, key: &str) -> std::re
     }
 }
 
+/// `key` with a strategy given by position (`strategy[4].…`) written by its name in `scenario`
+/// (`strategy.education.…`), for labels; any other key, or a position past the strategies, as
+/// it is.
+pub fn strategy_by_name(scenario: &Scenario, key: &str) -> String {
+    let named = key
+        .strip_prefix("strategy[")
+        .and_then(|rest| rest.split_once(']'))
+        .and_then(|(index, tail)| Some((scenario.strategy.get(index.parse::<usize>().ok()?)?, tail)));
+    match named {
+        Some((strategy, tail)) => format!("strategy.{}{tail}", strategy.name),
+        None => key.to_string(),
+    }
+}
+
 /// Splits `event[2].day` into `event`, `2`, `day`.
 fn segments(key: &str) -> Option<Vec<Segment>> {
     let mut out = Vec::new();
