@@ -716,5 +716,13 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(error.contains("has no `[[strategy]]`"), "{error}");
+        let scenario = parse(text, "s.toml", &[], Path::new("s.toml")).unwrap();
+        let label = |key: &str| strategy_by_name(&scenario, key);
+        assert_eq!(
+            label("strategy[1].intervention[0].reach_per_day"),
+            "strategy.education.intervention[0].reach_per_day"
+        );
+        assert_eq!(label("strategy[7].coverage"), "strategy[7].coverage");
+        assert_eq!(label("trust.loss_rate"), "trust.loss_rate");
     }
 }
