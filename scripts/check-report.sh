@@ -68,7 +68,7 @@ logs="$out/chromium-dom.log $out/chromium-screenshot.log $out/chromium-animation
 check "no console messages or uncaught errors from the page" "! grep -hE 'CONSOLE.*source: file://' $logs"
 check "no network requests" "! grep -hiE 'ERR_(NAME_NOT_RESOLVED|PROXY|CONNECTION)|Failed to load resource' $logs"
 check "no external src or href in the page" "! grep -Eiq '(src|href)=\"(https?:)?//' '$page'"
-check "six charts inline" "[ \"\$(grep -c '<figure id=\"chart-' '$out/dom.html')\" -eq 6 ]"
+check "nine charts inline (five over time, two distributions, two of early warning)" "[ \"\$(grep -c '<figure id=\"chart-' '$out/dom.html')\" -eq 9 ]"
 check "the animation's canvases" "grep -q 'id=\"trustsim-network\"' '$out/dom.html' && grep -q 'id=\"trustsim-curve\"' '$out/dom.html'"
 check "the animation's script ran (its day label moved on)" "grep -Eq 'id=\"trustsim-day-label\">day [0-9]+ of [0-9]+' '$out/dom.html'"
 check "screenshots were taken" "[ -s '$out/report.png' ] && [ -s '$out/animation.png' ]"

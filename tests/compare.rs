@@ -10,8 +10,14 @@ use crate::binary::*;
 use crate::common::{inline, root};
 
 /// Every file `compare --series` writes.
-pub(crate) const COMPARE_FILES: [&str; 21] = [
+pub(crate) const COMPARE_FILES: [&str; 27] = [
     "comparison.csv",
+    "exposure.png",
+    "exposure.svg",
+    "exposure_distribution.png",
+    "exposure_distribution.svg",
+    "loss_distribution.png",
+    "loss_distribution.svg",
     "losses.png",
     "losses.svg",
     "manifest.json",
@@ -115,7 +121,10 @@ fn compare_writes_every_output_identically_with_one_and_two_threads() {
             "diff_ci_low",
             "diff_ci_high",
             "relative_change",
-            "p_value"
+            "p_value",
+            "averted_per_public_yuan",
+            "averted_per_public_yuan_ci_low",
+            "averted_per_public_yuan_ci_high"
         ]
     );
     let reference_rows: Vec<&Vec<String>> = rows.iter().filter(|r| r[0] == "status_quo").collect();

@@ -488,6 +488,7 @@ fn assert_state_in_bounds(world: &World) {
 fn cumulative_counters(world: &World, metrics: &StepMetrics) -> Vec<(&'static str, f64)> {
     let t = &world.totals;
     let l = &world.ledger;
+    let p = &world.public;
     vec![
         ("totals.deposits_cents", t.deposits_cents as f64),
         ("totals.withdrawals_cents", t.withdrawals_cents as f64),
@@ -510,6 +511,12 @@ fn cumulative_counters(world: &World, metrics: &StepMetrics) -> Vec<(&'static st
         ("ledger.absconded", l.absconded as f64),
         ("ledger.liquidation_loss", l.liquidation_loss as f64),
         ("ledger.closing_residue", l.closing_residue as f64),
+        ("public.fund_levies_cents", p.fund_levies_cents as f64),
+        ("public.backstop_lent_cents", p.backstop_lent_cents as f64),
+        ("public.backstop_repaid_cents", p.backstop_repaid_cents as f64),
+        ("public.users_educated", p.users_educated as f64),
+        ("public.inspections", p.inspections as f64),
+        ("public.wind_downs", p.wind_downs as f64),
         ("platforms_collapsed", metrics.platforms_collapsed as f64),
         ("platforms_ran_away", metrics.platforms_ran_away as f64),
         ("platforms_wound_down", metrics.platforms_wound_down as f64),

@@ -79,10 +79,26 @@ fn compare_with_report_writes_a_self_contained_page_with_the_comparison_numbers(
         }
     }
     assert_eq!(checked, 7, "one net-loss row per strategy");
+    assert!(html.contains("Loss averted per yuan of public money"));
+    let mut reader = csv::Reader::from_reader(comparison.as_slice());
+    let fund = reader
+        .records()
+        .map(Result::unwrap)
+        .find(|r| &r[0] == "compensation_fund" && &r[column("outcome")] == "net_loss_yuan")
+        .unwrap();
+    let ratio: f64 = fund[column("averted_per_public_yuan")].parse().unwrap();
+    assert!(ratio.is_finite(), "the fund spends public money");
+    assert!(
+        html.contains(&number(ratio, 2)),
+        "the fund's loss averted per public yuan"
+    );
+    for title in titles(&html) {
+        assert!(!title.contains('`'), "a title shows a literal backtick: {title}");
+    }
     assert_eq!(
         html.matches("<figure id=\"chart-").count(),
-        6,
-        "four charts and two warning charts"
+        9,
+        "five time charts, two distributions and two warning charts"
     );
     assert!(html.contains("id=\"trustsim-animation-data\""));
     assert!(html.contains("Early warning"));
@@ -100,6 +116,32 @@ fn compare_with_report_writes_a_self_contained_page_with_the_comparison_numbers(
         .success();
     assert!(again.stdout.is_empty());
     assert_eq!(std::fs::read_to_string(output.path("out/report.html")).unwrap(), html);
+}
+
+/// The text of every title a reader sees: the page's `<title>`, headings, figure captions and
+/// the charts' SVG text (axis titles, legends), markup removed.
+fn titles(html: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for tag in ["title", "h1", "h2", "h3", "h4", "figcaption", "summary", "text"] {
+        let open = format!("<{tag}");
+        let close = format!("</{tag}>");
+        let mut rest = html;
+        while let Some(start) = rest.find(&open) {
+            let after = &rest[start..];
+            let (Some(body), Some(end)) = (after.find('>'), after.find(&close)) else {
+                break;
+            };
+            if body < end {
+                found.push(after[body + 1..end].to_string());
+            }
+            rest = &after[end.max(body) + 1..];
+        }
+    }
+    assert!(
+        found.iter().any(|t| t.contains("platform_collapse")),
+        "the page title was read"
+    );
+    found
 }
 
 /// A TOML basic string holding `text`.
@@ -174,6 +216,11 @@ fn the_animated_run_is_the_run_and_its_sample_is_a_connected_ball() {
         .iter()
         .all(|f| f.len() == 120 && f.iter().all(|&c| c < 64)));
     assert_eq!(animation.users.len(), 120);
+    // The colours span the run's own range of trust: the lowest and highest levels are both used.
+    let (low, high) = animation.trust_range;
+    assert!((0.0..1.0).contains(&low) && high <= 1.0 && high - low >= 1.0 / 32.0 - 1e-12);
+    let levels: std::collections::BTreeSet<u8> = animation.frames.iter().flatten().map(|c| c % 16).collect();
+    assert!(levels.contains(&0) && levels.contains(&15), "{levels:?}");
     assert_eq!(animation.depth[0], 0);
     assert!(animation.depth.windows(2).all(|w| w[0] <= w[1]), "breadth-first order");
     assert!(animation

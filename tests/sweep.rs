@@ -75,7 +75,7 @@ fn morris_sweep_is_identical_on_one_and_two_threads_and_lists_runs_in_order() {
             "strategy",
             "seed",
             // Issue 21: R's read.csv mangled brackets in column names.
-            "strategy.1.intervention.0.coverage",
+            "strategy.compensation_fund.intervention.0.coverage",
             "trust.loss_rate"
         ]
     );
@@ -108,14 +108,14 @@ fn morris_sweep_is_identical_on_one_and_two_threads_and_lists_runs_in_order() {
     assert_eq!(morris.len(), 1 + 2 * 2 * 2);
     let coverage_on_status_quo = morris
         .iter()
-        .find(|r| r[0] == "status_quo" && r[2].starts_with("strategy[1]"))
+        .find(|r| r[0] == "status_quo" && r[2].starts_with("strategy.compensation_fund."))
         .unwrap();
     assert_eq!(coverage_on_status_quo[4], "0.0");
 
     // SALib's layout: `name lower upper`, then one whitespace-separated line per point.
     assert_eq!(
         one.text("out/salib_params.txt"),
-        "strategy[1].intervention[0].coverage 0.2 1\ntrust.loss_rate 0.1 0.4\n"
+        "strategy.compensation_fund.intervention[0].coverage 0.2 1\ntrust.loss_rate 0.1 0.4\n"
     );
     let x = one.text("out/salib_X.txt");
     assert_eq!(x.lines().count(), 9);
@@ -243,6 +243,15 @@ fn sweep_file_errors_name_the_file_line_and_key() {
             "`strategy` would change the scenario's strategies",
         ],
     );
+    // A whole strategy named by its name is refused alike; a misspelt name lists the names.
+    let error = rejects(&format!(
+        "{design}{range}[[parameter]]\nkey = \"strategy.custody\"\nvalues = [{{ name = \"a\" }}]\n"
+    ));
+    assert_mentions(&error, &["`strategy.custody` would change the scenario's strategies"]);
+    let error = rejects(&format!(
+        "{design}[[parameter]]\nkey = \"strategy.fund.intervention[0].coverage\"\nmin = 0.2\nmax = 0.9\n"
+    ));
+    assert_mentions(&error, &["names strategy `fund`", "`compensation_fund`"]);
     let error =
         rejects("[design]\nkind = \"grid\"\n[[parameter]]\nkey = \"trust.loss_rate\"\nvalues = [0.1, 0.2, 0.1]\n");
     assert_mentions(&error, &["`parameter[0].values`", "lists `0.1` twice"]);

@@ -15,6 +15,7 @@ mod hostile;
 mod layers;
 mod patterns;
 mod properties;
+mod public_cost;
 mod regulation;
 mod report;
 mod repro;

@@ -4,6 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::analysis::cost_effectiveness::{cost_effectiveness, LOSS_OUTCOMES, PUBLIC_COST, UNDEFINED};
 use crate::analysis::stats::{paired, quantile, summarize};
 
 /// A row's fields as the CSV writer writes them: (column name, text), in column order.
@@ -205,6 +206,22 @@ pub struct ComparisonRow {
     pub relative_change: f64,
     /// Two-sided paired t-test p-value of no difference (1 when every difference is 0).
     pub p_value: f64,
+    /// For an investor loss (`LOSS_OUTCOMES`): the loss averted per yuan of extra public money,
+    /// mean averted over mean extra `public_cost_yuan`, seed by seed against the reference; NaN
+    /// for other outcomes, for the reference and when the strategy spends no more public money.
+    #[serde(default = "not_available")]
+    pub averted_per_public_yuan: f64,
+    /// Lower end of its 95% delta-method interval.
+    #[serde(default = "not_available")]
+    pub averted_per_public_yuan_ci_low: f64,
+    /// Upper end of its 95% delta-method interval.
+    #[serde(default = "not_available")]
+    pub averted_per_public_yuan_ci_high: f64,
+}
+
+/// What a comparison written before cost-effectiveness existed reads as.
+fn not_available() -> f64 {
+    f64::NAN
 }
 
 /// Per strategy and outcome measure: the mean with its CI, and the paired comparison against
@@ -219,12 +236,19 @@ pub fn compare_outcomes(
     let Some(measures) = outcomes.first().and_then(|runs| runs.first()) else {
         return Vec::new();
     };
+    let public_cost = measures.iter().position(|(name, _)| name == PUBLIC_COST);
     let mut rows = Vec::new();
     for (s, name) in strategies.iter().enumerate() {
         for (m, (measure, _)) in measures.iter().enumerate() {
             let values = column(s, m);
             let summary = summarize(&values);
             let difference = paired(&values, &column(reference, m));
+            let effectiveness = match public_cost {
+                Some(c) if s != reference && LOSS_OUTCOMES.contains(&measure.as_str()) => {
+                    cost_effectiveness(&values, &column(reference, m), &column(s, c), &column(reference, c))
+                }
+                _ => UNDEFINED,
+            };
             rows.push(ComparisonRow {
                 strategy: name.clone(),
                 outcome: measure.clone(),
@@ -238,6 +262,9 @@ pub fn compare_outcomes(
                 diff_ci_high: difference.ci_high,
                 relative_change: difference.relative_change,
                 p_value: difference.p_value,
+                averted_per_public_yuan: effectiveness.ratio,
+                averted_per_public_yuan_ci_low: effectiveness.ci_low,
+                averted_per_public_yuan_ci_high: effectiveness.ci_high,
             });
         }
     }

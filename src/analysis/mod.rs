@@ -1,11 +1,12 @@
 //! Statistics over runs: means with confidence intervals and paired differences (common random
-//! numbers), portable distribution functions, sampling designs and sensitivity indices for
+//! numbers), cost-effectiveness per yuan of public money, portable distribution functions, sampling designs and sensitivity indices for
 //! sweeps, the comparison tables of strategies, the evaluation of early-warning scores (hit and
 //! false-alarm rates, lead times, ROC), and calibration to observed series: ABC-SMC, its priors,
 //! and the distances and goodness of fit it is judged by.
 
 pub mod abc;
 pub mod comparison;
+pub mod cost_effectiveness;
 pub(crate) mod design;
 pub mod fit;
 pub mod prior;

@@ -4,12 +4,13 @@
 
 use serde_json::{json, Map, Value};
 
-use crate::analysis::comparison::{compare_outcomes, numeric, summarize_series, ComparisonRow, SeriesCube, SummaryRow};
+use crate::analysis::comparison::{compare_outcomes, numeric, summarize_series, ComparisonRow, SeriesCube};
 use crate::error::{Error, Result};
 use crate::experiment::ensemble::{write_charts, Ensemble, EnsembleOptions, LoadRun};
 use crate::experiment::monthly::{monthly, summarize_months};
 use crate::experiment::run_record::{run_id, RunRecord};
-use crate::output::charts::{Figure, Line, Panel};
+use crate::output::compare_charts::figures;
+use crate::output::distribution_chart::distribution_figures;
 use crate::output::warning_tables;
 use crate::output::Written;
 use crate::scenario::schema::Scenario;
@@ -152,13 +153,17 @@ pub(crate) fn write_comparison(ensemble: &Ensemble, load_run: &LoadRun, series: 
         })?;
     }
     warning_tables::write_tables(&mut out, &names, &warnings)?;
-    let mut charts = figures(&scenario.name, ensemble.seeds.len(), &names, &summary);
+    let mut charts = figures(scenario, ensemble.seeds.len(), &summary);
     charts.extend(warning_tables::figures(
         &scenario.name,
         &names[reference],
         &warnings[reference],
     ));
     write_charts(&mut out, charts)?;
+    write_charts(
+        &mut out,
+        distribution_figures(&scenario.name, &names, reference, &outcomes, &table),
+    )?;
     let directory = ensemble.finish(out, manifest_entries(scenario, series))?;
     Ok(CompareReport {
         directory,
@@ -210,84 +215,6 @@ fn push_records(
     }
 }
 
-/// The charts: (file stem, figure) for trust, losses, platforms by type and users by state.
-fn figures(scenario: &str, seeds: usize, names: &[String], summary: &[SummaryRow]) -> Vec<(&'static str, Figure)> {
-    // `scale` divides the values, so that axes read in millions rather than nine-digit numbers.
-    let lines = |metric: &str, scale: f64| -> Vec<Line> {
-        names
-            .iter()
-            .map(|name| {
-                let rows: Vec<&SummaryRow> = summary
-                    .iter()
-                    .filter(|r| &r.strategy == name && r.metric == metric)
-                    .collect();
-                Line {
-                    label: name.clone(),
-                    days: rows.iter().map(|r| r.day).collect(),
-                    mean: rows.iter().map(|r| r.mean / scale).collect(),
-                    band: Some((
-                        rows.iter().map(|r| r.ci_low / scale).collect(),
-                        rows.iter().map(|r| r.ci_high / scale).collect(),
-                    )),
-                }
-            })
-            .collect()
-    };
-    let panel = |title: &str, y_label: &str, metric: &str| Panel {
-        title: title.to_string(),
-        y_label: y_label.to_string(),
-        lines: lines(metric, 1.0),
-    };
-    let figure = |title: &str, panels: Vec<Panel>| Figure {
-        title: format!("{scenario}: {title} (mean and 95% CI over {seeds} seeds)"),
-        x_label: "day".to_string(),
-        panels,
-    };
-    vec![
-        (
-            "trust",
-            figure(
-                "sector trust by strategy",
-                vec![panel("Mean trust in the sector", "trust (0 to 1)", "trust_mean")],
-            ),
-        ),
-        (
-            "losses",
-            figure(
-                "investor losses by strategy",
-                vec![Panel {
-                    title: "Cumulative net investor loss (after compensation)".to_string(),
-                    y_label: "million yuan".to_string(),
-                    lines: lines("net_loss_yuan", 1e6),
-                }],
-            ),
-        ),
-        (
-            "platforms",
-            figure(
-                "platforms operating by type",
-                vec![
-                    panel("Sound platforms open", "platforms", "open_sound"),
-                    panel("Fragile platforms open", "platforms", "open_fragile"),
-                    panel("Fraudulent platforms open", "platforms", "open_fraudulent"),
-                ],
-            ),
-        ),
-        (
-            "users",
-            figure(
-                "users by state",
-                vec![
-                    panel("Active", "users", "users_active"),
-                    panel("Withdrawing", "users", "users_withdrawing"),
-                    panel("Exited", "users", "users_exited"),
-                    panel("Victims of a failure", "users", "users_victim"),
-                ],
-            ),
-        ),
-    ]
-}
-
 /// A short report for the terminal: where the outputs are, and each strategy's net investor
 /// loss and investor exposure with their paired differences against the reference.
 pub fn headline(report: &CompareReport) -> String {
@@ -299,6 +226,27 @@ pub fn headline(report: &CompareReport) -> String {
     for (outcome, title) in measures {
         text.push_str(&format!("{title}:\n"));
         headline_rows(&mut text, report, outcome);
+    }
+    text.push_str("net loss averted per yuan of extra public money (public_cost_yuan):\n");
+    for row in report
+        .table
+        .iter()
+        .filter(|r| r.outcome == "net_loss_yuan" && r.strategy != r.reference)
+    {
+        text.push_str(&if row.averted_per_public_yuan.is_finite() {
+            format!(
+                "  {:<24} {:>14.2} (95% CI {:.2} to {:.2})\n",
+                row.strategy,
+                row.averted_per_public_yuan,
+                row.averted_per_public_yuan_ci_low,
+                row.averted_per_public_yuan_ci_high
+            )
+        } else {
+            format!(
+                "  {:<24} {:>14} (spends no more public money than {})\n",
+                row.strategy, "-", row.reference
+            )
+        });
     }
     text
 }

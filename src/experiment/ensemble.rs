@@ -15,7 +15,7 @@ use crate::experiment::run::simulate_for;
 use crate::experiment::run_record::{run_id, RunRecord};
 use crate::experiment::run_store::{run_key, RunStore, StoredRun};
 use crate::experiment::shard::{Shard, ShardSpec};
-use crate::output::charts::{write_figure, Figure};
+use crate::output::charts::{write_drawing, Drawing};
 use crate::output::directory::{check_destination, file_sha256, sha256_hex, OutputDir};
 use crate::output::manifest::{manifest_base, Origin};
 use crate::output::provenance::{Execution, EXECUTION};
@@ -349,11 +349,11 @@ pub(crate) fn run_missing<J: Sync, R: StoredRun>(
 pub const RUNS_DIR: &str = "runs";
 
 /// Writes each (file stem, figure) as PNG and SVG.
-pub(crate) fn write_charts(out: &mut OutputDir, charts: Vec<(&'static str, Figure)>) -> Result<()> {
+pub(crate) fn write_charts(out: &mut OutputDir, charts: Vec<(&'static str, impl Drawing)>) -> Result<()> {
     for (stem, figure) in charts {
         let files = [format!("{stem}.png"), format!("{stem}.svg")];
         out.write_with(&[&files[0], &files[1]], |paths| {
-            write_figure(&figure, &paths[0].with_extension(""))
+            write_drawing(&figure, &paths[0].with_extension(""))
         })?;
     }
     Ok(())

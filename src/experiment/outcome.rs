@@ -74,6 +74,27 @@ pub struct Outcome {
     pub victims: u64,
     /// Users who left the sector, at the end.
     pub exited_users: u64,
+    /// Levies platforms paid into the compensation fund.
+    pub fund_levies_yuan: f64,
+    /// The fund's cost to the public: compensation paid less levies, or 0 (MODEL §7.18a).
+    pub fund_cost_yuan: f64,
+    /// Loans made by the liquidity backstop.
+    pub backstop_loans_yuan: f64,
+    /// The backstop's loss: loans less repayments less what open platforms still owe, or 0.
+    pub backstop_loss_yuan: f64,
+    /// Users reached by education, counted once per day reached.
+    pub users_educated: u64,
+    /// Cost of education campaigns.
+    pub education_cost_yuan: f64,
+    /// Inspections carried out.
+    pub inspections: u64,
+    /// Cost of inspections.
+    pub inspection_cost_yuan: f64,
+    /// Cost of orderly wind-downs.
+    pub wind_down_cost_yuan: f64,
+    /// Public money spent: `fund_cost_yuan` + `backstop_loss_yuan` + `education_cost_yuan` +
+    /// `inspection_cost_yuan` + `wind_down_cost_yuan`, summed in cents.
+    pub public_cost_yuan: f64,
 }
 
 /// The day of the first shock event: one that hits a platform or the public's confidence
@@ -184,6 +205,16 @@ pub fn outcome(scenario: &Scenario, seed: u64, series: &[StepMetrics], world: &W
         complaints: last.complaints_cumulative,
         victims: last.users_victim,
         exited_users: last.users_exited,
+        fund_levies_yuan: last.fund_levies_yuan,
+        fund_cost_yuan: yuan(world.public.fund_cost_cents(world.totals.losses_compensated_cents)),
+        backstop_loans_yuan: last.backstop_loans_yuan,
+        backstop_loss_yuan: last.backstop_loss_yuan,
+        users_educated: world.public.users_educated,
+        education_cost_yuan: last.education_cost_yuan,
+        inspections: world.public.inspections,
+        inspection_cost_yuan: last.inspection_cost_yuan,
+        wind_down_cost_yuan: last.wind_down_cost_yuan,
+        public_cost_yuan: last.public_cost_yuan,
     }
 }
 

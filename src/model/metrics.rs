@@ -98,6 +98,8 @@ pub struct StepMetrics {
     pub losses_compensated_yuan: f64,
     /// Losses incurred less compensated, cumulative.
     pub net_loss_yuan: f64,
+    /// Investors' exposure: the net loss plus the claims on open fraudulent platforms.
+    pub investor_exposure_yuan: f64,
     /// Complaints today.
     pub complaints: u64,
     /// Complaints, cumulative.
@@ -136,6 +138,23 @@ pub struct StepMetrics {
     pub new_exits: u64,
     /// Claims-weighted mean promised return of open platforms (0 when none has claims).
     pub promised_return_mean: f64,
+    /// Levies paid into the compensation fund, cumulative.
+    pub fund_levies_yuan: f64,
+    /// Loans made by the liquidity backstop, cumulative.
+    pub backstop_loans_yuan: f64,
+    /// The backstop's loss: loans less repayments less what open platforms still owe (≥ 0).
+    pub backstop_loss_yuan: f64,
+    /// Users reached by education today.
+    pub users_educated: u64,
+    /// Cost of education campaigns, cumulative.
+    pub education_cost_yuan: f64,
+    /// Cost of inspections, cumulative.
+    pub inspection_cost_yuan: f64,
+    /// Cost of orderly wind-downs, cumulative.
+    pub wind_down_cost_yuan: f64,
+    /// Public cost, cumulative: the fund's payouts beyond its levies, the backstop's loss,
+    /// education, inspections and wind-downs (MODEL §7.18a).
+    pub public_cost_yuan: f64,
     /// All money inside the simulated economy.
     pub money_held_yuan: f64,
     /// The early-warning system's trust survey: sampled users' mean sector trust plus noise.
@@ -170,7 +189,7 @@ pub fn observe(world: &World) -> StepMetrics {
     let mut by_state = [0u64; 7];
     let mut open = [0u64; 3];
     let mut failed = [0u64; 3];
-    let (mut aum, mut unmet, mut backstop_lent) = (0i64, 0i64, 0i64);
+    let (mut aum, mut unmet, mut backstop_lent, mut fraud_claims) = (0i64, 0i64, 0i64, 0i64);
     let (mut rated, mut blacklisted) = (0u64, 0u64);
     let mut promised = 0.0;
     for platform in &world.platforms {
@@ -187,6 +206,9 @@ pub fn observe(world: &World) -> StepMetrics {
         } else {
             open[kind] += 1;
             aum += platform.claims_cents;
+            if platform.kind == PlatformType::Fraudulent {
+                fraud_claims += platform.claims_cents;
+            }
             unmet += platform.pending_cents;
             backstop_lent += platform.backstop_owed_cents;
             promised += platform.promised_return * platform.claims_cents as f64;
@@ -196,6 +218,7 @@ pub fn observe(world: &World) -> StepMetrics {
     }
     let totals = &world.totals;
     let today = &world.today;
+    let public = &world.public;
     let stringency = world
         .regulators
         .iter()
@@ -248,6 +271,7 @@ pub fn observe(world: &World) -> StepMetrics {
         losses_recovered_yuan: yuan(totals.losses_recovered_cents),
         losses_compensated_yuan: yuan(totals.losses_compensated_cents),
         net_loss_yuan: yuan(totals.losses_incurred_cents - totals.losses_compensated_cents),
+        investor_exposure_yuan: yuan(totals.losses_incurred_cents - totals.losses_compensated_cents + fraud_claims),
         complaints: today.complaints,
         complaints_cumulative: totals.complaints,
         negative_news: world.news.sector_intensity(),
@@ -266,6 +290,14 @@ pub fn observe(world: &World) -> StepMetrics {
         new_problem_police: today.new_problems[2],
         new_exits: today.new_exits,
         promised_return_mean: if aum > 0 { promised / aum as f64 } else { 0.0 },
+        fund_levies_yuan: yuan(public.fund_levies_cents),
+        backstop_loans_yuan: yuan(public.backstop_lent_cents),
+        backstop_loss_yuan: yuan(public.backstop_loss_cents(backstop_lent)),
+        users_educated: today.users.educated,
+        education_cost_yuan: yuan(public.education_cents),
+        inspection_cost_yuan: yuan(public.inspection_cents),
+        wind_down_cost_yuan: yuan(public.wind_down_cents),
+        public_cost_yuan: yuan(public.public_cost_cents(totals.losses_compensated_cents, backstop_lent)),
         platforms_entered: world
             .platforms
             .iter()

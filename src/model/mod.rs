@@ -16,6 +16,7 @@ pub(crate) mod observation;
 pub mod platform;
 pub(crate) mod platforms_day;
 pub(crate) mod policy;
+pub mod public_account;
 pub(crate) mod regulators_day;
 pub mod tally;
 pub mod users;

@@ -112,6 +112,7 @@ impl World {
             let levy = daily(platform.claims_cents, fund.levy_rate).min(platform.reserves_cents);
             platform.reserves_cents -= levy;
             fund.balance_cents += levy;
+            self.public.fund_levies_cents += levy;
         }
         let compliance = daily(platform.claims_cents, self.policy.disclosure_cost_rate).min(platform.reserves_cents);
         platform.reserves_cents -= compliance;
@@ -125,6 +126,7 @@ impl World {
                 platform.reserves_cents -= repay;
                 platform.backstop_owed_cents -= repay;
                 backstop.cash_cents += repay;
+                self.public.backstop_repaid_cents += repay;
             }
         }
         if platform.campaign.is_some_and(|(_, last_day)| self.day >= last_day) {
@@ -151,6 +153,7 @@ impl World {
                     .min(backstop.cash_cents)
                     .max(0);
                 backstop.cash_cents -= loan;
+                self.public.backstop_lent_cents += loan;
                 platform.backstop_owed_cents += loan;
                 platform.reserves_cents += loan;
                 shortfall -= loan;
@@ -300,7 +303,10 @@ impl World {
         match state {
             PlatformState::RanAway => self.mark_problem(p, ProblemKind::Absconded),
             PlatformState::Collapsed => self.mark_problem(p, ProblemKind::WithdrawalDifficulty),
-            PlatformState::WoundDown => self.mark_problem(p, ProblemKind::Police),
+            PlatformState::WoundDown => {
+                self.mark_problem(p, ProblemKind::Police);
+                self.public.record_wind_down(&self.scenario.public_cost);
+            }
             PlatformState::Exited => self.today.new_exits += 1,
             PlatformState::Operating | PlatformState::Distressed | PlatformState::Suspended => {}
         }
@@ -334,6 +340,7 @@ impl World {
         let repaid = platform.liquidate(recovery, seize_stash, &mut self.ledger);
         if let Some(backstop) = self.policy.backstop.as_mut() {
             backstop.cash_cents += repaid;
+            self.public.backstop_repaid_cents += repaid;
         } else {
             debug_assert_eq!(repaid, 0);
         }

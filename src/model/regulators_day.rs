@@ -104,6 +104,7 @@ impl World {
         self.platforms[p].inspection_day = None;
         self.totals.inspections += 1;
         self.today.inspections += 1;
+        self.public.record_inspection(&self.scenario.public_cost);
         let r = self.platforms[p].regulator;
         let params = self.regulators[r].params.clone();
         let stringency = self.regulators[r].stringency();

@@ -13,6 +13,7 @@ use crate::model::network::Network;
 use crate::model::news::News;
 use crate::model::platform::{Platform, PlatformState, WINDOW_DAYS};
 use crate::model::policy::{Policy, Regulator};
+use crate::model::public_account::PublicAccount;
 use crate::model::tally::UserTally;
 use crate::model::users::Users;
 use crate::model::users_day::{run_day, DayContext, PlatformFlows, PlatformView, UserDayTotals};
@@ -105,6 +106,8 @@ pub struct World {
     pub ledger: Ledger,
     /// Running totals.
     pub totals: Totals,
+    /// What the interventions cost the public, and the fund's and backstop's own flows.
+    pub public: PublicAccount,
     /// Claims on open platforms, kept up to date where claims or states change (book_flows,
     /// close, entry) so that a market share costs no sum over all platforms; the money check
     /// compares it with the sum every day.
@@ -225,6 +228,7 @@ impl World {
             })?,
             ledger,
             totals: Totals::default(),
+            public: PublicAccount::default(),
             today: Today::default(),
             tally: UserTally::default(),
             draws: UserDraws::new(seed),
@@ -281,6 +285,8 @@ impl World {
             compensation_cap_cents: self.policy.fund.as_ref().map_or(i64::MAX, |f| f.cap_cents),
         };
         (self.today.users, self.tally) = run_day(&ctx, &mut self.users, &self.network, &mut self.flows);
+        self.public
+            .record_education(self.today.users.educated, &self.scenario.public_cost);
         if self.scenario.finance.enabled {
             self.platforms_day()?;
             self.regulators_day();
@@ -416,6 +422,7 @@ impl World {
                 .totals()
                 .into_iter()
                 .chain(cumulative)
+                .chain(self.public.totals())
                 .map(|(name, cents)| (format!("the running total of {name}"), i128::from(cents))),
         );
         for (what, cents) in figures {
@@ -458,6 +465,9 @@ impl World {
         if let Some(i) = negative {
             return fail(format!("user {i} has negative cash"));
         }
+        if let Some(message) = self.public_money_unaccounted() {
+            return fail(message);
+        }
         if let Some(p) = self
             .platforms
             .iter()
@@ -466,6 +476,30 @@ impl World {
             return fail(format!("platform {} has a negative balance", p.id));
         }
         Ok(())
+    }
+
+    /// Checks the public instruments' cash against their flows: the fund's balance is its
+    /// capital plus levies less compensation paid, the backstop's cash its capital less loans
+    /// plus repayments. A description of the first difference, if any.
+    fn public_money_unaccounted(&self) -> Option<String> {
+        let public = &self.public;
+        let fund = self.policy.fund.as_ref().map_or(0, |f| f.balance_cents);
+        let fund_expected = i128::from(self.ledger.fund_capital) + i128::from(public.fund_levies_cents)
+            - i128::from(self.totals.losses_compensated_cents);
+        let backstop = self.policy.backstop.as_ref().map_or(0, |b| b.cash_cents);
+        let backstop_expected = i128::from(self.ledger.backstop_capital) - i128::from(public.backstop_lent_cents)
+            + i128::from(public.backstop_repaid_cents);
+        if i128::from(fund) != fund_expected {
+            Some(format!(
+                "the compensation fund holds {fund} cents but capital, levies and payouts leave {fund_expected}"
+            ))
+        } else if i128::from(backstop) != backstop_expected {
+            Some(format!(
+                "the liquidity backstop holds {backstop} cents but capital, loans and repayments leave {backstop_expected}"
+            ))
+        } else {
+            None
+        }
     }
 
     /// Builds what users will see of each platform today, and the marketing search table.

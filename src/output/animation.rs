@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::f64::consts::TAU;
 use std::path::Path;
 
+use crate::analysis::stats::quantile;
 use crate::error::Result;
 use crate::model::metrics::observe;
 use crate::model::network::Network;
@@ -56,9 +57,14 @@ pub struct Animation {
     /// Whether each sampled user held the focus platform: on day 0, or for a platform that
     /// entered later, on the day it failed.
     pub held_focus: Vec<bool>,
-    /// Per day (0 to the horizon), per sampled user: state (as its `u8` value) × `TRUST_LEVELS`
-    /// + trust level.
+    /// Per day (0 to the horizon), per sampled user: its state (as its `u8` value) times
+    /// `TRUST_LEVELS` plus its trust level, the level of trust t being
+    /// round(15 · clamp((t − low) / (high − low), 0, 1)) with (low, high) = `trust_range`.
     pub frames: Vec<Vec<u8>>,
+    /// The trust the colour scale runs over: the 2nd and 98th percentiles of the sampled users'
+    /// trust over every day of the run, at least 1/32 apart, so that a run whose trust moves from
+    /// 0.70 to 0.64 still runs from one end of the colours to the other.
+    pub trust_range: (f64, f64),
     /// Mean sector trust of all users on each day.
     pub sector_trust: Vec<f64>,
     /// Platforms' failures, by day then platform.
@@ -109,6 +115,7 @@ pub fn record(
             }
         }
     }
+    let trust_range = colour_range(&frames);
     Ok(Animation {
         scenario: scenario.name.clone(),
         strategy: scenario.strategies()[strategy].name.clone(),
@@ -119,7 +126,8 @@ pub fn record(
         positions,
         edges,
         held_focus,
-        frames,
+        frames: frames.iter().map(|day| levels(day, trust_range)).collect(),
+        trust_range,
         sector_trust,
         failures,
     })
@@ -237,15 +245,64 @@ fn edges_within(network: &Network, users: &[u32]) -> Vec<(usize, usize)> {
     edges
 }
 
-/// Today's code of every sampled user: state × `TRUST_LEVELS` + trust level.
-fn frame(world: &World, users: &[u32]) -> Vec<u8> {
-    let top = f32::from(TRUST_LEVELS - 1);
+/// Today's state and sector trust of every sampled user.
+fn frame(world: &World, users: &[u32]) -> Vec<(UserState, f64)> {
     users
         .iter()
         .map(|&u| {
-            let level = (world.users.sector_trust(u as usize).clamp(0.0, 1.0) * top).round() as u8;
-            let state: UserState = world.users.state[u as usize];
+            let trust = f64::from(world.users.sector_trust(u as usize)).clamp(0.0, 1.0);
+            (world.users.state[u as usize], trust)
+        })
+        .collect()
+}
+
+/// The narrowest span of the colour scale.
+const MIN_COLOUR_SPAN: f64 = 1.0 / 32.0;
+
+/// The trust range of the colour scale: the 2nd and 98th percentiles (type 7) of every recorded
+/// trust, widened about their middle to [`MIN_COLOUR_SPAN`] and kept within [0, 1].
+fn colour_range(frames: &[Vec<(UserState, f64)>]) -> (f64, f64) {
+    let mut trust: Vec<f64> = frames.iter().flatten().map(|&(_, t)| t).collect();
+    if trust.is_empty() {
+        return (0.0, 1.0);
+    }
+    trust.sort_by(f64::total_cmp);
+    let (low, high) = (quantile(&trust, 0.02), quantile(&trust, 0.98));
+    let pad = ((MIN_COLOUR_SPAN - (high - low)) / 2.0).max(0.0);
+    let low = (low - pad).clamp(0.0, 1.0 - MIN_COLOUR_SPAN);
+    (low, (high + pad).max(low + MIN_COLOUR_SPAN).min(1.0))
+}
+
+/// A day's codes: state × `TRUST_LEVELS` + the level of trust within `range`.
+fn levels(day: &[(UserState, f64)], (low, high): (f64, f64)) -> Vec<u8> {
+    let top = f64::from(TRUST_LEVELS - 1);
+    day.iter()
+        .map(|&(state, trust)| {
+            let level = (((trust - low) / (high - low)).clamp(0.0, 1.0) * top).round() as u8;
             state as u8 * TRUST_LEVELS + level
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn colours_stretch_over_the_runs_trust_and_never_narrower_than_a_32nd() {
+        let day = |trust: &[f64]| trust.iter().map(|&t| (UserState::Active, t)).collect::<Vec<_>>();
+        let frames = vec![day(&[0.70, 0.70, 0.69]), day(&[0.66, 0.64, 0.65])];
+        let (low, high) = colour_range(&frames);
+        assert!(low > 0.639 && high < 0.701 && high - low > 0.05, "{low} {high}");
+        let codes = levels(&frames[1], (low, high));
+        assert!(codes[1] <= 1 && levels(&frames[0], (low, high))[0] >= 14, "{codes:?}");
+        let flat = colour_range(&[day(&[0.5, 0.5])]);
+        assert!((flat.1 - flat.0 - MIN_COLOUR_SPAN).abs() < 1e-12 && flat.0 < 0.5 && flat.1 > 0.5);
+        assert_eq!(colour_range(&[day(&[1.0, 1.0])]), (1.0 - MIN_COLOUR_SPAN, 1.0));
+        let victim = [(UserState::Victim, 0.64)];
+        assert_eq!(
+            levels(&victim, (0.64, 0.70)),
+            vec![UserState::Victim as u8 * TRUST_LEVELS]
+        );
+    }
 }

@@ -41,7 +41,8 @@ pub fn fragment(animation: &Animation) -> String {
          <p class=\"news\" id=\"trustsim-news\"></p>\n\
          <p class=\"caption\">Scenario <code>{scenario}</code>, strategy <code>{strategy}</code>, seed {seed}: \
          {users} of the users and the friendships between them. Each dot is a user, coloured by their trust in \
-         online lending as a whole:{low}{mid}{high}. A black ring marks a user waiting to withdraw money, a \
+         online lending as a whole, on a scale stretched over the trust users have in this run (so that a small \
+         drift shows):{low}{mid}{high}. A black ring marks a user waiting to withdraw money, a \
          hollow dot a user who has left the sector, a cross a user who lost money when a platform failed. \
          {focus} On the right, the solid blue line is the mean trust of all users, the dashed orange line that \
          of the users on the left, and each thin red line a day on which a platform failed.</p>\n\
@@ -52,9 +53,12 @@ pub fn fragment(animation: &Animation) -> String {
         strategy = escape(&animation.strategy),
         seed = animation.seed,
         users = animation.users.len(),
-        low = swatch("hsl(0,75%,45%)", "none"),
-        mid = swatch("hsl(105,75%,45%)", "middling"),
-        high = swatch("hsl(210,75%,45%)", "full"),
+        low = swatch("hsl(0,75%,45%)", &format!("{:.2} or less", animation.trust_range.0)),
+        mid = swatch(
+            "hsl(105,75%,45%)",
+            &format!("{:.2}", (animation.trust_range.0 + animation.trust_range.1) / 2.0)
+        ),
+        high = swatch("hsl(210,75%,45%)", &format!("{:.2} or more", animation.trust_range.1)),
         focus = escape(&focus),
         data = script_json(&data(animation)),
     )
@@ -80,6 +84,7 @@ fn data(animation: &Animation) -> serde_json::Value {
         .collect();
     json!({
         "levels": TRUST_LEVELS,
+        "trust_range": [animation.trust_range.0, animation.trust_range.1],
         "x": animation.positions.iter().map(|p| thousandths(p.0)).collect::<Vec<_>>(),
         "y": animation.positions.iter().map(|p| thousandths(p.1)).collect::<Vec<_>>(),
         "held": animation.held_focus.iter().map(|&h| u8::from(h)).collect::<Vec<_>>(),

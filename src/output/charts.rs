@@ -1,4 +1,5 @@
-//! Line charts of strategy means over days with 95% confidence bands, written as PNG and SVG.
+//! Line charts of strategy means over days with 95% confidence bands, and days marked by events
+//! or interventions, written as PNG and SVG.
 //! Text is drawn with the DejaVu Sans font embedded in the binary, so a PNG never depends on the
 //! fonts installed where it is rendered.
 
@@ -6,14 +7,15 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use crate::output::axis::axis;
+use crate::output::axis::{axis, Axis};
 use plotters::coord::ranged1d::Ranged;
+use plotters::coord::types::RangedCoordu32;
 use plotters::coord::Shift;
 use plotters::data::float::pretty_print_float;
 use plotters::drawing::{DrawingArea, DrawingAreaErrorKind, IntoDrawingArea};
 use plotters::prelude::{
     BitMapBackend, Cartesian2d, ChartBuilder, ChartContext, Circle, Color, DrawingBackend, EmptyElement, IntoFont,
-    PathElement, Polygon, Rectangle, SVGBackend, SeriesLabelPosition, TextStyle, BLACK, TRANSPARENT, WHITE,
+    PathElement, Polygon, Rectangle, SVGBackend, SeriesLabelPosition, Text, TextStyle, BLACK, TRANSPARENT, WHITE,
 };
 use plotters::style::{register_font, FontStyle, RGBColor};
 
@@ -32,6 +34,38 @@ pub struct Line {
     pub mean: Vec<f64>,
     /// The lower and upper bounds of the confidence band on each day, if there is one.
     pub band: Option<(Vec<f64>, Vec<f64>)>,
+    /// Its colour.
+    pub ink: Ink,
+}
+
+/// The colour of a line or a marker.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ink {
+    /// The i-th colour of the palette ([`colour`]): a strategy keeps its colour in every chart.
+    Palette(usize),
+    /// Grey: a guide such as a chance diagonal, or a scenario's own event.
+    Guide,
+}
+
+impl Ink {
+    fn rgb(self) -> RGBColor {
+        match self {
+            Ink::Palette(i) => colour(i),
+            Ink::Guide => GUIDE,
+        }
+    }
+}
+
+/// A day marked on a panel by a vertical line with a label at the top: an event of the
+/// scenario, or the start of a strategy's intervention.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Marker {
+    /// The day marked.
+    pub day: u32,
+    /// The label, e.g. "run away" or "fund starts".
+    pub label: String,
+    /// Its colour: the strategy's for an intervention, [`Ink::Guide`] for an event.
+    pub ink: Ink,
 }
 
 /// One panel (sub-plot) of a figure.
@@ -41,8 +75,10 @@ pub struct Panel {
     pub title: String,
     /// The y-axis label, with units, e.g. "deposits withdrawn (%)".
     pub y_label: String,
-    /// The lines, coloured by their index with [`colour`].
+    /// The lines.
     pub lines: Vec<Line>,
+    /// Days marked by a vertical line, in the order their labels are stacked.
+    pub markers: Vec<Marker>,
 }
 
 /// A figure: a title and one or more panels laid out in a grid (1 panel: full size; 2: side by
@@ -115,11 +151,19 @@ const PALETTE: [RGBColor; 8] = [
     RGBColor(0x00, 0x00, 0x00), // black
 ];
 
+/// The grey of guides and of the scenario's own events.
+const GUIDE: RGBColor = RGBColor(0x60, 0x60, 0x60);
+/// Opacity of a marker's vertical line.
+const MARKER_OPACITY: f64 = 0.6;
+/// Marker labels are stacked in this many rows at the top of a panel, so that labels of days
+/// close together do not overwrite each other.
+const MARKER_LABEL_ROWS: usize = 3;
+
 /// Font sizes in pixels, readable at the PNG's size.
 pub(crate) const TITLE_FONT_PX: f64 = 40.0;
-pub(crate) const PANEL_TITLE_FONT_PX: f64 = 28.0;
-pub(crate) const LABEL_FONT_PX: f64 = 22.0;
-pub(crate) const TICK_FONT_PX: f64 = 20.0;
+pub(crate) const PANEL_TITLE_FONT_PX: f64 = 30.0;
+pub(crate) const LABEL_FONT_PX: f64 = 26.0;
+pub(crate) const TICK_FONT_PX: f64 = 24.0;
 
 /// Opacity of a confidence band's fill.
 pub(crate) const BAND_OPACITY: f64 = 0.2;
@@ -141,21 +185,16 @@ const LEGEND_INSET_PX: i32 = 5;
 /// plotters spaces legend entries at this multiple of the font size.
 const LEGEND_LINE_HEIGHT: f64 = 1.25;
 
-/// Writes `figure` to `<stem>.png` and `<stem>.svg` (the extensions are appended to `stem`).
-///
-/// The PNG is 1600×1000 px for one panel, 2400×1000 for two side by side, and 2400 px wide with
-/// 800 px per row of two panels for more. Both images are drawn in memory first, so invalid data or
-/// a drawing failure leaves no file behind.
-pub fn write_figure(figure: &Figure, stem: &Path) -> Result<(), ChartError> {
-    validate(figure)?;
-    write_drawing(figure, stem)
-}
-
 /// A figure of panels that can draw itself on any plotters backend: the line charts here, and
 /// the other kinds of chart built on this module's layout and style.
 pub(crate) trait Drawing {
     /// The number of panels, which sets the image size.
     fn panel_count(&self) -> usize;
+
+    /// Checks the data before anything is drawn; by default there is nothing to check.
+    fn check(&self) -> Result<(), ChartError> {
+        Ok(())
+    }
 
     /// The image size in pixels: by default that of a grid of two columns of the panels.
     fn size(&self) -> (u32, u32) {
@@ -172,6 +211,10 @@ impl Drawing for Figure {
         self.panels.len()
     }
 
+    fn check(&self) -> Result<(), ChartError> {
+        validate(self)
+    }
+
     fn draw<DB: DrawingBackend>(
         &self,
         root: DrawingArea<DB, Shift>,
@@ -180,9 +223,15 @@ impl Drawing for Figure {
     }
 }
 
-/// Writes `drawing` to `<stem>.png` and `<stem>.svg`, sized as [`write_figure`] says; both are
-/// drawn in memory first, so a drawing failure leaves no file behind.
+/// Writes `drawing` to `<stem>.png` and `<stem>.svg` (the extensions are appended to `stem`),
+/// after its [`Drawing::check`].
+///
+/// A line [`Figure`]'s PNG is 1600×1000 px for one panel, 2000×800 for two side by side, and
+/// 2000 px wide with 700 px per row of two panels for more (small enough that its text stays
+/// legible when a report shows it about 1,000 px wide) ([`Drawing::size`]). Both images are
+/// drawn in memory first, so invalid data or a drawing failure leaves no file behind.
 pub(crate) fn write_drawing(drawing: &impl Drawing, stem: &Path) -> Result<(), ChartError> {
+    drawing.check()?;
     register_embedded_font()?;
     let png_path = with_extension(stem, "png");
     let svg_path = with_extension(stem, "svg");
@@ -291,8 +340,8 @@ pub(crate) fn grid(panels: usize) -> (usize, usize) {
 fn figure_size(panels: usize) -> (u32, u32) {
     match grid(panels) {
         (1, 1) => (1600, 1000),
-        (1, columns) => (1200 * columns as u32, 1000),
-        (rows, columns) => (1200 * columns as u32, 800 * rows as u32),
+        (1, columns) => (1000 * columns as u32, 800),
+        (rows, columns) => (1000 * columns as u32, 700 * rows as u32),
     }
 }
 
@@ -364,10 +413,11 @@ fn draw_panel<DB: DrawingBackend>(
         .bold_line_style(BLACK.mix(0.12))
         .draw()?;
 
+    draw_markers(&mut chart, area, &panel.markers, &values)?;
     // All bands first, so that no band covers another strategy's mean line.
-    for (i, line) in panel.lines.iter().enumerate() {
+    for line in &panel.lines {
         if let Some((lower, upper)) = &line.band {
-            let fill = colour(i).mix(BAND_OPACITY).filled();
+            let fill = line.ink.rgb().mix(BAND_OPACITY).filled();
             let drawn = |k: usize| lower[k].is_finite() && upper[k].is_finite();
             chart.draw_series(
                 runs(line.days.len(), drawn)
@@ -382,10 +432,11 @@ fn draw_panel<DB: DrawingBackend>(
         }
     }
 
-    for (i, line) in panel.lines.iter().enumerate() {
-        let stroke = colour(i).stroke_width(LINE_WIDTH_PX);
+    for line in &panel.lines {
+        let ink = line.ink.rgb();
+        let stroke = ink.stroke_width(LINE_WIDTH_PX);
         let swatch_fill = match line.band {
-            Some(_) => colour(i).mix(BAND_OPACITY).filled(),
+            Some(_) => ink.mix(BAND_OPACITY).filled(),
             None => TRANSPARENT.filled(),
         };
         let mean_runs = runs(line.days.len(), |k| line.mean[k].is_finite());
@@ -407,7 +458,7 @@ fn draw_panel<DB: DrawingBackend>(
             mean_runs
                 .iter()
                 .filter(|run| run.len() == 1)
-                .map(|run| Circle::new(point(run.start), LONE_POINT_RADIUS_PX, colour(i).filled())),
+                .map(|run| Circle::new(point(run.start), LONE_POINT_RADIUS_PX, ink.filled())),
         )?;
     }
 
@@ -437,6 +488,45 @@ fn draw_panel<DB: DrawingBackend>(
             .border_style(BLACK)
             .label_font(label_style)
             .draw()?;
+    }
+    Ok(())
+}
+
+/// The pixel position of data point `at` of `chart` relative to `area`'s top left corner, where
+/// text drawn on the area lands on that point.
+pub(crate) fn relative<'a, DB: DrawingBackend + 'a, X: Ranged, Y: Ranged>(
+    chart: &ChartContext<'a, DB, Cartesian2d<X, Y>>,
+    area: &DrawingArea<DB, Shift>,
+    at: (X::ValueType, Y::ValueType),
+) -> (i32, i32) {
+    let (x, y) = chart.backend_coord(&at);
+    let (left, top) = area.get_base_pixel();
+    (x - left, y - top)
+}
+
+/// Draws each marker as a vertical line over the plot with its label at the top, the labels
+/// stacked in [`MARKER_LABEL_ROWS`] rows in marker order.
+fn draw_markers<'a, DB: DrawingBackend + 'a>(
+    chart: &mut ChartContext<'a, DB, Cartesian2d<RangedCoordu32, Axis>>,
+    area: &DrawingArea<DB, Shift>,
+    markers: &[Marker],
+    values: &Range<f64>,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    let days = chart.x_range();
+    for (k, marker) in markers.iter().filter(|m| days.contains(&m.day)).enumerate() {
+        let ink = marker.ink.rgb();
+        chart.draw_series(std::iter::once(PathElement::new(
+            vec![(marker.day, values.start), (marker.day, values.end)],
+            ink.mix(MARKER_OPACITY).stroke_width(LINE_WIDTH_PX),
+        )))?;
+        let (x, y) = relative(chart, area, (marker.day, values.end));
+        let row = (k % MARKER_LABEL_ROWS) as i32;
+        let style = TextStyle::from((FONT_FAMILY, TICK_FONT_PX).into_font()).color(&ink);
+        area.draw(&Text::new(
+            marker.label.clone(),
+            (x + 6, y + 6 + row * (TICK_FONT_PX as i32 + 6)),
+            style,
+        ))?;
     }
     Ok(())
 }
@@ -499,8 +589,9 @@ pub(crate) fn padded_range(values: impl Iterator<Item = f64>) -> Range<f64> {
 }
 
 /// The corner of the plot where a legend covering `legend_fraction` (width, height) of the plot
-/// hides the fewest data: mean points inside it, or band spans crossing it. Ties go to the upper
-/// right, then upper left, lower right, lower left.
+/// hides the fewest data: mean points inside it, or band spans crossing it; an upper corner
+/// over a marker's label counts as hiding more than all the data. Ties go to the upper right,
+/// then upper left, lower right, lower left.
 fn quietest_corner(
     panel: &Panel,
     days: &Range<u32>,
@@ -535,6 +626,16 @@ fn quietest_corner(
                     })
             })
             .sum::<usize>()
+            + if upper {
+                // A marker's label at the top must stay readable: it outweighs any day of data.
+                let labels = panel
+                    .markers
+                    .iter()
+                    .filter(|m| days.contains(&m.day) && x_inside(x_of(m.day)));
+                labels.count() * panel.lines.len() * (days.end - days.start + 1) as usize * 2
+            } else {
+                0
+            }
     };
     [
         (SeriesLabelPosition::UpperRight, true, true),
@@ -563,6 +664,7 @@ mod tests {
         let lower = mean.iter().map(|m| m - half_width).collect();
         let upper = mean.iter().map(|m| m + half_width).collect();
         Line {
+            ink: Ink::Palette(0),
             label: label.to_string(),
             days: days.to_vec(),
             mean,
@@ -591,11 +693,13 @@ mod tests {
             x_label: "day".to_string(),
             panels: vec![
                 Panel {
+                    markers: Vec::new(),
                     title: "Deposits withdrawn".to_string(),
                     y_label: "withdrawn (% of deposits)".to_string(),
                     lines: withdrawn,
                 },
                 Panel {
+                    markers: Vec::new(),
                     title: "Mean sector trust".to_string(),
                     y_label: "trust (0–1)".to_string(),
                     lines: trust,
@@ -616,11 +720,11 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let stem = dir.path().join("crisis");
         let figure = crisis_figure();
-        write_figure(&figure, &stem).unwrap();
+        write_drawing(&figure, &stem).unwrap();
 
         let png = std::fs::read(dir.path().join("crisis.png")).unwrap();
         assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
-        assert_eq!(png_size(&png), (2400, 1000));
+        assert_eq!(png_size(&png), (2000, 800));
 
         let svg = std::fs::read_to_string(dir.path().join("crisis.svg")).unwrap();
         assert!(svg.contains(&figure.title));
@@ -638,16 +742,19 @@ mod tests {
             title: "Flat".to_string(),
             x_label: "day".to_string(),
             panels: vec![Panel {
+                markers: Vec::new(),
                 title: "Nothing happens".to_string(),
                 y_label: "trust (0–1)".to_string(),
                 lines: vec![
                     Line {
+                        ink: Ink::Palette(0),
                         label: "steady".to_string(),
                         days: days.clone(),
                         mean: flat.clone(),
                         band: Some((flat.clone(), flat.clone())),
                     },
                     Line {
+                        ink: Ink::Palette(0),
                         label: "all missing".to_string(),
                         days,
                         mean: vec![f64::NAN; 5],
@@ -656,7 +763,7 @@ mod tests {
                 ],
             }],
         };
-        write_figure(&figure, &dir.path().join("flat")).unwrap();
+        write_drawing(&figure, &dir.path().join("flat")).unwrap();
         let png = std::fs::read(dir.path().join("flat.png")).unwrap();
         assert_eq!(png_size(&png), (1600, 1000));
         let svg = std::fs::read_to_string(dir.path().join("flat.svg")).unwrap();
@@ -681,9 +788,9 @@ mod tests {
     #[test]
     fn grids_scale_the_image_with_the_panel_count() {
         assert_eq!(figure_size(1), (1600, 1000));
-        assert_eq!(figure_size(2), (2400, 1000));
-        assert_eq!(figure_size(3), (2400, 1600));
-        assert_eq!(figure_size(4), (2400, 1600));
+        assert_eq!(figure_size(2), (2000, 800));
+        assert_eq!(figure_size(3), (2000, 1400));
+        assert_eq!(figure_size(4), (2000, 1400));
         assert_eq!(grid(5), (3, 2));
     }
 
@@ -692,21 +799,23 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let mut figure = crisis_figure();
         figure.panels[1].lines[2].mean.pop();
-        let error = write_figure(&figure, &dir.path().join("bad")).unwrap_err();
+        let error = write_drawing(&figure, &dir.path().join("bad")).unwrap_err();
         assert!(matches!(&error, ChartError::BadLine { line, .. } if line == "orderly wind-down"));
         assert!(error.to_string().contains("`mean` has 180 values but `days` has 181"));
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
 
         figure.panels.clear();
         assert!(matches!(
-            write_figure(&figure, &dir.path().join("bad")),
+            write_drawing(&figure, &dir.path().join("bad")),
             Err(ChartError::NoPanels { .. })
         ));
 
         let unordered = Panel {
+            markers: Vec::new(),
             title: "p".to_string(),
             y_label: "y".to_string(),
             lines: vec![Line {
+                ink: Ink::Palette(0),
                 label: "l".to_string(),
                 days: vec![0, 2, 1],
                 mean: vec![0.0; 3],
@@ -714,7 +823,7 @@ mod tests {
             }],
         };
         figure.panels.push(unordered);
-        let error = write_figure(&figure, &dir.path().join("bad")).unwrap_err();
+        let error = write_drawing(&figure, &dir.path().join("bad")).unwrap_err();
         assert!(error
             .to_string()
             .contains("strictly increasing, but day 2 is followed by 1"));
@@ -723,9 +832,11 @@ mod tests {
     #[test]
     fn value_range_covers_bands_and_never_collapses() {
         let panel = |mean: Vec<f64>, band: Option<(Vec<f64>, Vec<f64>)>| Panel {
+            markers: Vec::new(),
             title: "p".to_string(),
             y_label: "y".to_string(),
             lines: vec![Line {
+                ink: Ink::Palette(0),
                 label: "l".to_string(),
                 days: (0..mean.len() as u32).collect(),
                 mean,

@@ -24,8 +24,15 @@ pub const REPORT: &str = "report.html";
 /// The charts every comparison draws, in the order the report shows them.
 pub const CHARTS: [&str; 4] = ["trust", "losses", "platforms", "users"];
 
-/// The early-warning charts, shown when present.
-pub const WARNING_CHARTS: [&str; 2] = ["warning_roc", "warning_lead_times"];
+/// The charts shown when present: exposure over time and the runs' distributions (written by
+/// `compare` since public costs were added) and the early-warning charts.
+pub const OPTIONAL_CHARTS: [&str; 5] = [
+    "exposure",
+    "loss_distribution",
+    "exposure_distribution",
+    "warning_roc",
+    "warning_lead_times",
+];
 
 /// Metrics of `summary.csv` read on the last day (the state of things at the horizon).
 pub const FINAL_METRICS: [&str; 7] = [
@@ -66,7 +73,7 @@ pub struct CompareOutput {
     pub horizon: u32,
     /// `warning_evaluation.csv`, when present.
     pub warnings: Option<Vec<WarningRow>>,
-    /// (chart stem, SVG text) of every chart present, in [`CHARTS`] then [`WARNING_CHARTS`] order.
+    /// (chart stem, SVG text) of every chart present, in [`CHARTS`] then [`OPTIONAL_CHARTS`] order.
     pub charts: Vec<(&'static str, String)>,
     /// Files whose sha256 differs from the manifest's (edited since the comparison).
     pub changed: Vec<String>,
@@ -141,7 +148,7 @@ impl CompareOutput {
         for stem in CHARTS {
             charts.push((stem, svg(&required(directory, &format!("{stem}.svg"))?)?));
         }
-        for stem in WARNING_CHARTS {
+        for stem in OPTIONAL_CHARTS {
             let path = directory.join(format!("{stem}.svg"));
             if path.exists() {
                 charts.push((stem, svg(&path)?));

@@ -8,6 +8,7 @@ use crate::output::animation::Animation;
 use crate::output::animation_page::fragment;
 use crate::output::html::{escape, page};
 use crate::output::report::{CompareOutput, REPORT};
+use crate::output::report_costs::{cost_table, value_sentence};
 use crate::output::report_tables::{entry, final_day_table, full_table, headline_tables, number, signed};
 use crate::scenario::action::Action;
 use crate::scenario::strategy::{Schedule, Strategy};
@@ -18,11 +19,11 @@ pub fn render(output: &CompareOutput, animation: &Animation) -> String {
     let mut body = String::new();
     let _ = write!(
         body,
-        "<h1>{}</h1>\n<p class=\"lead\">{}</p>\n<p class=\"caption\">A comparison of {} strategies over {} \
+        "<h1>What happens in <code>{}</code></h1>\n<p class=\"lead\">{}</p>\n<p class=\"caption\">A comparison of {} strategies over {} \
          simulated runs each (seeds {}), {} users and {} platforms for {} days, made with trustsim {}. Each run is \
          one possible course of the same crisis; the numbers below are averages over the runs, with the range \
          where the true average most likely lies (the 95% confidence interval).</p>\n",
-        escape(&format!("What happens in `{}`", scenario.name)),
+        escape(&scenario.name),
         escape(&scenario.description),
         output.strategies.len(),
         output.seeds.len(),
@@ -35,8 +36,10 @@ pub fn render(output: &CompareOutput, animation: &Animation) -> String {
     body.push_str(&summary_sentence(output));
     body.push_str(&timeline(output));
     body.push_str(&headline_tables(output));
+    body.push_str(&cost_table(output));
+    body.push_str(&distributions(output));
     body.push_str(&final_day_table(output));
-    body.push_str(&charts(output, &["trust", "losses", "platforms", "users"]));
+    body.push_str(&charts(output, &TIME_CHARTS));
     body.push_str(&animation_section(animation));
     body.push_str(&warning_section(output));
     body.push_str(&full_table(output));
@@ -87,6 +90,7 @@ fn summary_sentence(output: &CompareOutput) -> String {
         );
         text.push_str(&cuts(&output.comparison, "investor_exposure_yuan", "exposure"));
     }
+    text.push_str(&value_sentence(&output.comparison));
     text.push_str("</p>\n");
     text
 }
@@ -249,12 +253,19 @@ fn caption(stem: &str) -> &'static str {
     match stem {
         "trust" => {
             "How much users trust online lending as a whole (0 = not at all, 1 = completely), day by day, \
-                    under each strategy. Each line is the average over the runs and the shaded band its 95% \
-                    confidence interval. The dip is the crisis: strategies try to make it shallower and shorter."
+                    under each strategy. Each line is the average over the runs. The dip is the crisis: \
+                    strategies try to make it shallower and shorter. Vertical lines mark the scenario's events \
+                    (grey) and the day each strategy's interventions start (in its colour); with more than four \
+                    strategies, each is drawn in its own panel against the reference."
         }
         "losses" => {
             "Money investors have lost so far, after any compensation, in million yuan. Steps are \
                      platforms failing; a flatter line means fewer or smaller failures, or more compensation."
+        }
+        "exposure" => {
+            "Investors' exposure: their losses so far plus the money still owed to them by frauds that are \
+             still open and cannot repay it, in million yuan. A strategy that brings frauds down sooner turns \
+             money owed into losses: on this chart both count alike."
         }
         "platforms" => {
             "Platforms still open, by type. Sound and fragile platforms that close were dragged down by \
@@ -263,6 +274,13 @@ fn caption(stem: &str) -> &'static str {
         "users" => {
             "Users by state: active, waiting for a withdrawal to be paid, gone from the sector, and victims \
                     who lost money in a failure."
+        }
+        "loss_distribution" | "exposure_distribution" => {
+            "Left: each run's value under each strategy; the box spans the middle half of the runs (25th to \
+             75th percentile) and the thick line is the median. Boxes are percentiles of the runs, not \
+             intervals of a mean, so they never reach below zero. Right: each run's difference from the \
+             reference run with the same seed; the black bar is the average difference with its 95% confidence \
+             interval. A bar that does not cross the zero line is a clear difference."
         }
         "warning_roc" => {
             "How well each warning signal tells platforms about to fail from the others. A curve \
@@ -276,6 +294,13 @@ fn caption(stem: &str) -> &'static str {
     }
 }
 
+/// The charts over days, in the order shown.
+const TIME_CHARTS: [&str; 5] = ["trust", "losses", "exposure", "platforms", "users"];
+
+/// What every time chart's caption ends with.
+const BANDS_CLIPPED: &str = " Shaded bands are 95% confidence intervals of the average; none of these quantities \
+                             can be negative, so a band that would reach below zero is cut off at zero.";
+
 /// The charts among `stems`, inline, with captions.
 fn charts(output: &CompareOutput, stems: &[&str]) -> String {
     let mut html = String::new();
@@ -285,11 +310,25 @@ fn charts(output: &CompareOutput, stems: &[&str]) -> String {
     for (stem, svg) in output.charts.iter().filter(|(stem, _)| stems.contains(stem)) {
         let _ = write!(
             html,
-            "<figure id=\"chart-{stem}\">\n{svg}\n<figcaption>{}</figcaption>\n</figure>\n",
-            escape(caption(stem))
+            "<figure id=\"chart-{stem}\">\n{svg}\n<figcaption>{}{}</figcaption>\n</figure>\n",
+            escape(caption(stem)),
+            if TIME_CHARTS.contains(stem) { BANDS_CLIPPED } else { "" }
         );
     }
     html
+}
+
+/// The runs' distributions of losses and exposure, when the comparison drew them.
+fn distributions(output: &CompareOutput) -> String {
+    let stems = ["loss_distribution", "exposure_distribution"];
+    if !output.charts.iter().any(|(stem, _)| stems.contains(stem)) {
+        return String::new();
+    }
+    format!(
+        "<h3>How much single runs vary</h3>\n<p class=\"caption\">Averages hide how uneven crises are: a few runs \
+         can lose many times what most do. Each dot is one run.</p>\n{}",
+        charts(output, &stems)
+    )
 }
 
 /// The animation of one run, with how it was chosen.

@@ -24,7 +24,7 @@ struct Headline {
     better: Option<Better>,
 }
 
-const HEADLINES: [Headline; 7] = [
+const HEADLINES: [Headline; 8] = [
     Headline {
         outcome: "net_loss_yuan",
         title: "Investors' losses (yuan)",
@@ -39,6 +39,15 @@ const HEADLINES: [Headline; 7] = [
                   that brings frauds down sooner turns money owed into losses: compare strategies on this too.",
         decimals: 0,
         better: Some(Better::Lower),
+    },
+    Headline {
+        outcome: "public_cost_yuan",
+        title: "Public money spent (yuan)",
+        meaning: "What the public sector paid: compensation beyond the fund's levies, the liquidity backstop's \
+                  losses, education campaigns, inspections and wind-downs. Spending more is not simply worse: \
+                  the next table weighs it against the losses it averts.",
+        decimals: 0,
+        better: None,
     },
     Headline {
         outcome: "failed_sound",

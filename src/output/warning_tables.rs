@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::analysis::warning_eval::Evaluation;
 use crate::error::Result;
 use crate::model::warnings_day::{score_names, SCORES};
-use crate::output::charts::{Figure, Line, Panel};
+use crate::output::charts::{Figure, Ink, Line, Panel};
 use crate::output::directory::OutputDir;
 
 /// One row of `warning_evaluation.csv`.
@@ -140,6 +140,7 @@ pub fn figures(scenario: &str, strategy: &str, evaluations: &[Evaluation]) -> Ve
             title: title.to_string(),
             y_label: y_label.to_string(),
             lines: make(scores),
+            markers: Vec::new(),
         })
         .collect()
     };
@@ -163,36 +164,45 @@ pub fn figures(scenario: &str, strategy: &str, evaluations: &[Evaluation]) -> Ve
     ]
 }
 
-/// ROC curves as step envelopes over the false-positive rate in whole percent.
+/// ROC curves as step envelopes over the false-positive rate in whole percent, and the diagonal
+/// of a score no better than chance.
 fn roc_lines(scores: &[Scored]) -> Vec<Line> {
-    scores
-        .iter()
-        .map(|(name, e)| {
-            let mut best = [f64::NAN; 101];
-            for point in e.roc() {
-                if point.false_positive_rate.is_finite() && point.true_positive_rate.is_finite() {
-                    let percent = (point.false_positive_rate * 100.0).ceil() as usize;
-                    best[percent] = best[percent].max(point.true_positive_rate);
-                }
+    let chance = Line {
+        label: "no better than chance".to_string(),
+        days: (0..=100).collect(),
+        mean: (0..=100).map(|percent| f64::from(percent) / 100.0).collect(),
+        band: None,
+        ink: Ink::Guide,
+    };
+    let curves = scores.iter().enumerate().map(|(i, (name, e))| {
+        let mut best = [f64::NAN; 101];
+        for point in e.roc() {
+            if point.false_positive_rate.is_finite() && point.true_positive_rate.is_finite() {
+                let percent = (point.false_positive_rate * 100.0).ceil() as usize;
+                best[percent] = best[percent].max(point.true_positive_rate);
             }
-            for k in 1..best.len() {
-                best[k] = best[k].max(best[k - 1]);
-            }
-            Line {
-                label: format!("{name} (AUC {:.2})", e.auc()),
-                days: (0..=100).collect(),
-                mean: best.to_vec(),
-                band: None,
-            }
-        })
-        .collect()
+        }
+        for k in 1..best.len() {
+            best[k] = best[k].max(best[k - 1]);
+        }
+        Line {
+            label: format!("{name} (AUC {:.2})", e.auc()),
+            days: (0..=100).collect(),
+            mean: best.to_vec(),
+            band: None,
+            ink: Ink::Palette(i),
+        }
+    });
+    // The diagonal first, so that every curve is drawn over it.
+    std::iter::once(chance).chain(curves).collect()
 }
 
 /// Hits by lead time, from 0 to `longest` days.
 fn lead_lines(scores: &[Scored], longest: u32) -> Vec<Line> {
     scores
         .iter()
-        .map(|(name, e)| {
+        .enumerate()
+        .map(|(i, (name, e))| {
             let mut counts = vec![0.0; longest as usize + 1];
             for (lead, hits) in e.lead_times() {
                 counts[lead as usize] = hits as f64;
@@ -202,6 +212,7 @@ fn lead_lines(scores: &[Scored], longest: u32) -> Vec<Line> {
                 days: (0..=longest).collect(),
                 mean: counts,
                 band: None,
+                ink: Ink::Palette(i),
             }
         })
         .collect()

@@ -397,6 +397,56 @@ enum Segment {
     Index(usize),
 }
 
+/// `key` with a strategy named in it by name — `strategy.education.…` or `strategy[education].…`
+/// — written by its position among the `strategy` tables of `scenario` (`strategy[4].…`); any
+/// other key as it is. An error says which names there are when none matches.
+pub(crate) fn strategy_by_position(scenario: &toml::Value, key: &str) -> std::result::Result<String, String> {
+    let named = match (key.strip_prefix("strategy."), key.strip_prefix("strategy[")) {
+        (Some(rest), _) => {
+            let end = rest.find(['.', '[']).unwrap_or(rest.len());
+            Some((&rest[..end], &rest[end..]))
+        }
+        (_, Some(rest)) => rest
+            .split_once(']')
+            .filter(|(inside, _)| inside.parse::<usize>().is_err()),
+        _ => None,
+    };
+    let Some((name, tail)) = named else {
+        return Ok(key.to_string());
+    };
+    let strategies = scenario.get("strategy").and_then(toml::Value::as_array);
+    let names: Vec<&str> = strategies
+        .into_iter()
+        .flatten()
+        .map(|s| s.get("name").and_then(toml::Value::as_str).unwrap_or_default())
+        .collect();
+    match names.iter().position(|n| *n == name) {
+        Some(i) => Ok(format!("strategy[{i}]{tail}")),
+        None if names.is_empty() => Err(format!(
+            "`{key}` names strategy `{name}`, but the scenario has no `[[strategy]]`"
+        )),
+        None => Err(format!(
+            "`{key}` names strategy `{name}`, but the scenario's strategies are {}; name one of them \
+             (`strategy.NAME.…` or `strategy[NAME].…`) or give its position (`strategy[0].…`)",
+            names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+        )),
+    }
+}
+
+/// `key` with a strategy given by position (`strategy[4].…`) written by its name in `scenario`
+/// (`strategy.education.…`), for labels; any other key, or a position past the strategies, as
+/// it is.
+pub fn strategy_by_name(scenario: &Scenario, key: &str) -> String {
+    let named = key
+        .strip_prefix("strategy[")
+        .and_then(|rest| rest.split_once(']'))
+        .and_then(|(index, tail)| Some((scenario.strategy.get(index.parse::<usize>().ok()?)?, tail)));
+    match named {
+        Some((strategy, tail)) => format!("strategy.{}{tail}", strategy.name),
+        None => key.to_string(),
+    }
+}
+
 /// Splits `event[2].day` into `event`, `2`, `day`.
 fn segments(key: &str) -> Option<Vec<Segment>> {
     let mut out = Vec::new();
@@ -461,7 +511,7 @@ fn apply_override(table: &mut toml::Value, argument: &str) -> Result<String> {
     let (key, raw) = argument
         .split_once('=')
         .ok_or_else(|| fail("expected `dotted.key=value`, e.g. `population.users=50000`".to_string()))?;
-    let key = key.trim();
+    let key = &strategy_by_position(table, key.trim()).map_err(fail)?;
     let path = segments(key).ok_or_else(|| {
         fail(format!(
             "`{key}` is not a dotted key such as `trust.loss_rate` or `event[0].day`"
@@ -503,9 +553,10 @@ fn apply_override(table: &mut toml::Value, argument: &str) -> Result<String> {
     Ok(key.to_string())
 }
 
-/// The value at dotted `key` (`strategy[1].intervention[0].coverage`) in `value`, if any.
+/// The value at dotted `key` (`strategy[1].intervention[0].coverage`, or with the strategy
+/// named, `strategy.fund.intervention[0].coverage`) in `value`, if any.
 pub(crate) fn value_at<'a>(value: &'a toml::Value, key: &str) -> Option<&'a toml::Value> {
-    segments(key)?
+    segments(&strategy_by_position(value, key).ok()?)?
         .iter()
         .try_fold(value, |current, segment| match (current, segment) {
             (toml::Value::Table(t), Segment::Key(k)) => t.get(k),
@@ -654,5 +705,47 @@ mod tests {
     fn an_override_error_names_the_command_line() {
         let error = parse_with(&["trust.loss_rate=2"]).unwrap_err().to_string();
         assert!(error.starts_with("--set: `trust.loss_rate`"), "{error}");
+    }
+
+    #[test]
+    fn a_strategy_is_addressed_by_name_or_by_position() {
+        let text = "schema_version = 1\n\
+                    [[strategy]]\nname = \"status_quo\"\n\
+                    [[strategy]]\nname = \"education\"\n[[strategy.intervention]]\nkind = \"education_campaign\"\nstart_day = 1\n";
+        let reach = |overrides: &[&str]| -> Result<toml::Value> {
+            let overrides: Vec<String> = overrides.iter().map(|s| s.to_string()).collect();
+            let scenario = parse(text, "s.toml", &overrides, Path::new("s.toml"))?;
+            let value = toml::Value::try_from(&scenario).unwrap();
+            Ok(value_at(&value, "strategy.education.intervention[0].reach_per_day")
+                .unwrap()
+                .clone())
+        };
+        let wanted = toml::Value::Float(0.03);
+        for key in [
+            "strategy.education.intervention[0].reach_per_day",
+            "strategy[education].intervention[0].reach_per_day",
+            "strategy[1].intervention[0].reach_per_day",
+        ] {
+            assert_eq!(reach(&[&format!("{key}=0.03")]).unwrap(), wanted, "{key}");
+        }
+        let error = reach(&["strategy.educaton.intervention[0].reach_per_day=0.03"])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains("names strategy `educaton`") && error.contains("`status_quo`, `education`"),
+            "{error}"
+        );
+        let error = parse_with(&["strategy.fund.intervention[0].coverage=0.5"])
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("has no `[[strategy]]`"), "{error}");
+        let scenario = parse(text, "s.toml", &[], Path::new("s.toml")).unwrap();
+        let label = |key: &str| strategy_by_name(&scenario, key);
+        assert_eq!(
+            label("strategy[1].intervention[0].reach_per_day"),
+            "strategy.education.intervention[0].reach_per_day"
+        );
+        assert_eq!(label("strategy[7].coverage"), "strategy[7].coverage");
+        assert_eq!(label("trust.loss_rate"), "trust.loss_rate");
     }
 }

@@ -40,6 +40,13 @@ const TABLE_MEANINGS: &[(&str, &str)] = &[
          by `investors_per_user`, an amount of money by `investors_per_user` × `money_scale`.",
     ),
     (
+        "public_cost",
+        "What the public sector pays per action of the instruments without a balance sheet of their \
+         own, for `public_cost_yuan` (the compensation fund and the liquidity backstop are costed from \
+         their own accounts; docs/MODEL.md §7.18a). The defaults are argued orders of magnitude, not \
+         measurements.",
+    ),
+    (
         "regulator",
         "One regulator; repeat the table for several regulators sharing the platforms by \
          jurisdiction. Without any `[[regulator]]`, one national regulator with these defaults is used.",

@@ -13,7 +13,7 @@ use crate::scenario::schedule::{ParamSchedule, ResolvedSchedule};
 use crate::scenario::strategy::Strategy;
 use crate::scenario::tables::{
     BehaviourParams, FinanceParams, NetworkKind, NetworkParams, NewsParams, PlatformParams, PopulationParams,
-    RegulatorParams, ScaleParams, TrustParams,
+    PublicCostParams, RegulatorParams, ScaleParams, TrustParams,
 };
 use crate::scenario::warning::WarningParams;
 
@@ -79,6 +79,9 @@ pub struct Scenario {
     /// `[warning]`.
     #[serde(default)]
     pub warning: WarningParams,
+    /// `[public_cost]`.
+    #[serde(default)]
+    pub public_cost: PublicCostParams,
     /// `[[regulator]]` entries (default: one national regulator).
     #[serde(default = "default_regulators")]
     pub regulator: Vec<RegulatorParams>,
@@ -122,6 +125,7 @@ impl Default for Scenario {
             platforms: PlatformParams::default(),
             news: NewsParams::default(),
             warning: WarningParams::default(),
+            public_cost: PublicCostParams::default(),
             regulator: default_regulators(),
             event: Vec::new(),
             schedule: Vec::new(),
@@ -142,6 +146,7 @@ pub const TABLES: &[(&str, &[ParamDoc])] = &[
     ("news", NewsParams::PARAMETERS),
     ("warning", WarningParams::PARAMETERS),
     ("regulator", RegulatorParams::PARAMETERS),
+    ("public_cost", PublicCostParams::PARAMETERS),
     ("scale", ScaleParams::PARAMETERS),
 ];
 
@@ -185,6 +190,7 @@ impl Scenario {
         self.platforms.validate("platforms")?;
         self.news.validate("news")?;
         self.warning.validate("warning")?;
+        self.public_cost.validate("public_cost")?;
         self.scale.validate("scale")?;
         self.start().map_err(|m| Problem::new("start_date", m))?;
         for (i, regulator) in self.regulator.iter().enumerate() {

@@ -358,3 +358,18 @@ params! {
         money_scale: f64 = 1.0, 0.000001..=1.0e9, "-";
     }
 }
+
+params! {
+    /// `[public_cost]`: what the public sector pays per action of an instrument that has no
+    /// balance sheet of its own, for the outcome `public_cost_yuan` (MODEL §7.18a). The defaults
+    /// are argued, not measured (docs/MODEL.md §7.18a gives the arithmetic); costs are linear in
+    /// them, so a reader with better figures can re-weight a comparison with `--set`.
+    pub struct PublicCostParams {
+        /// Cost of reaching one user with an education campaign, per user reached per day.
+        education_per_user_yuan: f64 = 5.0, 0.0..=100_000.0, "yuan/user";
+        /// Cost of one inspection (a team's time on site and on the file).
+        inspection_yuan: f64 = 50_000.0, 0.0..=1.0e9, "yuan";
+        /// Cost of one orderly wind-down (the administrator's work; recoveries are counted apart).
+        wind_down_yuan: f64 = 500_000.0, 0.0..=1.0e10, "yuan";
+    }
+}

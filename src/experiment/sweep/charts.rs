@@ -19,8 +19,8 @@ use plotters::style::RGBColor;
 use crate::experiment::sweep::file::Design;
 use crate::experiment::sweep::tables::{AggregateRow, MorrisRow, SobolRow, SweepResults};
 use crate::output::charts::{
-    boxed_legend, colour, draw_grid, padded_range, write_drawing, ChartError, Drawing, BAND_OPACITY, FONT_FAMILY,
-    LABEL_FONT_PX, LINE_WIDTH_PX, PANEL_TITLE_FONT_PX, TICK_FONT_PX,
+    boxed_legend, colour, draw_grid, padded_range, relative, write_drawing, ChartError, Drawing, BAND_OPACITY,
+    FONT_FAMILY, LABEL_FONT_PX, LINE_WIDTH_PX, PANEL_TITLE_FONT_PX, TICK_FONT_PX,
 };
 
 /// A figure of sweep panels, laid out like [`crate::output::charts::Figure`].
@@ -262,7 +262,7 @@ pub fn figures(
     figures
 }
 
-/// Writes `figure` to `<stem>.png` and `<stem>.svg`, sized like [`crate::output::charts::write_figure`].
+/// Writes `figure` to `<stem>.png` and `<stem>.svg`, sized like [`crate::output::charts::write_drawing`].
 pub fn write(figure: &SweepFigure, stem: &Path) -> Result<(), ChartError> {
     if figure.panels.is_empty() {
         return Err(ChartError::NoPanels {
@@ -487,17 +487,6 @@ fn draw_heatmap<'a, DB: DrawingBackend + 'a>(
 
 fn legend<'a, DB: DrawingBackend + 'a>(chart: &mut Chart<'a, DB>) -> Drawn<DB> {
     boxed_legend(chart, SeriesLabelPosition::UpperRight)
-}
-
-/// The pixel position of data point `at` relative to `area`'s top left corner.
-fn relative<'a, DB: DrawingBackend + 'a>(
-    chart: &Chart<'a, DB>,
-    area: &DrawingArea<DB, Shift>,
-    at: (f64, f64),
-) -> (i32, i32) {
-    let (x, y) = chart.backend_coord(&at);
-    let (left, top) = area.get_base_pixel();
-    (x - left, y - top)
 }
 
 /// White at 0, shading to Okabe–Ito blue at −`largest` and vermillion at +`largest`; grey for

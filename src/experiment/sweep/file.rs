@@ -236,14 +236,18 @@ pub(crate) fn check(file: &SweepFile) -> std::result::Result<(), (String, String
         }
         // The list, or one whole strategy (with its name): a strategy's settings may vary.
         let key = parameter.key.as_str();
-        if key == "strategy" || (key.starts_with("strategy[") && !key.contains('.')) {
+        let whole_strategy = match key.strip_prefix("strategy.") {
+            Some(name) => !name.contains(['.', '[']),
+            None => key.starts_with("strategy[") && !key.contains('.'),
+        };
+        if key == "strategy" || whole_strategy {
             return problem(
                 &format!("parameter[{i}].key"),
                 format!(
                     "`{}` would change the scenario's strategies from point to point, but every point \
                      runs the same strategies (those of the base scenario, chosen by the sweep's \
                      `strategies`); vary one setting of a strategy instead, such as \
-                     `strategy[1].intervention[0].coverage`",
+                     `strategy.compensation_fund.intervention[0].coverage`",
                     parameter.key
                 ),
             );

@@ -12,7 +12,7 @@ use crate::error::{Error, Location, Result};
 use crate::experiment::outcome::Outcome;
 use crate::experiment::sweep::file::{check, parse, Design, Parameter, SweepFile};
 use crate::experiment::sweep::record::sweep_run_id;
-use crate::scenario::loader::{load, toml_value, value_at, LoadedScenario};
+use crate::scenario::loader::{load, strategy_by_name, toml_value, value_at, LoadedScenario};
 use crate::scenario::schema::Scenario;
 use crate::scenario::strict::{invalid_key, key_location, read_text};
 
@@ -173,9 +173,15 @@ impl Sweep {
         sweep_run_id(job.point, &self.strategies[job.strategy].1, job.seed)
     }
 
-    /// The parameters' keys, in order.
+    /// The parameters' keys, in order, a strategy named by its name even where the sweep file
+    /// gives its position (`strategy.education.…` for `strategy[4].…`): the labels of the
+    /// sweep's tables and charts.
     pub fn parameter_names(&self) -> Vec<String> {
-        self.file.parameter.iter().map(|p| p.key.clone()).collect()
+        self.file
+            .parameter
+            .iter()
+            .map(|p| strategy_by_name(&self.base.scenario, &p.key))
+            .collect()
     }
 
     /// The resolved sweep as TOML: defaults filled in and the scenario named by absolute path,

@@ -286,10 +286,10 @@ impl SweepResults<'_> {
         };
         let params: String = self
             .sweep
-            .file
-            .parameter
+            .parameter_names()
             .iter()
-            .map(|p| format!("{} {} {}\n", p.key, p.min.expect("a range"), p.max.expect("a range")))
+            .zip(&self.sweep.file.parameter)
+            .map(|(name, p)| format!("{name} {} {}\n", p.min.expect("a range"), p.max.expect("a range")))
             .collect();
         let x: Vec<Vec<f64>> = self
             .unit_points()

@@ -17,10 +17,13 @@
     return ALPHABET.indexOf(data.frames[day].charAt(user));
   }
 
-  // Hue from red (no trust) through yellow and green to blue (full trust).
-  function colour(trust) {
-    return "hsl(" + Math.round(210 * trust) + ",75%,45%)";
+  // Hue from red (the low end of the run's trust range) through yellow and green to blue (its
+  // high end): `level` is the position within that range, 0 to 1.
+  function colour(level) {
+    return "hsl(" + Math.round(210 * level) + ",75%,45%)";
   }
+  var low = data.trust_range[0], high = data.trust_range[1];
+  function trustOf(level) { return low + level * (high - low); }
 
   function drawNetwork(day) {
     var ctx = network.getContext("2d");
@@ -37,10 +40,10 @@
     }
     ctx.stroke();
     for (var i = 0; i < users; i++) {
-      var c = code(day, i), state = Math.floor(c / levels), trust = (c % levels) / (levels - 1);
+      var c = code(day, i), state = Math.floor(c / levels), level = (c % levels) / (levels - 1);
       var x = px(i), y = py(i), r = i === 0 ? 8 : 5;
-      ctx.fillStyle = colour(trust);
-      ctx.strokeStyle = colour(trust);
+      ctx.fillStyle = colour(level);
+      ctx.strokeStyle = colour(level);
       ctx.lineWidth = 2;
       ctx.beginPath();
       if (data.held[i]) {
@@ -71,7 +74,7 @@
 
   function sampleMean(day) {
     var sum = 0;
-    for (var i = 0; i < users; i++) { sum += (code(day, i) % levels) / (levels - 1); }
+    for (var i = 0; i < users; i++) { sum += trustOf((code(day, i) % levels) / (levels - 1)); }
     return sum / users;
   }
   var sample = [];
