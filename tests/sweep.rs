@@ -301,8 +301,10 @@ fn sweep_files_say_what_form_a_value_takes() {
         assert!(!error.contains("invalid type"), "{error}");
     }
     let error = rejects_file(
-        &sweep_file(&format!("{design}[[parameter]]\nkey = \"trust.loss_rate\"\nvalues = [0.1]\n"))
-            .replace("\"horizon_days=45\"", "\"population=[1, 2]\""),
+        &sweep_file(&format!(
+            "{design}[[parameter]]\nkey = \"trust.loss_rate\"\nvalues = [0.1]\n"
+        ))
+        .replace("\"horizon_days=45\"", "\"population=[1, 2]\""),
     );
     assert_mentions(&error, &["`set`: `population`: must be a table"]);
 }
