@@ -130,11 +130,11 @@ enum Command {
         #[arg(long)]
         quiet: bool,
     },
-    /// Write report.html into the output directory of `compare`: the scenario, strategies, headline
-    /// table, charts, an animation of one run, the early-warning evaluation and the manifest, as
-    /// one self-contained page.
+    /// Write report.html into the output directory of `compare` (the scenario, strategies, headline
+    /// table, charts, an animation of one run, the early-warning evaluation and the manifest) or of
+    /// `sweep` (the design, sensitivity indices, charts and aggregates), as one self-contained page.
     Report {
-        /// The output directory of `trustsim compare`.
+        /// The output directory of `trustsim compare` or `trustsim sweep`.
         directory: PathBuf,
         /// Print nothing but errors.
         #[arg(long)]
@@ -155,6 +155,10 @@ enum Command {
         /// No progress bar and no summary.
         #[arg(long)]
         quiet: bool,
+        /// Also write report.html: the sweep as one self-contained page (see `trustsim report`);
+        /// not with `--shard` (report the merged output).
+        #[arg(long, conflicts_with = "shard")]
+        report: bool,
         #[command(flatten)]
         scale_out: ScaleOutArgs,
     },
@@ -486,6 +490,7 @@ fn run(cli: Cli, said: &mut String) -> Result<ExitCode, trustsim::Error> {
             threads,
             out,
             quiet,
+            report: with_report,
             scale_out,
         } => {
             let report = sweep::sweep(&SweepOptions {
@@ -498,6 +503,12 @@ fn run(cli: Cli, said: &mut String) -> Result<ExitCode, trustsim::Error> {
             })?;
             if !quiet {
                 said.push_str(&sweep::summary(&report));
+            }
+            if with_report {
+                let page = trustsim::output::report::report(&report.directory.path)?;
+                if !quiet {
+                    say!(said, "wrote {}", page.display());
+                }
             }
             Ok(ExitCode::SUCCESS)
         }

@@ -149,6 +149,49 @@ fn saltelli_sweep_writes_sobol_indices_with_intervals() {
     assert!(output.entries("out").contains("sobol_net_loss_yuan.png"));
 }
 
+/// Issue 20, item 6: a sweep gets a report like `compare`'s, from `sweep --report` or
+/// `trustsim report DIR`, and a shard's output does not.
+#[test]
+fn a_sweep_reports_its_design_indices_and_charts_on_one_page() {
+    let output = Test::new()
+        .file("s.toml", sweep_file(MORRIS))
+        .args(["sweep", "s.toml", "--out", "out", "--quiet", "--report"])
+        .run()
+        .success();
+    let page = output.text("out/report.html");
+    for part in [
+        "<h1>A sweep over <code>platform_collapse</code></h1>",
+        "A morris design of 9 points",
+        "<code>strategy.compensation_fund.intervention[0].coverage</code> and <code>trust.loss_rate</code>",
+        "This scenario is illustrative",
+        "<h2>Sensitivity (morris.csv)</h2>",
+        "<th>mu_star</th>",
+        "id=\"chart-morris_net_loss_yuan\"",
+        "<svg",
+        "<h2>Every point</h2>",
+        "trustsim sweep sweep.toml --out reproduced --report",
+        "Every file listed in the manifest matches its sha256.",
+    ] {
+        assert!(page.contains(part), "the page lacks {part:?}");
+    }
+    let title = &page[page.find("<title>").unwrap()..page.find("</title>").unwrap()];
+    assert!(!title.contains('`'), "{title}");
+
+    // `report` writes the same page again; the output verifies with the page beside it.
+    let again = Test::new().arg("report").arg(output.path("out")).run().success();
+    assert_mentions(&again.stdout, &["report.html"]);
+    assert_eq!(output.text("out/report.html"), page);
+    Test::new().arg("verify").arg(output.path("out")).run().success();
+
+    let shard = Test::new()
+        .file("s.toml", sweep_file(MORRIS))
+        .args(["sweep", "s.toml", "--out", "shard", "--quiet", "--shard", "1/9"])
+        .run()
+        .success();
+    let refused = Test::new().arg("report").arg(shard.path("shard")).run().failure();
+    assert_mentions(&refused.stderr, &["a shard's output holds runs", "trustsim merge"]);
+}
+
 #[test]
 fn grids_over_one_and_two_parameters_draw_their_charts() {
     let one = "strategies = [\"status_quo\", \"education\"]\nseeds = 2\n[design]\nkind = \"grid\"\n\

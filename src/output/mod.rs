@@ -20,6 +20,7 @@ pub mod report;
 pub(crate) mod report_costs;
 pub(crate) mod report_page;
 pub mod report_tables;
+pub mod sweep_report;
 pub mod warning_tables;
 
 pub use directory::csv_text;

@@ -15,6 +15,7 @@ use crate::output::directory::{sha256_hex, MANIFEST};
 use crate::output::html::{check_page, write_page};
 use crate::output::manifest::{file_names, read_manifest, recorded_edge_list, seed_count};
 use crate::output::report_page::render;
+use crate::output::sweep_report::sweep_report;
 use crate::scenario::loader::load;
 use crate::scenario::schema::Scenario;
 
@@ -79,8 +80,13 @@ pub struct CompareOutput {
     pub changed: Vec<String>,
 }
 
-/// Writes `report.html` into `directory` (a `trustsim compare` output); returns its path.
+/// Writes `report.html` into `directory` (a `trustsim compare` output, or a `trustsim sweep`
+/// output by [`sweep_report`]); returns its path.
 pub fn report(directory: &Path) -> Result<PathBuf> {
+    let command = read_manifest(directory).ok().and_then(|m| m.get("command").cloned());
+    if command.as_ref().and_then(serde_json::Value::as_str) == Some("sweep") {
+        return sweep_report(directory);
+    }
     let output = CompareOutput::read(directory)?;
     let path = directory.join(REPORT);
     check_page(&path)?;
@@ -123,7 +129,7 @@ impl CompareOutput {
             return Err(Error::Damaged {
                 path: manifest_path,
                 message: format!(
-                    "written by `trustsim {}`, not `trustsim compare`; a report needs a comparison",
+                    "written by `trustsim {}`; a report needs the output of `trustsim compare` or `trustsim sweep`",
                     manifest["command"].as_str().unwrap_or("?")
                 ),
             });
@@ -262,7 +268,7 @@ fn final_day(path: &Path) -> Result<(ByStrategy<f64>, u32)> {
 }
 
 /// An SVG chart's text, from its `<svg` element on.
-fn svg(path: &Path) -> Result<String> {
+pub(crate) fn svg(path: &Path) -> Result<String> {
     let text = String::from_utf8(read(path)?).map_err(|_| Error::Damaged {
         path: path.to_path_buf(),
         message: "not UTF-8 text; expected an SVG chart".to_string(),
@@ -277,7 +283,7 @@ fn svg(path: &Path) -> Result<String> {
 }
 
 /// Files listed in the manifest whose sha256 no longer matches (or that are gone).
-fn changed_files(directory: &Path, manifest: &serde_json::Value) -> Vec<String> {
+pub(crate) fn changed_files(directory: &Path, manifest: &serde_json::Value) -> Vec<String> {
     let mut changed = Vec::new();
     if let Some(files) = manifest["files"].as_object() {
         for (name, hash) in files {
