@@ -449,16 +449,7 @@ fn reproduce(output: &CompareOutput, animation: &Animation) -> String {
         );
     }
     html.push_str("</table>\n");
-    if output.changed.is_empty() {
-        html.push_str("<p class=\"caption\">Every file listed in the manifest matches its sha256.</p>\n");
-    } else {
-        let _ = writeln!(
-            html,
-            "<p class=\"worse\">These files no longer match their sha256 in the manifest and may have been edited \
-             since the comparison: {}.</p>",
-            escape(&output.changed.join(", "))
-        );
-    }
+    html.push_str(&integrity(&output.changed, "the comparison"));
     html.push_str("<details><summary>sha256 of every file (<code>manifest.json</code>)</summary>\n<table>\n");
     if let Some(files) = manifest["files"].as_object() {
         for (name, hash) in files {
@@ -476,6 +467,20 @@ fn reproduce(output: &CompareOutput, animation: &Animation) -> String {
          can be sent on its own.</p>"
     );
     html
+}
+
+/// Whether every file listed in the manifest still matches its sha256, or which do not (`changed`)
+/// and so may have been edited since `what` was made.
+pub(crate) fn integrity(changed: &[String], what: &str) -> String {
+    if changed.is_empty() {
+        "<p class=\"caption\">Every file listed in the manifest matches its sha256.</p>\n".to_string()
+    } else {
+        format!(
+            "<p class=\"worse\">These files no longer match their sha256 in the manifest and may have been edited \
+             since {what}: {}.</p>\n",
+            escape(&changed.join(", "))
+        )
+    }
 }
 
 #[cfg(test)]

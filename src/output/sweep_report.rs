@@ -13,6 +13,7 @@ use crate::output::directory::MANIFEST;
 use crate::output::html::{check_page, escape, page, write_page};
 use crate::output::manifest::{file_names, read_manifest};
 use crate::output::report::{changed_files, svg, REPORT};
+use crate::output::report_page::integrity;
 use crate::output::report_tables::number;
 use crate::scenario::loader::load;
 use crate::scenario::schema::Scenario;
@@ -138,16 +139,7 @@ fn render(page_of: &Page) -> String {
         escape(&text("sweep_file")),
         escape(page_of.sweep_text)
     );
-    if page_of.changed.is_empty() {
-        body.push_str("<p class=\"caption\">Every file listed in the manifest matches its sha256.</p>\n");
-    } else {
-        let _ = writeln!(
-            body,
-            "<p class=\"worse\">These files no longer match their sha256 in the manifest and may have been edited \
-             since the sweep: {}.</p>",
-            escape(&page_of.changed.join(", "))
-        );
-    }
+    body.push_str(&integrity(page_of.changed, "the sweep"));
     page(&format!("trustsim sweep report: {}", scenario.name), &body)
 }
 
