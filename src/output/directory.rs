@@ -63,7 +63,7 @@ impl std::fmt::Display for Written {
 /// when the output is written.
 pub fn check_destination(destination: &Path) -> Result<()> {
     let destination = &settled(destination)?;
-    destination_name(destination)?;
+    let name = destination_name(destination)?;
     let refuse = |message: &str| {
         Err(Error::io(
             destination,
@@ -73,23 +73,23 @@ pub fn check_destination(destination: &Path) -> Result<()> {
     if fs::symlink_metadata(destination).is_ok_and(|m| !m.is_dir()) {
         return refuse("exists and is not a directory; choose another --out");
     }
-    // An earlier output is replaced; any other directory with something in it, or one that
-    // cannot be listed, is left alone.
-    let foreign = match fs::read_dir(destination) {
-        Ok(mut entries) => entries.next().is_some() && !crate::output::manifest::is_output(destination),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => false,
+    // An earlier output is replaced, after it is kept as `<name>.previous`; any other directory
+    // with something in it, or one that cannot be listed, is left alone.
+    let empty = match fs::read_dir(destination) {
+        Ok(mut entries) => entries.next().is_none(),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => true,
         Err(e) => return Err(Error::io(destination, e)),
     };
-    if foreign {
+    if empty {
+        return Ok(());
+    }
+    if !crate::output::manifest::is_output(destination) {
         return refuse(
             "exists, is not empty and is not a trustsim output (it has no manifest.json written by \
              trustsim), so it is not replaced; choose another --out",
         );
     }
-    if !is_empty_or_missing(destination) {
-        check_replaceable(destination, &previous_of(destination, &destination_name(destination)?))?;
-    }
-    Ok(())
+    check_replaceable(destination, &previous_of(destination, &name))
 }
 
 /// Whether `path` does not exist or is an empty directory.
